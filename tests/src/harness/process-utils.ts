@@ -1,0 +1,129 @@
+/** Small process and filesystem helpers shared by the harness (no Atrium logic here). */
+import { spawn, type ChildProcess } from "node:child_process";
+import { promises as fs } from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** `${XDG_CACHE_HOME:-~/.cache}/atrium`: where slow one-time installs live. */
+export function atriumCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+  return path.join(base, "atrium");
+}
+
+/** Result of {@link runCommand}. */
+export interface CommandResult {
+  code: number | null;
+  output: string;
+}
+
+/**
+ * Runs a command to completion, capturing stdout and stderr together (never rejects on a
+ * non-zero exit; a command that cannot be started at all gives code null and the reason).
+ */
+export function runCommand(
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    let output = "";
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env });
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("error", (err) => resolve({ code: null, output: output + String(err) }));
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (the listen(0) trick). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether something is already listening on 127.0.0.1:port. */
+export function isPortBusy(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(true));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(false)));
+  });
+}
+
+/** The last `n` lines of a file, or a note that it could not be read. */
+export async function tailFile(file: string, n = 30): Promise<string> {
+  try {
+    const text = await fs.readFile(file, "utf8");
+    return text.trimEnd().split("\n").slice(-n).join("\n");
+  } catch (err: unknown) {
+    return `(could not read ${file}: ${String(err)})`;
+  }
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether a process with this pid is alive (EPERM counts as alive). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err: unknown) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const exitCleanups = new Set<() => void>();
+let exitHookInstalled = false;
+
+/**
+ * Registers a synchronous cleanup to run when this Node process exits normally (a signal
+ * that kills Node skips it; children started by the harness also watch their stdin, see
+ * synapse.ts). Returns an unregister function.
+ */
+export function onProcessExit(cleanup: () => void): () => void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", runExitCleanups);
+  }
+  exitCleanups.add(cleanup);
+  return () => exitCleanups.delete(cleanup);
+}
+
+function runExitCleanups(): void {
+  for (const cleanup of exitCleanups) {
+    try {
+      cleanup();
+    } catch {
+      // Exiting anyway: one failed cleanup must not stop the others.
+    }
+  }
+  exitCleanups.clear();
+}
+
+/**
+ * Sends SIGTERM, then SIGKILL after `graceMs` if the child is still running; resolves when it
+ * has exited.
+ */
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}

@@ -1,0 +1,237 @@
+/** Starts a real Synapse (from the cached PyPI virtualenv) on loopback for tests and `pnpm dev`. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { openSync, closeSync, promises as fs, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { generateSigningKey, renderHomeserverYaml, type SynapseDatabase } from "./homeserver-yaml";
+import { ensureSynapseInstalled } from "./install-synapse";
+import { createDatabase, dropDatabase, dropStaleDatabases, localPostgres } from "./postgres";
+import {
+  freePort,
+  isPortBusy,
+  onProcessExit,
+  pidAlive,
+  sleep,
+  stopChild,
+  tailFile,
+} from "./process-utils";
+
+/** Options of {@link startSynapse}; every key is optional. */
+export interface StartSynapseOptions {
+  /** Matrix server name; default `localhost`. */
+  serverName?: string;
+  /** Absolute paths of appservice registration files to load. */
+  appserviceRegistrations?: string[];
+  /** SQLite (default) or a PostgreSQL database on 127.0.0.1:5432 (per-run unless named). */
+  database?: { type: "sqlite" } | { type: "postgres"; database?: string };
+  /** Keep data here across runs (`pnpm dev`); default: a fresh temp dir removed at stop. */
+  dataDir?: string;
+  /** Listener port; default: a free port picked per run. */
+  port?: number;
+  /** Extra top-level homeserver.yaml keys (e.g. TURN settings). */
+  extraConfig?: Record<string, unknown>;
+  /** How long to wait for `/health`; default 90 s. */
+  startTimeoutMs?: number;
+}
+
+/** A running Synapse. */
+export interface SynapseHandle {
+  /** Base URL of the client and federation APIs, e.g. `http://127.0.0.1:38123`. */
+  url: string;
+  serverName: string;
+  port: number;
+  registrationSharedSecret: string;
+  dataDir: string;
+  logFile: string;
+  /** How long the start took, in milliseconds (until `/health` answered). */
+  startMs: number;
+  /** SIGTERM, SIGKILL after 10 s; drops a per-run database and removes a temp data dir. */
+  stop(): Promise<void>;
+}
+
+const TEMP_PREFIX = "atrium-synapse-";
+
+/**
+ * Python prelude: Synapse exits when its stdin closes, i.e. when the Node process that started
+ * it dies without cleaning up (a crashed jest worker, a SIGKILLed `pnpm dev`).
+ */
+const WATCHDOG = `
+import os, signal, sys, threading, time, runpy
+def _watch():
+    sys.stdin.buffer.read()
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(10)
+    os.kill(os.getpid(), signal.SIGKILL)
+threading.Thread(target=_watch, daemon=True).start()
+sys.argv = ["synapse.app.homeserver"] + sys.argv[1:]
+runpy.run_module("synapse.app.homeserver", run_name="__main__", alter_sys=True)
+`;
+
+interface Secrets {
+  registrationSharedSecret: string;
+  macaroonSecretKey: string;
+}
+
+/** Secrets kept in the data dir so a persistent data dir keeps working across restarts. */
+async function loadSecrets(dataDir: string): Promise<Secrets> {
+  const file = path.join(dataDir, "atrium-secrets.json");
+  try {
+    return JSON.parse(await fs.readFile(file, "utf8")) as Secrets;
+  } catch {
+    const secrets = {
+      registrationSharedSecret: randomBytes(24).toString("hex"),
+      macaroonSecretKey: randomBytes(24).toString("hex"),
+    };
+    await fs.writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+    return secrets;
+  }
+}
+
+/** Removes temp data dirs of earlier runs whose process is gone (never another live run's). */
+async function removeStaleTempDirs(): Promise<void> {
+  const tmp = os.tmpdir();
+  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const dir = path.join(tmp, name);
+    const owner = Number(await fs.readFile(path.join(dir, "owner.pid"), "utf8").catch(() => "0"));
+    if (owner > 0 && !pidAlive(owner)) await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts Synapse and waits until `GET /health` answers. Throws, naming the log file and quoting
+ * its last 30 lines, when it does not come up within the timeout.
+ */
+export async function startSynapse(opts: StartSynapseOptions = {}): Promise<SynapseHandle> {
+  const started = Date.now();
+  const serverName = opts.serverName ?? "localhost";
+  const { python } = await ensureSynapseInstalled();
+  await removeStaleTempDirs();
+  const temporary = opts.dataDir === undefined;
+  const dataDir = temporary
+    ? await fs.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX))
+    : path.resolve(opts.dataDir as string);
+  await fs.mkdir(dataDir, { recursive: true });
+  if (temporary) await fs.writeFile(path.join(dataDir, "owner.pid"), String(process.pid));
+  const secrets = await loadSecrets(dataDir);
+  const keyFile = path.join(dataDir, "signing.key");
+  if (!(await fs.stat(keyFile).catch(() => null))) {
+    await fs.writeFile(keyFile, generateSigningKey(), { mode: 0o600 });
+  }
+
+  const pg = localPostgres();
+  let database: SynapseDatabase = { type: "sqlite", path: path.join(dataDir, "homeserver.db") };
+  let perRunDatabase: string | null = null;
+  if (opts.database?.type === "postgres") {
+    if (!opts.database.database) await dropStaleDatabases(pg, "synapse");
+    const name = await createDatabase(pg, "synapse", opts.database.database);
+    if (!opts.database.database) perRunDatabase = name;
+    database = { type: "postgres", ...pg, database: name };
+  }
+
+  const logFile = path.join(dataDir, "homeserver.log");
+  const cleanupStorage = async (): Promise<void> => {
+    if (perRunDatabase) await dropDatabase(pg, perRunDatabase);
+    if (temporary && !process.env.ATRIUM_KEEP_DATA) {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.port ?? (await freePort());
+    if (opts.port !== undefined && (await isPortBusy(port))) {
+      await cleanupStorage();
+      throw new Error(`atrium: port ${port} is busy; stop what listens there or pick another port`);
+    }
+    const configFile = path.join(dataDir, "homeserver.yaml");
+    await fs.writeFile(
+      configFile,
+      renderHomeserverYaml({
+        serverName,
+        port,
+        dataDir,
+        database,
+        appserviceRegistrations: opts.appserviceRegistrations,
+        extra: opts.extraConfig,
+        ...secrets,
+      }),
+      { mode: 0o600 },
+    );
+    const { child, unregister } = spawnSynapse(python, configFile, dataDir, logFile);
+    const url = `http://127.0.0.1:${port}`;
+    const error = await waitForHealth(url, child, opts.startTimeoutMs ?? 90_000);
+    if (!error) {
+      let stopping: Promise<void> | null = null;
+      return {
+        url,
+        serverName,
+        port,
+        registrationSharedSecret: secrets.registrationSharedSecret,
+        dataDir,
+        logFile,
+        startMs: Date.now() - started,
+        stop: () =>
+          (stopping ??= (async () => {
+            await stopChild(child);
+            unregister();
+            await cleanupStorage();
+          })()),
+      };
+    }
+    await stopChild(child, 2000);
+    unregister();
+    const tail = await tailFile(logFile, 30);
+    // A port picked by listen(0) can be taken by another worker before Synapse binds it.
+    if (opts.port === undefined && attempt < 3 && /Address already in use/.test(tail)) continue;
+    if (perRunDatabase) await dropDatabase(pg, perRunDatabase);
+    throw new Error(
+      `atrium: Synapse did not start (${error}); log ${logFile}, last lines:\n${tail}`,
+    );
+  }
+}
+
+function spawnSynapse(
+  python: string,
+  configFile: string,
+  dataDir: string,
+  logFile: string,
+): { child: ChildProcess; unregister: () => void } {
+  const fd = openSync(logFile, "a");
+  const child = spawn(python, ["-c", WATCHDOG, "-c", configFile], {
+    cwd: dataDir,
+    stdio: ["pipe", fd, fd],
+    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+  });
+  closeSync(fd);
+  const temporary = path.basename(dataDir).startsWith(TEMP_PREFIX);
+  const unregister = onProcessExit(() => {
+    child.kill("SIGKILL");
+    if (temporary && !process.env.ATRIUM_KEEP_DATA)
+      rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { child, unregister };
+}
+
+/** Polls `/health`; resolves null when healthy, or the reason it gave up. */
+async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | null =
+    child.exitCode !== null || child.signalCode !== null ? "exited before answering" : null;
+  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
+  while (Date.now() < deadline) {
+    if (exited) return exited;
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return null;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  return exited ?? `no answer from ${url}/health within ${timeoutMs / 1000} s`;
+}
