@@ -1,0 +1,136 @@
+/**
+ * Boots Atrium in-process: store, Etherpad client, bridge (with the durable transaction
+ * endpoint), processors and the public web listener. `start()` is what the CLI and the tests
+ * call; it returns a handle whose `stop()` closes everything and flushes the store.
+ */
+import "./crypto-optional";
+import { AppServiceRegistration, Bridge, Logger as BridgeLogger } from "matrix-appservice-bridge";
+import { createEtherpadClient } from "@atrium/etherpad";
+import type { AtriumConfig } from "./config/schema";
+import { Store } from "./store/store";
+import { BotSdkGateway } from "./matrix/gateway";
+import { DurableAppService } from "./matrix/transactions";
+import { Workspace } from "./service/workspace";
+import { CommandHandler } from "./commands/handler";
+import { Reactions } from "./events/reactions";
+import { Processor } from "./events/processor";
+import { creationOptions, furnishRoom, readAlias } from "./service/rooms-on-demand";
+import { createMetrics } from "./util/metrics";
+import { instrumentEtherpad } from "./service/etherpad-metrics";
+import { logger, setLogLevel } from "./util/log";
+import { addOperationalRoutes } from "./web/operational";
+import { startWebServer, type WebServer } from "./web/server";
+
+export interface RegistrationLike {
+  id: string;
+  url?: string | null;
+  as_token: string;
+  hs_token: string;
+  sender_localpart: string;
+  namespaces?: unknown;
+  [key: string]: unknown;
+}
+
+export interface AtriumHandle {
+  /** Base URL of the appservice API listener. */
+  appserviceUrl: string;
+  /** Base URL of the public web listener (widget pages, /verify). */
+  webUrl: string;
+  botUserId: string;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+/** Refuses registrations without tokens before anything starts. */
+export function checkRegistration(reg: RegistrationLike): void {
+  const missing = (["id", "as_token", "hs_token", "sender_localpart"] as const).filter(
+    (k) => typeof reg[k] !== "string" || (reg[k] as string).length === 0,
+  );
+  if (missing.length) {
+    throw new Error(
+      `The registration file lacks ${missing.join(", ")}. Generate one with ` +
+        "`atrium-appservice -r -u <url> -c config.yaml -f registration.yaml` and give the same file to Synapse.",
+    );
+  }
+}
+
+export async function start(config: AtriumConfig, registration: RegistrationLike): Promise<AtriumHandle> {
+  checkRegistration(registration);
+  setLogLevel(config.logging.level);
+  BridgeLogger.configure({ console: config.logging.level === "silent" ? "off" : "warn" });
+  const log = logger("app");
+  const metrics = createMetrics();
+  const store = await Store.open(config.database);
+  const etherpad = instrumentEtherpad(
+    createEtherpadClient({ url: config.etherpad.url, apiKey: config.etherpad.apiKey, timeoutMs: config.etherpad.timeoutMs }),
+    metrics,
+  );
+  const botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
+  let workspace: Workspace | undefined;
+
+  const bridge = new Bridge({
+    homeserverUrl: config.homeserver.url,
+    domain: config.homeserver.domain,
+    registration: AppServiceRegistration.fromObject(registration as never),
+    disableStores: true,
+    controller: {
+      // Events are processed from the durable inbox, not here (see matrix/transactions.ts).
+      onEvent: () => undefined,
+      onAliasQuery: async (_alias: string, localpart: string) => {
+        const wanted = readAlias(localpart, config);
+        if (!wanted) return null;
+        return { creationOpts: creationOptions(wanted, localpart, config, botUserId) };
+      },
+      onAliasQueried: async (alias: string, roomId: string) => {
+        const wanted = readAlias(alias.split(":")[0]?.slice(1) ?? "", config);
+        if (wanted && workspace) await furnishRoom(roomId, wanted, workspace, botUserId, log);
+      },
+    },
+  });
+  await bridge.initialise();
+
+  let processor: Processor | undefined;
+  const appservice = new DurableAppService(
+    registration.hs_token,
+    store,
+    () => void processor?.kick(),
+    metrics,
+    logger("transactions"),
+  );
+  await bridge.listen(config.appservice.port, config.appservice.bindAddress, 10, appservice);
+
+  const intent = bridge.getIntent();
+  const gateway = new BotSdkGateway(intent.matrixClient, botUserId);
+  workspace = new Workspace({ config, store, gateway, etherpad });
+  const commands = new CommandHandler({ config, store, gateway, workspace, metrics });
+  const reactions = new Reactions({ config, store, gateway, workspace, etherpad });
+  processor = new Processor({ store, commands, reactions, gateway, metrics, log: logger("events") });
+
+  addOperationalRoutes(bridge, { store, etherpad, gateway, metrics });
+  const web: WebServer = await startWebServer({ config, store, etherpad, gateway, log: logger("web") });
+
+  try {
+    await intent.ensureProfile(config.bot.displayName);
+  } catch (error: unknown) {
+    log.warn({ err: error }, "could not set the bot's display name (the homeserver may still be starting)");
+  }
+  // Resume whatever a previous run recorded but did not finish.
+  void processor.kick();
+
+  const appserviceUrl = `http://${config.appservice.bindAddress}:${config.appservice.port}`;
+  log.info({ appservice: appserviceUrl, web: web.url }, "Atrium is running");
+  let stopping: Promise<void> | undefined;
+  return {
+    appserviceUrl,
+    webUrl: web.url,
+    botUserId,
+    store,
+    stop: () =>
+      (stopping ??= (async () => {
+        await processor?.stop();
+        await web.close();
+        await bridge.close();
+        await store.close();
+      })()),
+  };
+}

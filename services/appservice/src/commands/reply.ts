@@ -1,0 +1,35 @@
+/** Replies in rooms: m.notice with a plain and an HTML body. */
+
+export interface Reply {
+  plain: string;
+  html: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/** A reply from plain text; `code` spans (`like this`) become <code> in the HTML body. */
+export function reply(text: string): Reply {
+  const html = escapeHtml(text)
+    .replace(/`([^`]+)`/g, "<code>$1</code>")
+    .replace(/\n/g, "<br>");
+  return { plain: text.replace(/`/g, ""), html };
+}
+
+export const HELP_TEXT = [
+  "Atrium adds shared pads, conferences and web pages to this room:",
+  "`!pad <name>` — a shared Etherpad (name: fewer than 16 characters)",
+  "`!meet` (or `!jitsi`, `!conference`) — a Jitsi conference, starting with microphones muted; add `--force` in a room of two",
+  "`!widget <url> [name]` — any http(s) web page as a widget",
+  "`!widgets` — what Atrium placed here",
+  "`!remove <name>` — remove a widget (pads are archived, not deleted)",
+  "`!pin <name>` — pin a widget to the top of the room",
+  "`!autoconference on|off|default` — bring the conference in when a third member joins",
+  "`!help` — this message",
+].join("\n");

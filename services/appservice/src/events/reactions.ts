@@ -1,0 +1,122 @@
+/**
+ * Keeps rooms consistent as they change: invites, the third member, members leaving,
+ * widgets removed by users, room upgrades and renames.
+ */
+import type { Logger } from "pino";
+import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
+import type { AtriumConfig } from "../config/schema";
+import type { MatrixGateway } from "../matrix/gateway";
+import type { Store } from "../store/store";
+import type { EtherpadPort, Workspace } from "../service/workspace";
+import { humanMembers } from "./members";
+
+export interface RoomEvent {
+  event_id: string;
+  room_id: string;
+  sender: string;
+  type: string;
+  state_key?: string;
+  content: Record<string, unknown>;
+}
+
+export class Reactions {
+  constructor(
+    private readonly deps: {
+      config: AtriumConfig;
+      store: Store;
+      gateway: MatrixGateway;
+      workspace: Workspace;
+      etherpad: EtherpadPort;
+    },
+  ) {}
+
+  private get bot(): string {
+    return this.deps.gateway.botUserId;
+  }
+
+  async onMember(event: RoomEvent, log: Logger): Promise<void> {
+    const target = event.state_key ?? "";
+    const membership = event.content.membership;
+    if (target === this.bot) {
+      if (membership === "invite") await this.onInvite(event, log);
+      return;
+    }
+    if (membership === "join") await this.maybeAddConference(event.room_id, log);
+    if (membership === "leave" || membership === "ban") await this.endPadSessions(event.room_id, target, log);
+  }
+
+  private async onInvite(event: RoomEvent, log: Logger): Promise<void> {
+    const server = event.sender.split(":").slice(1).join(":");
+    const allowed = this.deps.config.permissions.allowedServers ?? [this.deps.config.homeserver.domain];
+    if (!allowed.includes(server)) {
+      log.warn({ inviter: event.sender }, "refusing an invite from a server that is not allowed");
+      await this.deps.gateway.leave(event.room_id);
+      return;
+    }
+    await this.deps.gateway.join(event.room_id);
+    log.info("joined on invite");
+  }
+
+  /** The seed's rule: from the third participant on, the conference is used. */
+  private async maybeAddConference(roomId: string, log: Logger): Promise<void> {
+    const perRoom = await this.deps.store.autoConference(roomId);
+    const enabled = perRoom ?? this.deps.config.jitsi.autoConference;
+    if (!enabled) return;
+    const rows = await this.deps.store.widgetsInRoom(roomId);
+    if (rows.some((r) => r.kind === "jitsi")) return;
+    const members = humanMembers(await this.deps.gateway.joinedMembers(roomId), this.deps.config);
+    if (members.length < 3) return;
+    const nameEvent = await this.deps.gateway.getState(roomId, "m.room.name", "");
+    const roomName = typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
+    await this.deps.workspace.addConference(roomId, this.bot, roomName);
+    await this.deps.gateway.sendNotice(
+      roomId,
+      "Three people are here, so I added the conference (microphones start muted).",
+      "Three people are here, so I added the conference (microphones start muted).",
+      `auto-conference:${roomId}`,
+    );
+    log.info({ members: members.length }, "added the conference for the third member");
+  }
+
+  /** A member who left or was banned loses every pad session Atrium opened for this room. */
+  async endPadSessions(roomId: string, userId: string, log: Logger): Promise<number> {
+    const sessions = await this.deps.store.padSessionsOf(roomId, userId);
+    for (const s of sessions) {
+      await this.deps.etherpad.deleteSession(s.session_id);
+      await this.deps.store.deletePadSession(s.session_id);
+    }
+    if (sessions.length) log.info({ user: userId, count: sessions.length }, "ended pad sessions");
+    return sessions.length;
+  }
+
+  /** A user removed one of Atrium's widgets from their client: record it, archive the pad. */
+  async onWidget(event: RoomEvent, log: Logger): Promise<void> {
+    if (event.sender === this.bot || !event.state_key) return;
+    if (Object.keys(event.content).length > 0 && typeof event.content.url === "string") return;
+    const row = await this.deps.store.widget(event.room_id, event.state_key);
+    if (!row || row.archived_at !== null) return;
+    await this.deps.workspace.archive(row, event.sender);
+    log.info({ widget: row.widget_id, by: event.sender }, "widget removed by a user; archived");
+  }
+
+  async onTombstone(event: RoomEvent, log: Logger): Promise<void> {
+    const next = event.content.replacement_room;
+    if (typeof next !== "string" || !next.startsWith("!")) return;
+    await this.deps.gateway.join(next);
+    const nameEvent = await this.deps.gateway.getState(next, "m.room.name", "");
+    const roomName = typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
+    const count = await this.deps.workspace.carryOver(event.room_id, next, roomName);
+    log.info({ replacement: next, widgets: count }, "carried widgets to the upgraded room");
+  }
+
+  async onRename(event: RoomEvent, log: Logger): Promise<void> {
+    if (event.sender === this.bot) return;
+    const name = event.content.name;
+    if (typeof name !== "string" || !name) return;
+    if (await this.deps.workspace.renameConference(event.room_id, name)) {
+      log.info("renamed the conference");
+    }
+  }
+}
+
+export { WIDGET_EVENT_TYPE };

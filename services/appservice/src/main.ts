@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * `atrium-appservice -c config.yaml -f registration.yaml` runs Atrium;
+ * `atrium-appservice -r -u http://atrium:9000 -c config.yaml -f registration.yaml` writes the
+ * registration (matrix-appservice-bridge's Cli conventions).
+ */
+import "./crypto-optional";
+import { AppServiceRegistration, Cli } from "matrix-appservice-bridge";
+import { ConfigError, parseConfig } from "./config/load";
+import { buildRegistration } from "./registration";
+import { start, type RegistrationLike } from "./app";
+import { logger } from "./util/log";
+
+const log = logger("main");
+
+function fail(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    log.fatal({ err: error }, "Atrium stopped");
+  }
+  process.exit(1);
+}
+
+process.on("unhandledRejection", (reason) => fail(reason));
+
+new Cli<Record<string, unknown>>({
+  registrationPath: "registration.yaml",
+  enableRegistration: true,
+  enableLocalpart: false,
+  bridgeConfig: { schema: { type: "object" }, defaults: {}, affectsRegistration: true },
+  generateRegistration(this: { bridgeConfig?: unknown }, _reg, callback) {
+    try {
+      const config = parseConfig(this.bridgeConfig, "config");
+      const url = _reg.getAppServiceUrl() ?? "";
+      callback(AppServiceRegistration.fromObject(buildRegistration(config, url) as never));
+    } catch (error: unknown) {
+      fail(error);
+    }
+  },
+  run(port, rawConfig, registration) {
+    (async () => {
+      const config = parseConfig(rawConfig, "config");
+      const effective = port ? { ...config, appservice: { ...config.appservice, port } } : config;
+      const reg = registration?.getOutput() as RegistrationLike | undefined;
+      if (!reg) throw new Error("No registration file; pass -f registration.yaml");
+      const handle = await start(effective, reg);
+      for (const signal of ["SIGTERM", "SIGINT"] as const) {
+        process.once(signal, () => {
+          log.info({ signal }, "stopping");
+          handle.stop().then(
+            () => process.exit(0),
+            (error: unknown) => fail(error),
+          );
+        });
+      }
+    })().catch(fail);
+  },
+}).run();

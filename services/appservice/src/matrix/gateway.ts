@@ -1,0 +1,92 @@
+/**
+ * The narrow view of the homeserver that handlers use: read state, write state, reply.
+ * Implemented over the bridge's bot client; every call is retried where safe and honours
+ * M_LIMIT_EXCEEDED's retry_after_ms.
+ */
+import { createHash } from "node:crypto";
+import type { Intent } from "matrix-appservice-bridge";
+import { withRetry } from "../util/retry";
+import { errcodeOf, isTransientMatrixError } from "./errors";
+
+type MatrixClient = Intent["matrixClient"];
+
+export interface StateEvent {
+  type: string;
+  state_key: string;
+  content: Record<string, unknown>;
+  sender?: string;
+  event_id?: string;
+}
+
+export interface MatrixGateway {
+  readonly botUserId: string;
+  getState(roomId: string, type: string, stateKey?: string): Promise<Record<string, unknown> | null>;
+  roomState(roomId: string): Promise<StateEvent[]>;
+  sendState(roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<string>;
+  /** Sends an m.notice; `dedupeKey` makes a retried reply a no-op at the homeserver. */
+  sendNotice(roomId: string, plain: string, html: string, dedupeKey?: string): Promise<void>;
+  joinedMembers(roomId: string): Promise<string[]>;
+  join(roomIdOrAlias: string): Promise<string>;
+  leave(roomId: string): Promise<void>;
+  /** Resolves when the homeserver answers (GET /_matrix/client/versions). */
+  ping(): Promise<void>;
+}
+
+const retry = <T>(fn: () => Promise<T>) => withRetry(fn, { retryable: isTransientMatrixError });
+
+export class BotSdkGateway implements MatrixGateway {
+  constructor(
+    private readonly client: MatrixClient,
+    readonly botUserId: string,
+  ) {}
+
+  async getState(roomId: string, type: string, stateKey = ""): Promise<Record<string, unknown> | null> {
+    try {
+      return (await retry(() => this.client.getRoomStateEvent(roomId, type, stateKey))) as Record<
+        string,
+        unknown
+      >;
+    } catch (error: unknown) {
+      if (errcodeOf(error) === "M_NOT_FOUND") return null;
+      throw error;
+    }
+  }
+
+  async roomState(roomId: string): Promise<StateEvent[]> {
+    return (await retry(() => this.client.getRoomState(roomId))) as StateEvent[];
+  }
+
+  async sendState(
+    roomId: string,
+    type: string,
+    stateKey: string,
+    content: Record<string, unknown>,
+  ): Promise<string> {
+    return retry(() => this.client.sendStateEvent(roomId, type, stateKey, content));
+  }
+
+  async sendNotice(roomId: string, plain: string, html: string, dedupeKey?: string): Promise<void> {
+    const content = { msgtype: "m.notice", body: plain, format: "org.matrix.custom.html", formatted_body: html };
+    const txnId = dedupeKey
+      ? "atrium-" + createHash("sha256").update(dedupeKey).digest("hex").slice(0, 32)
+      : `atrium-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txnId}`;
+    await retry(() => this.client.doRequest("PUT", path, null, content));
+  }
+
+  async joinedMembers(roomId: string): Promise<string[]> {
+    return retry(() => this.client.getJoinedRoomMembers(roomId));
+  }
+
+  async join(roomIdOrAlias: string): Promise<string> {
+    return retry(() => this.client.joinRoom(roomIdOrAlias));
+  }
+
+  async leave(roomId: string): Promise<void> {
+    await retry(() => this.client.leaveRoom(roomId));
+  }
+
+  async ping(): Promise<void> {
+    await this.client.doRequest("GET", "/_matrix/client/versions");
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * What Atrium does to a room: add a pad, a conference or a custom widget, remove, pin, carry
+ * widgets across a room upgrade. Used by commands, rooms on demand and room-event reactions.
+ * Every write is idempotent (stable widget ids, idempotent Etherpad calls, upserts).
+ */
+import {
+  LAYOUT_EVENT_TYPE,
+  WIDGET_EVENT_TYPE,
+  customWidget,
+  etherpadWidget,
+  jitsiWidget,
+  mergeLayout,
+  removedWidgetContent,
+  type WidgetContent,
+} from "@atrium/widgets";
+import { elementJitsiWidgetUrl, jitsiWidgetData } from "@atrium/jitsi";
+import type { EtherpadClient } from "@atrium/etherpad";
+import type { AtriumConfig } from "../config/schema";
+import type { MatrixGateway } from "../matrix/gateway";
+import type { Store, WidgetRow } from "../store/store";
+import { stableWidgetId } from "./ids";
+import { UserFacingError } from "./user-error";
+
+export type EtherpadPort = Pick<
+  EtherpadClient,
+  "groupForRoom" | "createGroupPad" | "deletePad" | "deleteSession" | "createSession" | "authorForUser" | "getReadOnlyId"
+>;
+
+export interface WorkspaceDeps {
+  config: AtriumConfig;
+  store: Store;
+  gateway: MatrixGateway;
+  etherpad: EtherpadPort;
+}
+
+export class Workspace {
+  constructor(private readonly deps: WorkspaceDeps) {}
+
+  private get config() {
+    return this.deps.config;
+  }
+
+  /** URL template of the pad page the appservice serves (OpenID → Etherpad session). */
+  padWidgetUrl(): string {
+    return `${this.config.web.publicUrl}/atrium/pad?roomId=$matrix_room_id&widgetId=$matrix_widget_id`;
+  }
+
+  async addPad(roomId: string, padName: string, creator: string): Promise<WidgetRow> {
+    const groupId = await this.deps.etherpad.groupForRoom(roomId);
+    const padId = await this.deps.etherpad.createGroupPad(groupId, padName);
+    const id = stableWidgetId("pad", roomId, padName.toLowerCase());
+    const content = etherpadWidget({
+      id,
+      creatorUserId: creator,
+      name: padName,
+      url: this.padWidgetUrl(),
+      data: { title: padName, padName, padId, groupId },
+    });
+    return this.place(roomId, content, { kind: "etherpad", pad_id: padId, conference_id: null });
+  }
+
+  async addConference(roomId: string, creator: string, roomName: string): Promise<WidgetRow> {
+    const id = stableWidgetId("jitsi", roomId);
+    const { auth, domain } = this.config.jitsi;
+    if (auth === "jwt") {
+      // Element builds its own URL for `jitsi` widgets and cannot carry a minted JWT, so JWT
+      // deployments get Atrium's conference page, which checks membership and mints one.
+      const data = jitsiWidgetData({ domain, roomId, roomName, auth: "jwt" });
+      const content = customWidget({
+        id,
+        creatorUserId: creator,
+        name: "Conference",
+        url: `${this.config.web.publicUrl}/atrium/conference?roomId=$matrix_room_id&widgetId=$matrix_widget_id`,
+        data: { ...data, title: roomName },
+      });
+      return this.place(roomId, content, { kind: "jitsi", pad_id: null, conference_id: data.conferenceId });
+    }
+    const data = jitsiWidgetData({
+      domain,
+      roomId,
+      roomName,
+      auth: auth === "matrix" ? "openidtoken-jwt" : "none",
+    });
+    const existing = await this.deps.store.widget(roomId, id);
+    const conferenceId =
+      auth === "none" && existing?.conference_id ? existing.conference_id : data.conferenceId;
+    const content = jitsiWidget({
+      id,
+      creatorUserId: creator,
+      name: "Conference",
+      url: elementJitsiWidgetUrl(this.config.jitsi.elementUrl ?? this.config.web.publicUrl),
+      data: { ...data, conferenceId },
+    });
+    return this.place(roomId, content, { kind: "jitsi", pad_id: null, conference_id: conferenceId });
+  }
+
+  async addCustom(roomId: string, url: string, name: string, creator: string, seed: string): Promise<WidgetRow> {
+    const id = stableWidgetId("custom", roomId, seed);
+    const content = customWidget({ id, creatorUserId: creator, name, url, data: { title: name } });
+    return this.place(roomId, content, { kind: "custom", pad_id: null, conference_id: null });
+  }
+
+  private async place(
+    roomId: string,
+    content: WidgetContent,
+    extra: Pick<WidgetRow, "kind" | "pad_id" | "conference_id">,
+  ): Promise<WidgetRow> {
+    const row: WidgetRow = {
+      room_id: roomId,
+      widget_id: content.id,
+      name: content.name,
+      url: content.url,
+      creator: content.creatorUserId,
+      created_at: Date.now(),
+      archived_at: null,
+      archived_by: null,
+      ...extra,
+    };
+    // Recorded first: if the state write fails, the row tells `!widgets` and a retry what to do.
+    await this.deps.store.saveWidget(row);
+    await this.deps.gateway.sendState(roomId, WIDGET_EVENT_TYPE, content.id, { ...content });
+    return row;
+  }
+
+  /** Finds an Atrium widget of the room by name (case-insensitive) or id. */
+  async find(roomId: string, nameOrId: string): Promise<WidgetRow> {
+    const rows = await this.deps.store.widgetsInRoom(roomId);
+    const wanted = nameOrId.trim().toLowerCase();
+    const row = rows.find((r) => r.widget_id === nameOrId || r.name.toLowerCase() === wanted);
+    if (!row) {
+      const names = rows.map((r) => `\`${r.name}\``).join(", ") || "none";
+      throw new UserFacingError(
+        `no widget ${nameOrId} in ${roomId}`,
+        `There is no Atrium widget called "${nameOrId}" here. Widgets in this room: ${names}.`,
+      );
+    }
+    return row;
+  }
+
+  /** Removes a widget from the room; its pad is archived (kept) unless configured otherwise. */
+  async remove(roomId: string, nameOrId: string, by: string): Promise<WidgetRow> {
+    const row = await this.find(roomId, nameOrId);
+    await this.deps.gateway.sendState(roomId, WIDGET_EVENT_TYPE, row.widget_id, removedWidgetContent());
+    await this.archive(row, by);
+    return row;
+  }
+
+  /** Records a removal (by a command or by a user's client) and applies the pad policy. */
+  async archive(row: WidgetRow, by: string): Promise<void> {
+    await this.deps.store.archiveWidget(row.room_id, row.widget_id, by);
+    if (row.kind === "etherpad" && row.pad_id && this.config.etherpad.onWidgetRemoved === "delete") {
+      await this.deps.etherpad.deletePad(row.pad_id);
+    }
+  }
+
+  async pin(roomId: string, nameOrId: string): Promise<WidgetRow> {
+    const row = await this.find(roomId, nameOrId);
+    await this.pinWidget(roomId, row.widget_id);
+    return row;
+  }
+
+  async pinWidget(roomId: string, widgetId: string): Promise<void> {
+    const current = await this.deps.gateway.getState(roomId, LAYOUT_EVENT_TYPE, "");
+    const layout = mergeLayout(current, { widgetId, container: "top", height: 40 });
+    await this.deps.gateway.sendState(roomId, LAYOUT_EVENT_TYPE, "", layout as unknown as Record<string, unknown>);
+  }
+
+  /** A room was renamed: the conference keeps its id and takes the new name. */
+  async renameConference(roomId: string, roomName: string): Promise<boolean> {
+    const rows = await this.deps.store.widgetsInRoom(roomId);
+    const conference = rows.find((r) => r.kind === "jitsi");
+    if (!conference) return false;
+    await this.addConference(roomId, conference.creator, roomName);
+    return true;
+  }
+
+  /**
+   * A room was upgraded: the same pads and conference appear in the new room (the pad's group
+   * stays the old room's, so the content is the same pad).
+   */
+  async carryOver(oldRoomId: string, newRoomId: string, roomName: string): Promise<number> {
+    const rows = await this.deps.store.widgetsInRoom(oldRoomId);
+    for (const row of rows) {
+      if (row.kind === "jitsi" && this.config.jitsi.auth !== "none") {
+        // Authenticated conferences are named after the room id (prosody checks it), so the
+        // new room gets its own conference id.
+        await this.addConference(newRoomId, row.creator, roomName);
+        continue;
+      }
+      const state = await this.deps.gateway.getState(oldRoomId, WIDGET_EVENT_TYPE, row.widget_id);
+      if (!state || typeof state.url !== "string") continue;
+      const content = { ...(state as unknown as WidgetContent) };
+      if (row.kind === "jitsi" && content.data) content.data = { ...content.data, roomName };
+      await this.deps.store.saveWidget({ ...row, room_id: newRoomId, created_at: Date.now() });
+      await this.deps.gateway.sendState(newRoomId, WIDGET_EVENT_TYPE, row.widget_id, content as unknown as Record<string, unknown>);
+    }
+    const layout = await this.deps.gateway.getState(oldRoomId, LAYOUT_EVENT_TYPE, "");
+    if (layout) await this.deps.gateway.sendState(newRoomId, LAYOUT_EVENT_TYPE, "", layout);
+    return rows.length;
+  }
+}

@@ -1,0 +1,39 @@
+/** Retries with exponential backoff where it is safe; honours the homeserver's retry_after_ms. */
+
+export interface RetryOptions {
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Whether this error may be retried (default: never). */
+  retryable?: (error: unknown) => boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The delay an error asks for (Matrix M_LIMIT_EXCEEDED's retry_after_ms), if any. */
+export function retryAfterMs(error: unknown): number | undefined {
+  if (!error || typeof error !== "object") return undefined;
+  const e = error as { retryAfterMs?: unknown; body?: { retry_after_ms?: unknown } };
+  if (typeof e.retryAfterMs === "number") return e.retryAfterMs;
+  if (typeof e.body?.retry_after_ms === "number") return e.body.retry_after_ms;
+  return undefined;
+}
+
+export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 4;
+  const base = options.baseDelayMs ?? 250;
+  const max = options.maxDelayMs ?? 30_000;
+  const sleep = options.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error: unknown) {
+      const asked = retryAfterMs(error);
+      const mayRetry = asked !== undefined || (options.retryable?.(error) ?? false);
+      if (!mayRetry || attempt >= attempts) throw error;
+      const backoff = Math.min(max, base * 2 ** (attempt - 1));
+      await sleep(Math.min(max, asked ?? backoff));
+    }
+  }
+}
