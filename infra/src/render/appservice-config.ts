@@ -1,0 +1,49 @@
+/** The Atrium appservice's own config.yaml. */
+import { stringify } from "yaml";
+
+/** How prosody admits people to a conference. */
+export type JitsiAuthMode = "matrix" | "jwt" | "none";
+
+/** Inputs of {@link renderAppserviceConfigYaml}. */
+export interface AppserviceConfigOptions {
+  readonly homeserver: { readonly url: string; readonly domain: string };
+  /** The listener Synapse calls (transactions, user and alias queries). */
+  readonly appservice: { readonly port: number; readonly bindAddress: string };
+  /** The listener for pad pages (`/atrium/*`, public via the proxy) and `/verify/*` (private). */
+  readonly web: { readonly port: number; readonly bindAddress: string; readonly publicUrl: string };
+  readonly databaseUrl: string;
+  readonly etherpad: { readonly url: string; readonly apiKey: string };
+  readonly jitsi: {
+    readonly domain: string;
+    readonly auth: JitsiAuthMode;
+    readonly verifyToken?: string;
+    readonly jwtAppId?: string;
+    readonly jwtSecret?: string;
+  };
+  readonly bot: { readonly localpart: string; readonly displayName: string };
+  readonly aliases: { readonly padPrefix: string; readonly meetPrefix: string };
+  /** Bring the conference into a room when its third member joins. */
+  readonly conferenceAtThirdMember: boolean;
+}
+
+/** Renders config.yaml in the shape the appservice's config schema reads. */
+export function renderAppserviceConfigYaml(o: AppserviceConfigOptions): string {
+  const jitsi: Record<string, unknown> = { domain: o.jitsi.domain, auth: o.jitsi.auth };
+  if (o.jitsi.auth === "matrix") jitsi.verifyToken = o.jitsi.verifyToken;
+  if (o.jitsi.auth === "jwt") {
+    jitsi.jwtAppId = o.jitsi.jwtAppId;
+    jitsi.jwtSecret = o.jitsi.jwtSecret;
+  }
+  return stringify({
+    homeserver: { url: o.homeserver.url, domain: o.homeserver.domain },
+    appservice: { port: o.appservice.port, bindAddress: o.appservice.bindAddress },
+    web: { port: o.web.port, bindAddress: o.web.bindAddress, publicUrl: o.web.publicUrl },
+    database: { engine: "postgres", connectionString: o.databaseUrl },
+    etherpad: { url: o.etherpad.url, apiKey: o.etherpad.apiKey },
+    jitsi,
+    bot: { localpart: o.bot.localpart, displayName: o.bot.displayName },
+    permissions: { allowedServers: [o.homeserver.domain] },
+    aliases: { padPrefix: o.aliases.padPrefix, meetPrefix: o.aliases.meetPrefix },
+    features: { conferenceAtThirdMember: o.conferenceAtThirdMember },
+  });
+}
