@@ -1,0 +1,177 @@
+/**
+ * Every command end to end against real Synapse and Etherpad: the widget event checked field
+ * by field, the pad present in Etherpad, refusals that write nothing.
+ */
+import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
+import { jitsiConferenceId } from "@atrium/widgets";
+import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
+import { command, roomWithBot, widgetsIn, WIDGETS } from "./fixtures";
+
+let stack: AtriumStack;
+let alice: TestUser;
+let bob: TestUser;
+let etherpad: EtherpadClient;
+let roomId: string;
+
+beforeAll(async () => {
+  stack = await startAtrium();
+  alice = await stack.user("alice");
+  bob = await stack.user("bob");
+  etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
+  roomId = await roomWithBot(stack, alice, { name: "Weekly sync" });
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("!pad", () => {
+  it("creates the room's group pad and an m.etherpad widget", async () => {
+    const reply = await command(stack, alice, roomId, "!pad minutes");
+    expect(reply.content.body).toMatch(/Added the pad "minutes"/);
+    expect(reply.content.format).toBe("org.matrix.custom.html");
+
+    const widgets = await widgetsIn(alice, roomId);
+    expect(widgets.size).toBe(1);
+    const [stateKey, widget] = [...widgets.entries()][0]!;
+    expect(widget.id).toBe(stateKey);
+    expect(widget.type).toBe("m.etherpad");
+    expect(widget.name).toBe("minutes");
+    expect(widget.creatorUserId).toBe(alice.user.userId);
+    expect(widget.waitForIframeLoad).toBe(true);
+    expect(widget.url).toBe(
+      `${stack.config.web.publicUrl}/atrium/pad?roomId=$matrix_room_id&widgetId=$matrix_widget_id`,
+    );
+    const data = widget.data as Record<string, string>;
+    expect(data.padId).toMatch(/^g\.[A-Za-z0-9]{16}\$minutes$/);
+    expect(data.groupId).toBe(await etherpad.groupForRoom(roomId));
+    // The pad exists in Etherpad and can be written through the API.
+    await etherpad.setText(data.padId!, "agenda\n");
+    expect(await etherpad.getText(data.padId!)).toBe("agenda\n");
+    expect(await etherpad.listPads(data.groupId!)).toContain(data.padId);
+  });
+
+  it.each([
+    ["a name of 16 characters", "!pad sixteen-chars-x", /fewer than 16 characters/],
+    ["a name with $", "!pad a$b", /\$/],
+    ["a name with /", "!pad a/b", /\//],
+    ["no name", "!pad", /name/i],
+  ])("refuses %s, stating the rule, and writes nothing", async (_label, body, rule) => {
+    const before = await widgetsIn(alice, roomId);
+    const reply = await command(stack, alice, roomId, body);
+    expect(reply.content.body).toMatch(rule);
+    expect(reply.content.body).toMatch(/Nothing was created/);
+    expect(await widgetsIn(alice, roomId)).toEqual(before);
+  });
+
+  it("refuses a command of 10,000 characters and writes nothing", async () => {
+    const before = await widgetsIn(alice, roomId);
+    const reply = await command(stack, alice, roomId, `!pad ${"x".repeat(10_000)}`);
+    expect(reply.content.body).toMatch(/at most 4096/);
+    expect(await widgetsIn(alice, roomId)).toEqual(before);
+  });
+});
+
+describe("!widget", () => {
+  it("adds a custom widget of an https page", async () => {
+    const reply = await command(stack, alice, roomId, "!widget https://example.org/board?team=1 Board");
+    expect(reply.content.body).toMatch(/Added the widget "Board"/);
+    const widget = [...(await widgetsIn(alice, roomId)).values()].find((w) => w.name === "Board");
+    expect(widget).toMatchObject({ type: "m.custom", url: "https://example.org/board?team=1" });
+  });
+
+  it.each([
+    ["javascript:", "!widget javascript:alert(1) x"],
+    ["data:", "!widget data:text/html,<script>alert(1)</script> x"],
+    ["credentials", "!widget https://user:pw@example.org/ x"],
+    ["a private address", "!widget http://169.254.169.254/latest/meta-data x"],
+  ])("refuses %s and writes nothing", async (_label, body) => {
+    const before = await widgetsIn(alice, roomId);
+    const reply = await command(stack, alice, roomId, body);
+    expect(reply.content.body).toMatch(/Nothing was added/);
+    expect(await widgetsIn(alice, roomId)).toEqual(before);
+  });
+});
+
+describe("!meet", () => {
+  it("explains the direct call in a room of two and adds nothing", async () => {
+    const before = await widgetsIn(alice, roomId);
+    const reply = await command(stack, alice, roomId, "!meet");
+    expect(reply.content.body).toMatch(/direct call/);
+    expect(reply.content.body).toMatch(/!meet --force/);
+    expect(await widgetsIn(alice, roomId)).toEqual(before);
+  });
+
+  it("adds Element's Jitsi widget with --force: data fields, muted start, authenticated id", async () => {
+    const reply = await command(stack, alice, roomId, "!jitsi --force");
+    expect(reply.content.body).toMatch(/muted/);
+    const widget = [...(await widgetsIn(alice, roomId)).values()].find((w) => w.type === "jitsi");
+    expect(widget).toBeDefined();
+    expect(widget!.data).toMatchObject({
+      domain: "meet.example.org",
+      conferenceId: jitsiConferenceId(roomId),
+      isAudioOnly: false,
+      roomName: "Weekly sync",
+      auth: "openidtoken-jwt",
+      startWithAudioMuted: true,
+    });
+    expect(String(widget!.url)).toMatch(/jitsi\.html\?confId=\$conferenceId#/);
+  });
+});
+
+describe("!widgets, !pin, !remove", () => {
+  it("lists what Atrium placed", async () => {
+    const reply = await command(stack, alice, roomId, "!widgets");
+    expect(reply.content.body).toMatch(/minutes \(pad\)/);
+    expect(reply.content.body).toMatch(/Board/);
+    expect(reply.content.body).toMatch(/Conference \(conference\)/);
+  });
+
+  it("pins a widget into Element's layout", async () => {
+    await command(stack, alice, roomId, "!pin minutes");
+    const widgets = await widgetsIn(alice, roomId);
+    const padId = [...widgets.entries()].find(([, w]) => w.name === "minutes")![0];
+    const layout = await alice.client.getState<{ widgets: Record<string, { container: string }> }>(
+      roomId,
+      "io.element.widgets.layout",
+      "",
+    );
+    expect(layout?.widgets[padId]?.container).toBe("top");
+  });
+
+  it("removes a widget and archives its pad without deleting it", async () => {
+    const widgets = await widgetsIn(alice, roomId);
+    const [stateKey, pad] = [...widgets.entries()].find(([, w]) => w.name === "minutes")!;
+    const reply = await command(stack, alice, roomId, "!remove minutes");
+    expect(reply.content.body).toMatch(/archived, not deleted/);
+    expect(await alice.client.getState(roomId, WIDGETS, stateKey)).toEqual({});
+    expect(await etherpad.getText((pad.data as { padId: string }).padId)).toBe("agenda\n");
+    const list = await command(stack, alice, roomId, "!widgets");
+    expect(list.content.body).not.toMatch(/minutes/);
+  });
+});
+
+describe("permissions and help", () => {
+  it("refuses a member below the widget power level and writes nothing", async () => {
+    await alice.client.invite(roomId, bob.user.userId);
+    await bob.client.join(roomId);
+    const before = await widgetsIn(alice, roomId);
+    const reply = await command(stack, bob, roomId, "!pad bobs");
+    expect(reply.content.body).toMatch(/needs power level 50; you have 0/);
+    expect(await widgetsIn(alice, roomId)).toEqual(before);
+  });
+
+  it("says exactly which level to grant when the bot lacks it", async () => {
+    const bare = await roomWithBot(stack, alice, { botLevel: 0 });
+    const reply = await command(stack, alice, bare, "!pad notes");
+    expect(reply.content.body).toContain(`I need power level 50`);
+    expect(reply.content.body).toContain(`/op ${stack.botUserId} 50`);
+    expect((await widgetsIn(alice, bare)).size).toBe(0);
+  });
+
+  it.each([["!help"], ["!frobnicate"]])("%s answers with the help text", async (body) => {
+    const reply = await command(stack, alice, roomId, body);
+    expect(reply.content.body).toMatch(/!pad <name>/);
+    expect(reply.content.formatted_body).toMatch(/<code>!meet<\/code>/);
+  });
+});

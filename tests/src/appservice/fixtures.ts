@@ -1,0 +1,46 @@
+/** Shared steps of the appservice integration tests: a room with the bot in it, replies. */
+import type { AtriumStack, TestUser } from "../harness/atrium";
+import type { RoomEvent } from "../harness/matrix-client";
+
+export const WIDGETS = "im.vector.modular.widgets";
+
+/** A public room created by `owner`, with the bot invited, joined, and at power level 50. */
+export async function roomWithBot(
+  stack: AtriumStack,
+  owner: TestUser,
+  opts: { botLevel?: number; name?: string } = {},
+): Promise<string> {
+  const roomId = await owner.client.createRoom({ preset: "public_chat", name: opts.name ?? "Team" });
+  await owner.client.invite(roomId, stack.botUserId);
+  await owner.client.waitForMembership(roomId, stack.botUserId, "join", 30_000);
+  if ((opts.botLevel ?? 50) > 0) await owner.client.setPowerLevel(roomId, stack.botUserId, opts.botLevel ?? 50);
+  return roomId;
+}
+
+/** Sends a message and waits for the bot's notice that answers it (the next one after it). */
+export async function command(stack: AtriumStack, who: TestUser, roomId: string, body: string): Promise<RoomEvent> {
+  const before = await notices(stack, who, roomId);
+  await who.client.sendMessage(roomId, body);
+  return who.client.waitForMessage(
+    roomId,
+    (e) => e.sender === stack.botUserId && e.content.msgtype === "m.notice" && !before.has(e.event_id),
+    30_000,
+  );
+}
+
+async function notices(stack: AtriumStack, who: TestUser, roomId: string): Promise<Set<string>> {
+  const events = await who.client.messages(roomId);
+  return new Set(events.filter((e) => e.sender === stack.botUserId).map((e) => e.event_id));
+}
+
+/** The widget state events in a room, keyed by state key, without removed ones. */
+export async function widgetsIn(who: TestUser, roomId: string): Promise<Map<string, Record<string, unknown>>> {
+  const state = await who.client.getAllState(roomId);
+  const map = new Map<string, Record<string, unknown>>();
+  for (const e of state) {
+    if (e.type === WIDGETS && e.state_key !== undefined && Object.keys(e.content).length > 0) {
+      map.set(e.state_key, e.content);
+    }
+  }
+  return map;
+}

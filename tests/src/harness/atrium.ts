@@ -1,0 +1,125 @@
+/**
+ * The whole local stack for one test file: real Synapse and Etherpad, and the Atrium
+ * appservice booted in-process through its exported `start()`, wired by a generated
+ * registration. Ports are picked per run; `stop()` ends every process.
+ */
+import { promises as fs } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import { stringify } from "yaml";
+import {
+  buildRegistration,
+  parseConfig,
+  start,
+  type AtriumConfig,
+  type AtriumConfigInput,
+  type AtriumHandle,
+  type RegistrationLike,
+} from "@atrium/appservice";
+import { startSynapse, type SynapseHandle } from "./synapse";
+import { startEtherpad, type EtherpadHandle } from "./etherpad";
+import { registerUser, clientFor, type RegisteredUser } from "./users";
+import type { MatrixClient } from "./matrix-client";
+import { freePort } from "./process-utils";
+
+export interface StartAtriumOptions {
+  /** Adjusts the generated config before it is validated (e.g. jitsi.autoConference). */
+  config?: (base: AtriumConfigInput) => AtriumConfigInput;
+  /** Atrium's store: SQLite in the data dir (default) or a PostgreSQL URL. */
+  postgresUrl?: string;
+}
+
+export interface TestUser {
+  user: RegisteredUser;
+  client: MatrixClient;
+}
+
+export interface AtriumStack {
+  synapse: SynapseHandle;
+  etherpad: EtherpadHandle;
+  atrium: AtriumHandle;
+  config: AtriumConfig;
+  registration: RegistrationLike;
+  dataDir: string;
+  botUserId: string;
+  /** Registers a user with a random suffix; returns it with a client. */
+  user(name: string): Promise<TestUser>;
+  /** Stops the appservice and starts it again on the same store and ports. */
+  restart(): Promise<void>;
+  /** Stops only the appservice (for crash/restart tests); `restart()` brings it back. */
+  stopAppservice(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startAtrium(opts: StartAtriumOptions = {}): Promise<AtriumStack> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "atrium-stack-"));
+  const [asPort, webPort, hsPort] = [await freePort(), await freePort(), await freePort()];
+  const started: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const etherpad = await startEtherpad({ requireSession: true, editOnly: true });
+    started.push(etherpad);
+    const base: AtriumConfigInput = {
+      homeserver: { url: `http://127.0.0.1:${hsPort}`, domain: "localhost" },
+      appservice: { port: asPort, bindAddress: "127.0.0.1" },
+      // `localhost`, not 127.0.0.1: cookies are scoped by host, so the pad session cookie set
+      // by the web listener reaches Etherpad on another port of the same host.
+      web: { port: webPort, bindAddress: "127.0.0.1", publicUrl: `http://localhost:${webPort}` },
+      database: opts.postgresUrl
+        ? { engine: "postgres", connectionString: opts.postgresUrl }
+        : { engine: "sqlite", filename: path.join(dataDir, "atrium.db") },
+      etherpad: {
+        url: etherpad.url,
+        publicUrl: etherpad.url.replace("127.0.0.1", "localhost"),
+        apiKey: etherpad.apiKey,
+        timeoutMs: 5000,
+      },
+      jitsi: { domain: "meet.example.org", auth: "matrix", verifyToken: randomBytes(24).toString("hex") },
+      logging: { level: (process.env.ATRIUM_TEST_LOG as "info" | undefined) ?? "silent" },
+    };
+    const config = parseConfig(opts.config ? opts.config(base) : base, "test config");
+    const registration = buildRegistration(config, `http://127.0.0.1:${asPort}`);
+    const registrationPath = path.join(dataDir, "registration.yaml");
+    await fs.writeFile(registrationPath, stringify(registration));
+    const synapse = await startSynapse({ port: hsPort, appserviceRegistrations: [registrationPath] });
+    started.push(synapse);
+    let atrium: AtriumHandle | null = await start(config, registration);
+    let counter = 0;
+    const stack: AtriumStack = {
+      synapse,
+      etherpad,
+      get atrium() {
+        if (!atrium) throw new Error("the appservice is stopped; call restart()");
+        return atrium;
+      },
+      config,
+      registration,
+      dataDir,
+      botUserId: `@${config.bot.localpart}:${config.homeserver.domain}`,
+      async user(name: string) {
+        const username = `${name}${++counter}${randomBytes(3).toString("hex")}`.toLowerCase();
+        const user = await registerUser(synapse, { username, displayname: name });
+        return { user, client: clientFor(synapse.url, user) };
+      },
+      async stopAppservice() {
+        await atrium?.stop();
+        atrium = null;
+      },
+      async restart() {
+        await atrium?.stop();
+        atrium = await start(config, registration);
+      },
+      async stop() {
+        await atrium?.stop();
+        atrium = null;
+        for (const s of started.reverse()) await s.stop();
+        await fs.rm(dataDir, { recursive: true, force: true });
+      },
+    };
+    return stack;
+  } catch (error: unknown) {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    await fs.rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
