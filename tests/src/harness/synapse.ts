@@ -59,7 +59,8 @@ const TEMP_PREFIX = "atrium-synapse-";
 const WATCHDOG = `
 import os, signal, sys, threading, time, runpy
 def _watch():
-    sys.stdin.buffer.read()
+    while os.read(0, 4096):  # raw fd: a buffered stdin aborts at interpreter shutdown
+        pass
     os.kill(os.getpid(), signal.SIGTERM)
     time.sleep(10)
     os.kill(os.getpid(), signal.SIGKILL)
@@ -180,7 +181,7 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
       };
     }
     await stopChild(child, 2000);
-    unregister();
+    unregister(); // the temp dir stays so its log can be read; the next run removes it
     const tail = await tailFile(logFile, 30);
     // A port picked by listen(0) can be taken by another worker before Synapse binds it.
     if (opts.port === undefined && attempt < 3 && /Address already in use/.test(tail)) continue;
