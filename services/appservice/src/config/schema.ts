@@ -97,6 +97,23 @@ export const configSchema = z
        * override it with `!autoconference on|off`. Default off.
        */
       autoConference: z.boolean().default(false),
+    })
+    // On the jitsi object itself, so these are reported together with every other problem.
+    .superRefine((j, ctx) => {
+      if (j.auth === "matrix" && !j.verifyToken) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["verifyToken"],
+          message: "required when jitsi.auth is matrix (the MATRIX_UVS_AUTH_TOKEN prosody sends)",
+        });
+      }
+      if (j.auth === "jwt") {
+        for (const key of ["jwtAppId", "jwtSecret"] as const) {
+          if (!j[key]) {
+            ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: "required when jitsi.auth is jwt" });
+          }
+        }
+      }
     }),
     bot: z
       .object({
@@ -125,26 +142,6 @@ export const configSchema = z
         level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
       })
       .default({}),
-  })
-  .superRefine((c, ctx) => {
-    if (c.jitsi.auth === "matrix" && !c.jitsi.verifyToken) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["jitsi", "verifyToken"],
-        message: "required when jitsi.auth is matrix (the MATRIX_UVS_AUTH_TOKEN prosody sends)",
-      });
-    }
-    if (c.jitsi.auth === "jwt") {
-      for (const key of ["jwtAppId", "jwtSecret"] as const) {
-        if (!c.jitsi[key]) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            path: ["jitsi", key],
-            message: "required when jitsi.auth is jwt",
-          });
-        }
-      }
-    }
   });
 
 export type AtriumConfig = z.infer<typeof configSchema>;

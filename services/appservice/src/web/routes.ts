@@ -1,7 +1,142 @@
-/** The public routes: the pad page and OpenID exchange, Jitsi user verification. */
-import type express from "express";
+/**
+ * The public routes: the pad and conference widget pages with their OpenID exchanges, and Jitsi
+ * user verification (`/verify/*`, UVS-compatible).
+ *
+ * Cookie reach: the pad session cookie is set by this listener and must be sent to Etherpad.
+ * Browsers scope cookies by host, not by port, so on a loopback stack http://localhost:<web>
+ * and http://localhost:<etherpad> share it; in production the proxy serves /atrium/* under the
+ * pad domain, so the cookie is the pad origin's own.
+ */
+import express from "express";
+import type { Logger } from "pino";
 import type { WebDeps } from "./server";
+import { AccessError } from "./access-error";
+import { OpenIdVerifier } from "./openid";
+import { discoveryResolver } from "./server-discovery";
+import { openPad, parseSessionRequest } from "./pad-access";
+import { openConference } from "./conference-access";
+import { sessionCookie } from "./session-cookie";
+import { PAGE_CSP, widgetPage, type PageKind } from "./pages";
+import { WIDGET_PAGE_CSS, WIDGET_PAGE_SCRIPT } from "./widget-page-script";
+import { bearerMatches, verifyUser, verifyUserInRoom } from "./user-verification";
 
-export function registerRoutes(_app: express.Express, _deps: WebDeps): void {
-  // Filled by the access-control work (issue 6): /atrium/pad, /atrium/conference, /verify/*.
+/** Replaceable parts (tests give a verifier that talks to a stub homeserver). */
+export interface RouteOverrides {
+  openid?: Pick<OpenIdVerifier, "verify">;
+}
+
+type Handler = (req: express.Request, res: express.Response) => Promise<void>;
+
+/** Answers AccessErrors as they are and anything else as a 502/500 without internals. */
+function guarded(log: Logger, handler: Handler): express.RequestHandler {
+  return (req, res) => {
+    handler(req, res).catch((error: unknown) => {
+      res.set("Cache-Control", "no-store");
+      if (error instanceof AccessError) {
+        res.status(error.status).send(error.toJSON());
+        return;
+      }
+      const name = (error as { name?: unknown } | null)?.name;
+      log.error({ err: error, path: req.path }, "request failed");
+      const etherpadDown = typeof name === "string" && name.startsWith("Etherpad");
+      res.status(etherpadDown ? 502 : 500).send({
+        errcode: "M_UNKNOWN",
+        error: etherpadDown
+          ? "The pad server could not be reached; try again in a moment."
+          : "Atrium could not complete this; try again in a moment.",
+      });
+    });
+  };
+}
+
+function sendPage(kind: PageKind): express.RequestHandler {
+  return (_req, res) => {
+    res.set({ "Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
+    res.type("html").send(widgetPage(kind));
+  };
+}
+
+function addStatic(app: express.Express): void {
+  const widgetApiBundle = require.resolve("matrix-widget-api/dist/api.min.js");
+  const cache = { "Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff" };
+  app.get("/atrium/static/matrix-widget-api.min.js", (_req, res) => {
+    res.set(cache).type("application/javascript").sendFile(widgetApiBundle);
+  });
+  app.get("/atrium/static/widget-page.js", (_req, res) => {
+    res.set(cache).type("application/javascript").send(WIDGET_PAGE_SCRIPT);
+  });
+  app.get("/atrium/static/widget-page.css", (_req, res) => {
+    res.set(cache).type("text/css").send(WIDGET_PAGE_CSS);
+  });
+}
+
+/** Adds every public route of Atrium to `app`. */
+export function registerRoutes(app: express.Express, deps: WebDeps, overrides: RouteOverrides = {}): void {
+  const { config, store, etherpad, gateway, log } = deps;
+  const openid =
+    overrides.openid ??
+    new OpenIdVerifier({
+      localServer: config.homeserver.domain,
+      localFederationUrl: config.homeserver.federationUrl ?? config.homeserver.url,
+      allowedServers: config.permissions.allowedServers ?? [config.homeserver.domain],
+      resolve: discoveryResolver(),
+    });
+  const webHost = new URL(config.web.publicUrl).hostname;
+  const padHost = new URL(config.etherpad.publicUrl ?? config.etherpad.url).hostname;
+  if (webHost !== padHost) {
+    log.warn(
+      { web: webHost, etherpad: padHost },
+      "web.publicUrl and etherpad.publicUrl have different hosts: the pad session cookie will not reach Etherpad; serve /atrium/* under the pad domain",
+    );
+  }
+  const https = config.web.publicUrl.startsWith("https://");
+
+  addStatic(app);
+  app.get("/atrium/pad", sendPage("pad"));
+  app.post(
+    "/atrium/pad/session",
+    guarded(log, async (req, res) => {
+      const grant = await openPad({ config, store, etherpad, gateway, openid }, parseSessionRequest(req.body));
+      res.set("Cache-Control", "no-store");
+      res.append(
+        "Set-Cookie",
+        sessionCookie(grant.sessionId, req.headers.cookie, { https, maxAgeSeconds: config.etherpad.sessionSeconds }),
+      );
+      log.info({ room_id: req.body.roomId, user: grant.userId, readOnly: grant.readOnly }, "opened a pad session");
+      res.send({ url: grant.url, readOnly: grant.readOnly, validUntil: grant.validUntil.toISOString() });
+    }),
+  );
+
+  app.get("/atrium/conference", sendPage("conference"));
+  app.post(
+    "/atrium/conference/token",
+    guarded(log, async (req, res) => {
+      const grant = await openConference({ config, store, gateway, openid }, parseSessionRequest(req.body));
+      log.info({ room_id: req.body.roomId, user: grant.userId }, "minted a conference token");
+      res.set("Cache-Control", "no-store").send({ url: grant.url });
+    }),
+  );
+
+  const verifyToken = config.jitsi.verifyToken;
+  if (!verifyToken) return;
+  const bearer: express.RequestHandler = (req, res, next) => {
+    if (!req.headers.authorization) {
+      res.status(401).set("WWW-Authenticate", "Bearer").send({
+        errcode: "M_MISSING_TOKEN",
+        error: "Send Authorization: Bearer <jitsi.verifyToken> (prosody's MATRIX_UVS_AUTH_TOKEN).",
+      });
+      return;
+    }
+    if (!bearerMatches(req.headers.authorization, verifyToken)) {
+      res.status(403).send({ errcode: "M_FORBIDDEN", error: "Wrong bearer token for /verify." });
+      return;
+    }
+    next();
+  };
+  app.post("/verify/user", bearer, guarded(log, async (req, res) => void res.send(await verifyUser({ gateway, openid }, req.body))));
+  app.post(
+    "/verify/user_in_room",
+    bearer,
+    guarded(log, async (req, res) => void res.send(await verifyUserInRoom({ gateway, openid }, req.body))),
+  );
 }

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { Store } from "../store/store";
+import { createMetrics } from "../util/metrics";
+import { Processor } from "./processor";
+import type { CommandHandler } from "../commands/handler";
+import type { Reactions } from "./reactions";
+import type { MatrixGateway } from "../matrix/gateway";
+
+const message = (n: number) => ({
+  event_id: `$e${n}`,
+  room_id: "!r:x",
+  sender: "@alice:x",
+  type: "m.room.message",
+  content: { msgtype: "m.text", body: `!pad p${n}` },
+});
+
+describe("Processor (durable inbox)", () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "atrium-proc-"));
+    file = path.join(dir, "atrium.db");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function processorWith(store: Store, handle: (e: { event_id: string }) => Promise<void>) {
+    const notices: string[] = [];
+    const gateway = {
+      botUserId: "@atrium:x",
+      sendNotice: async (_room: string, plain: string) => void notices.push(plain),
+    } as unknown as MatrixGateway;
+    const processor = new Processor({
+      store,
+      commands: { handle } as unknown as CommandHandler,
+      reactions: {} as Reactions,
+      gateway,
+      metrics: createMetrics(),
+      log: pino({ level: "silent" }),
+    });
+    return { processor, notices };
+  }
+
+  it("records each event once, whatever the transaction replays", async () => {
+    const store = await Store.open({ engine: "sqlite", filename: file });
+    expect(await store.recordEvents("t1", [message(1), message(2)])).toBe(2);
+    expect(await store.recordEvents("t1", [message(1), message(2)])).toBe(0);
+    expect(await store.recordEvents("t2", [message(2), message(3)])).toBe(1);
+    expect((await store.pendingEvents()).map((e) => e.eventId)).toEqual(["$e1", "$e2", "$e3"]);
+    await store.close();
+  });
+
+  it("resumes, after a restart, the events a crashed run recorded but did not finish", async () => {
+    let store = await Store.open({ engine: "sqlite", filename: file });
+    await store.recordEvents("t1", [message(1), message(2), message(3)]);
+    const firstRun: string[] = [];
+    const crashing = processorWith(store, async (e) => {
+      if (e.event_id === "$e2") {
+        void crashing.processor.stop();
+        throw new Error("process killed");
+      }
+      firstRun.push(e.event_id);
+    });
+    // stop() during the handler marks the processor stopped; the failed event stays pending.
+    await crashing.processor.kick();
+    await store.close();
+    expect(firstRun).toEqual(["$e1"]);
+
+    store = await Store.open({ engine: "sqlite", filename: file });
+    const secondRun: string[] = [];
+    const { processor } = processorWith(store, async (e) => void secondRun.push(e.event_id));
+    await processor.kick();
+    expect(secondRun).toEqual(["$e2", "$e3"]);
+    expect(await store.pendingEvents()).toEqual([]);
+    await store.close();
+  });
+
+  it("gives up on an event after repeated failures and tells the room", async () => {
+    const store = await Store.open({ engine: "sqlite", filename: file });
+    await store.recordEvents("t1", [message(1), message(2)]);
+    const handled: string[] = [];
+    const { processor, notices } = processorWith(store, async (e) => {
+      if (e.event_id === "$e1") throw Object.assign(new Error("down"), { statusCode: 502 });
+      handled.push(e.event_id);
+    });
+    await processor.kick();
+    expect(handled).toEqual(["$e2"]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/Nothing more was done/);
+    expect(await store.pendingEvents()).toEqual([]);
+    await store.close();
+  }, 30_000);
+
+  it.each([
+    ["no content", { event_id: "$a", room_id: "!r:x", sender: "@a:x", type: "m.room.message" }],
+    ["array content", { event_id: "$b", room_id: "!r:x", sender: "@a:x", type: "m.room.message", content: [] }],
+    ["numeric state key", { event_id: "$c", room_id: "!r:x", sender: "@a:x", type: "m.room.member", state_key: 1, content: {} }],
+    ["body not a string", { event_id: "$d", room_id: "!r:x", sender: "@a:x", type: "m.room.message", content: { body: { x: 1 } } }],
+  ])("skips a malformed event (%s) without calling handlers", async (_label, event) => {
+    const store = await Store.open({ engine: "sqlite", filename: file });
+    await store.recordEvents("t", [event as Record<string, unknown>]);
+    const handled: string[] = [];
+    const { processor } = processorWith(store, async (e) => void handled.push(e.event_id));
+    await processor.kick();
+    expect(handled).toEqual([]);
+    expect(await store.pendingEvents()).toEqual([]);
+    await store.close();
+  });
+});

@@ -1,0 +1,39 @@
+/** The HTML of the pad and conference widget pages (no inline script, no secrets). */
+export type PageKind = "pad" | "conference";
+
+const TITLES: Record<PageKind, string> = { pad: "Opening the pad…", conference: "Opening the call…" };
+
+/**
+ * A widget page. Links are relative, so the page works under any prefix the proxy gives
+ * /atrium (e.g. the pad domain in production).
+ */
+export function widgetPage(kind: PageKind): string {
+  const endpoint = kind === "pad" ? "pad/session" : "conference/token";
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${TITLES[kind]}</title>
+<link rel="stylesheet" href="static/widget-page.css">
+</head>
+<body data-kind="${kind}" data-endpoint="${endpoint}" data-state="waiting">
+<main>
+<p id="status" role="status">Waiting for your Matrix client…</p>
+<p id="error" role="alert" hidden></p>
+</main>
+<script src="static/matrix-widget-api.min.js"></script>
+<script src="static/widget-page.js"></script>
+</body>
+</html>
+`;
+}
+
+/**
+ * Pages may be framed by any Matrix client, but load scripts and styles only from here and talk
+ * only to this origin.
+ */
+export const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
+  "img-src 'self'; base-uri 'none'; form-action 'none'";
