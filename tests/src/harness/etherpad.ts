@@ -1,0 +1,265 @@
+/** Starts a real Etherpad 1.8.14 (from the cached npm install) on loopback for tests and `pnpm dev`. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, promises as fs, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ensureEtherpadInstalled } from "./install-etherpad";
+import { createDatabase, dropDatabase, dropStaleDatabases, localPostgres } from "./postgres";
+import {
+  freePort,
+  isPortBusy,
+  onProcessExit,
+  pidAlive,
+  sleep,
+  stopChild,
+  tailFile,
+} from "./process-utils";
+
+/** A PostgreSQL database for Etherpad; omitted fields come from {@link localPostgres}. */
+export interface EtherpadPostgres {
+  type: "postgres";
+  host?: string;
+  port?: number;
+  user?: string;
+  /** An existing database to use; without it a per-run database is created and dropped. */
+  database?: string;
+}
+
+/** Options of {@link startEtherpad}; every key is optional. */
+export interface StartEtherpadOptions {
+  /** Only users with an API-created session may open pads; default true. */
+  requireSession?: boolean;
+  /** Only the API may create pads; default true. */
+  editOnly?: boolean;
+  /** DirtyDB in the data dir (default) or PostgreSQL through ueberdb2's `postgres` type. */
+  db?: { type: "dirty" } | EtherpadPostgres;
+  /** Keep data (and the API key) here across runs; default: a temp dir removed at stop. */
+  dataDir?: string;
+  /** Listener port; default: a free port picked per run. */
+  port?: number;
+  /** How long to wait for `GET /api`; default 60 s. */
+  startTimeoutMs?: number;
+}
+
+/** A running Etherpad. */
+export interface EtherpadHandle {
+  /** Base URL, e.g. `http://127.0.0.1:38123`. */
+  url: string;
+  /** The HTTP API key (content of the APIKEY.txt it was started with). */
+  apiKey: string;
+  port: number;
+  logFile: string;
+  dataDir: string;
+  /** The database it runs on (a per-run PostgreSQL database is dropped at stop). */
+  db: EtherpadSettingsInput["db"];
+  /** SIGTERM, SIGKILL after 5 s; drops a per-run database and removes a temp data dir. */
+  stop(): Promise<void>;
+}
+
+/** Settings file fields for {@link renderEtherpadSettings}. */
+export interface EtherpadSettingsInput {
+  port: number;
+  db:
+    | { type: "dirty"; filename: string }
+    | { type: "postgres"; host: string; port: number; user: string; database: string };
+  requireSession: boolean;
+  editOnly: boolean;
+}
+
+const TEMP_PREFIX = "atrium-etherpad-";
+
+/**
+ * Preloaded into Etherpad: exit when the process that started it is gone (its parent pid
+ * changes), e.g. a crashed jest worker. Reading stdin instead breaks Etherpad's worker threads.
+ */
+const WATCHDOG = `const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid === parent) return;
+  process.kill(process.pid, "SIGTERM");
+  setTimeout(() => process.kill(process.pid, "SIGKILL"), 5000).unref();
+}, 1000).unref();
+`;
+
+/**
+ * settings.json for Etherpad 1.8.14 on loopback. 1.8.14 has no `authenticationMethod` setting:
+ * its HTTP API always checks the key of APIKEY.txt (here the file given by `--apikey`).
+ */
+export function renderEtherpadSettings(input: EtherpadSettingsInput): string {
+  const { db } = input;
+  const { type: _type, ...dbSettings } = db;
+  const settings = {
+    title: "Atrium pads (local)",
+    ip: "127.0.0.1",
+    port: input.port,
+    dbType: db.type,
+    dbSettings,
+    requireSession: input.requireSession,
+    editOnly: input.editOnly,
+    skinName: "colibris",
+    minify: false,
+    suppressErrorsInPadText: true,
+    defaultPadText: "",
+    trustProxy: false,
+    loglevel: "INFO",
+  };
+  return `${JSON.stringify(settings, null, 2)}\n`;
+}
+
+/** A per-run PostgreSQL database for Etherpad on the local server, and how to drop it. */
+export async function createEtherpadDatabase(): Promise<
+  Required<EtherpadPostgres> & { drop(): Promise<void> }
+> {
+  const pg = localPostgres();
+  await dropStaleDatabases(pg, "etherpad");
+  const database = await createDatabase(pg, "etherpad");
+  return { type: "postgres", ...pg, database, drop: () => dropDatabase(pg, database) };
+}
+
+/** The API key kept in the data dir (reused by a persistent data dir), 48 hex characters. */
+async function loadApiKey(file: string): Promise<string> {
+  const existing = await fs.readFile(file, "utf8").catch(() => "");
+  if (existing.trim().length >= 32) return existing.trim();
+  const key = randomBytes(24).toString("hex");
+  await fs.writeFile(file, key, { mode: 0o600 });
+  return key;
+}
+
+/** Removes temp data dirs of earlier runs whose process is gone (never another live run's). */
+async function removeStaleTempDirs(): Promise<void> {
+  const tmp = os.tmpdir();
+  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const dir = path.join(tmp, name);
+    const owner = Number(await fs.readFile(path.join(dir, "owner.pid"), "utf8").catch(() => "0"));
+    if (owner > 0 && !pidAlive(owner)) await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Installs Etherpad if needed, starts it and waits until `GET /api` answers. Throws, naming the
+ * log file and quoting its last 30 lines, when it does not come up within the timeout.
+ */
+export async function startEtherpad(opts: StartEtherpadOptions = {}): Promise<EtherpadHandle> {
+  const srcDir = await ensureEtherpadInstalled();
+  await removeStaleTempDirs();
+  const temporary = opts.dataDir === undefined;
+  const dataDir = temporary
+    ? await fs.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX))
+    : path.resolve(opts.dataDir as string);
+  await fs.mkdir(dataDir, { recursive: true });
+  if (temporary) await fs.writeFile(path.join(dataDir, "owner.pid"), String(process.pid));
+  const apiKeyFile = path.join(dataDir, "APIKEY.txt");
+  const apiKey = await loadApiKey(apiKeyFile);
+  const watchdog = path.join(dataDir, "watchdog.js");
+  await fs.writeFile(watchdog, WATCHDOG);
+
+  let db: EtherpadSettingsInput["db"] = { type: "dirty", filename: path.join(dataDir, "dirty.db") };
+  let perRunDb: { drop(): Promise<void> } | null = null;
+  if (opts.db?.type === "postgres") {
+    const pg = { ...localPostgres(), ...opts.db };
+    if (pg.database === undefined) {
+      const created = await createEtherpadDatabase();
+      perRunDb = created;
+      pg.database = created.database;
+    }
+    db = { type: "postgres", host: pg.host, port: pg.port, user: pg.user, database: pg.database };
+  }
+  const cleanupStorage = async (): Promise<void> => {
+    if (perRunDb) await perRunDb.drop();
+    if (temporary && !process.env.ATRIUM_KEEP_DATA) {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  const logFile = path.join(dataDir, "etherpad.log");
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.port ?? (await freePort());
+    if (opts.port !== undefined && (await isPortBusy(port))) {
+      await cleanupStorage();
+      throw new Error(`atrium: port ${port} is busy; stop what listens there or pick another port`);
+    }
+    const settingsFile = path.join(dataDir, "settings.json");
+    const settings = renderEtherpadSettings({
+      port,
+      db,
+      requireSession: opts.requireSession ?? true,
+      editOnly: opts.editOnly ?? true,
+    });
+    await fs.writeFile(settingsFile, settings, { mode: 0o600 });
+    const args = ["--require", watchdog, path.join(srcDir, "node", "server.js")];
+    args.push("--settings", settingsFile, "--apikey", apiKeyFile);
+    args.push("--sessionkey", path.join(dataDir, "SESSIONKEY.txt"));
+    const { child, unregister } = spawnEtherpad(args, path.dirname(srcDir), dataDir, logFile);
+    const url = `http://127.0.0.1:${port}`;
+    const error = await waitForApi(url, child, opts.startTimeoutMs ?? 60_000);
+    if (!error) {
+      let stopping: Promise<void> | null = null;
+      return {
+        url,
+        apiKey,
+        port,
+        logFile,
+        dataDir,
+        db,
+        stop: () =>
+          (stopping ??= (async () => {
+            await stopChild(child, 5000);
+            unregister();
+            await cleanupStorage();
+          })()),
+      };
+    }
+    await stopChild(child, 2000);
+    unregister();
+    const tail = await tailFile(logFile, 30);
+    // A port picked by listen(0) can be taken by another process before Etherpad binds it.
+    if (opts.port === undefined && attempt < 3 && /EADDRINUSE/.test(tail)) continue;
+    if (perRunDb) await perRunDb.drop();
+    throw new Error(
+      `atrium: Etherpad did not start (${error}); log ${logFile}, last lines:\n${tail}`,
+    );
+  }
+}
+
+function spawnEtherpad(
+  args: string[],
+  cwd: string,
+  dataDir: string,
+  logFile: string,
+): { child: ChildProcess; unregister: () => void } {
+  const fd = openSync(logFile, "a");
+  const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", fd, fd], env: process.env });
+  closeSync(fd);
+  const temporary = path.basename(dataDir).startsWith(TEMP_PREFIX);
+  const unregister = onProcessExit(() => {
+    child.kill("SIGKILL");
+    if (temporary && !process.env.ATRIUM_KEEP_DATA)
+      rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { child, unregister };
+}
+
+/** Polls `GET /api`; resolves null once it answers a version, or the reason it gave up. */
+async function waitForApi(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | null =
+    child.exitCode !== null || child.signalCode !== null ? "exited before answering" : null;
+  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
+  while (Date.now() < deadline) {
+    if (exited) return exited;
+    try {
+      const res = await fetch(`${url}/api`, { signal: AbortSignal.timeout(2000) });
+      const body = (await res.json()) as { currentVersion?: unknown };
+      if (res.ok && typeof body.currentVersion === "string") return null;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  return exited ?? `no answer from ${url}/api within ${timeoutMs / 1000} s`;
+}

@@ -1,0 +1,124 @@
+/**
+ * Installs Etherpad (`ep_etherpad-lite` from npm) once per machine into
+ * `${XDG_CACHE_HOME:-~/.cache}/atrium/etherpad-<version>`, laid out the way Etherpad 1.8 must run:
+ * the package itself in a folder named `src` (Etherpad finds its root as "the parent of src"),
+ * with `node_modules/ep_etherpad-lite` a symlink back to it so `npm ls` still sees it.
+ */
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { atriumCacheDir, pidAlive, runCommand, sleep } from "./process-utils";
+
+/** The Etherpad release the harness runs. */
+export const ETHERPAD_VERSION = "1.8.14";
+
+const MARKER = ".atrium-installed.json";
+const LOCK_WAIT_MS = 20 * 60_000;
+
+/** The install folder for {@link ETHERPAD_VERSION}; Etherpad runs with this as its cwd. */
+export function etherpadInstallDir(): string {
+  return path.join(atriumCacheDir(), `etherpad-${ETHERPAD_VERSION}`);
+}
+
+/**
+ * Returns the path of the installed Etherpad's `src` folder (run `node src/node/server.js` from
+ * its parent), installing it first when missing. The install runs in a temporary sibling folder
+ * that is renamed into place after a marker file is written, under a lock directory: a killed
+ * install never looks complete and two processes never install at once. Throws one line naming
+ * the log file when npm fails.
+ */
+export async function ensureEtherpadInstalled(): Promise<string> {
+  const dir = etherpadInstallDir();
+  if (await isInstalled(dir)) return path.join(dir, "src");
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  const release = await acquireLock(`${dir}.lock`);
+  try {
+    if (!(await isInstalled(dir))) await install(dir);
+    return path.join(dir, "src");
+  } finally {
+    await release();
+  }
+}
+
+async function isInstalled(dir: string): Promise<boolean> {
+  try {
+    const marker = JSON.parse(await fs.readFile(path.join(dir, MARKER), "utf8")) as {
+      version?: string;
+    };
+    await fs.access(path.join(dir, "src", "node", "server.js"));
+    return marker.version === ETHERPAD_VERSION;
+  } catch {
+    return false; // No marker or no server.js: not (completely) installed.
+  }
+}
+
+/** The environment for npm, without the `npm_config_*` settings a pnpm script run injects. */
+function npmEnv(): NodeJS.ProcessEnv {
+  const keep = /registry|proxy|cafile|strict_ssl|^npm_config_cache$/i;
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k) || keep.test(k)),
+  );
+}
+
+async function install(dir: string): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  const logFile = `${dir}.install.log`;
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(tmp);
+  await fs.writeFile(
+    path.join(tmp, "package.json"),
+    JSON.stringify({ name: "atrium-etherpad", private: true }, null, 2),
+  );
+  const args = ["install", "--no-audit", "--no-fund", `ep_etherpad-lite@${ETHERPAD_VERSION}`];
+  const result = await runCommand("npm", args, { cwd: tmp, env: npmEnv() });
+  await fs.writeFile(logFile, `$ npm ${args.join(" ")}  (in ${tmp})\n${result.output}\n`);
+  const pkg = path.join(tmp, "node_modules", "ep_etherpad-lite");
+  if (
+    result.code !== 0 ||
+    !(await fs.stat(path.join(pkg, "node", "server.js")).catch(() => null))
+  ) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw new Error(
+      `atrium: installing Etherpad ${ETHERPAD_VERSION} with npm failed (exit ${String(result.code)}; log: ${logFile}); check that the npm registry is reachable and retry`,
+    );
+  }
+  await fs.rename(pkg, path.join(tmp, "src"));
+  await fs.symlink(path.join("..", "src"), pkg);
+  const marker = { version: ETHERPAD_VERSION, at: new Date() };
+  await fs.writeFile(path.join(tmp, MARKER), JSON.stringify(marker));
+  await fs.rm(dir, { recursive: true, force: true }); // an incomplete earlier folder, if any
+  await fs.rename(tmp, dir);
+}
+
+/** Takes `lockDir` (mkdir is atomic), breaking a lock whose owner process died. */
+async function acquireLock(lockDir: string): Promise<() => Promise<void>> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await fs.mkdir(lockDir);
+      await fs.writeFile(path.join(lockDir, "pid"), String(process.pid));
+      return () => fs.rm(lockDir, { recursive: true, force: true });
+    } catch (err: unknown) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    if (await lockIsStale(lockDir)) {
+      await fs.rm(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `atrium: waited ${LOCK_WAIT_MS / 60_000} min for another Etherpad install (lock ${lockDir}); remove the lock if no install is running`,
+      );
+    }
+    await sleep(1000);
+  }
+}
+
+async function lockIsStale(lockDir: string): Promise<boolean> {
+  try {
+    return !pidAlive(Number(await fs.readFile(path.join(lockDir, "pid"), "utf8")));
+  } catch {
+    // No pid file yet: the owner is between mkdir and writeFile, unless that was long ago.
+    const stat = await fs.stat(lockDir).catch(() => null);
+    return stat !== null && Date.now() - stat.mtimeMs > 30_000;
+  }
+}
