@@ -1,8 +1,10 @@
 import {
   createEtherpadClient,
   EtherpadApiError,
+  EtherpadAuthError,
   EtherpadClient,
   EtherpadInputError,
+  EtherpadUnavailableError,
 } from "./index";
 import { startEtherpadStub, type EtherpadStub } from "./test-support/stub-server";
 
@@ -26,7 +28,7 @@ const inAnHour = new Date(Date.now() + 3_600_000);
 // [method, call, function the stub answers, Etherpad's data, expected result, expected args]
 const successes: [
   string,
-  () => Promise<unknown>,
+  (c: EtherpadClient) => Promise<unknown>,
   string,
   unknown,
   unknown,
@@ -34,7 +36,7 @@ const successes: [
 ][] = [
   [
     "groupForRoom",
-    () => client.groupForRoom("!room:hs"),
+    (c) => c.groupForRoom("!room:hs"),
     "createGroupIfNotExistsFor",
     { groupID: GROUP },
     GROUP,
@@ -42,31 +44,17 @@ const successes: [
   ],
   [
     "createGroupPad",
-    () => client.createGroupPad(GROUP, "notes", "hello"),
+    (c) => c.createGroupPad(GROUP, "notes", "hello"),
     "createGroupPad",
     { padID: PAD },
     PAD,
     { groupID: GROUP, padName: "notes", text: "hello" },
   ],
-  [
-    "listPads",
-    () => client.listPads(GROUP),
-    "listPads",
-    { padIDs: [PAD] },
-    [PAD],
-    { groupID: GROUP },
-  ],
-  [
-    "listAllPads",
-    () => client.listAllPads(),
-    "listAllPads",
-    { padIDs: ["a", PAD] },
-    ["a", PAD],
-    {},
-  ],
+  ["listPads", (c) => c.listPads(GROUP), "listPads", { padIDs: [PAD] }, [PAD], { groupID: GROUP }],
+  ["listAllPads", (c) => c.listAllPads(), "listAllPads", { padIDs: ["a", PAD] }, ["a", PAD], {}],
   [
     "authorForUser",
-    () => client.authorForUser("@u:hs", "U"),
+    (c) => c.authorForUser("@u:hs", "U"),
     "createAuthorIfNotExistsFor",
     { authorID: AUTHOR },
     AUTHOR,
@@ -74,7 +62,7 @@ const successes: [
   ],
   [
     "createSession",
-    () => client.createSession(GROUP, AUTHOR, inAnHour),
+    (c) => c.createSession(GROUP, AUTHOR, inAnHour),
     "createSession",
     { sessionID: "s.1" },
     "s.1",
@@ -82,7 +70,7 @@ const successes: [
   ],
   [
     "deleteSession",
-    () => client.deleteSession("s.1"),
+    (c) => c.deleteSession("s.1"),
     "deleteSession",
     null,
     undefined,
@@ -90,7 +78,7 @@ const successes: [
   ],
   [
     "listSessionsOfAuthor",
-    () => client.listSessionsOfAuthor(AUTHOR),
+    (c) => c.listSessionsOfAuthor(AUTHOR),
     "listSessionsOfAuthor",
     { "s.1": { groupID: GROUP, authorID: AUTHOR, validUntil: 1_900_000_000 }, "s.2": null },
     [{ sessionId: "s.1", groupId: GROUP, validUntil: new Date(1_900_000_000_000) }],
@@ -98,7 +86,7 @@ const successes: [
   ],
   [
     "listSessionsOfAuthor (none)",
-    () => client.listSessionsOfAuthor(AUTHOR),
+    (c) => c.listSessionsOfAuthor(AUTHOR),
     "listSessionsOfAuthor",
     null,
     [],
@@ -106,25 +94,25 @@ const successes: [
   ],
   [
     "getReadOnlyId",
-    () => client.getReadOnlyId(PAD),
+    (c) => c.getReadOnlyId(PAD),
     "getReadOnlyID",
     { readOnlyID: "r.x" },
     "r.x",
     { padID: PAD },
   ],
-  ["getText", () => client.getText(PAD), "getText", { text: "hi\n" }, "hi\n", { padID: PAD }],
+  ["getText", (c) => c.getText(PAD), "getText", { text: "hi\n" }, "hi\n", { padID: PAD }],
   [
     "setText",
-    () => client.setText(PAD, "a b&c"),
+    (c) => c.setText(PAD, "a b&c"),
     "setText",
     null,
     undefined,
     { padID: PAD, text: "a b&c" },
   ],
-  ["deletePad", () => client.deletePad(PAD), "deletePad", null, undefined, { padID: PAD }],
+  ["deletePad", (c) => c.deletePad(PAD), "deletePad", null, undefined, { padID: PAD }],
   [
     "getLastEdited",
-    () => client.getLastEdited(PAD),
+    (c) => c.getLastEdited(PAD),
     "getLastEdited",
     { lastEdited: 1_700_000_000_123 },
     new Date(1_700_000_000_123),
@@ -132,7 +120,7 @@ const successes: [
   ],
   [
     "padUsersCount",
-    () => client.padUsersCount(PAD),
+    (c) => c.padUsersCount(PAD),
     "padUsersCount",
     { padUsersCount: 2 },
     2,
@@ -143,7 +131,7 @@ const successes: [
 describe.each(successes)("%s", (_name, call, fn, data, expected, args) => {
   it("calls the right function with the key and arguments and types the answer", async () => {
     stub.reply(fn, { code: 0, data });
-    await expect(call()).resolves.toEqual(expected);
+    await expect(call(client)).resolves.toEqual(expected);
     expect(stub.requests).toHaveLength(1);
     expect(stub.requests[0]).toEqual({
       apiFunction: fn,
@@ -154,8 +142,30 @@ describe.each(successes)("%s", (_name, call, fn, data, expected, args) => {
 
   it("turns an answer of the wrong shape into EtherpadApiError code -1 (or ignores it if void)", async () => {
     stub.reply(fn, { code: 0, data: { unexpected: true } });
-    if (expected === undefined) await expect(call()).resolves.toBeUndefined();
-    else await expect(call()).rejects.toMatchObject({ kind: "api", code: -1 });
+    if (expected === undefined) await expect(call(client)).resolves.toBeUndefined();
+    else await expect(call(client)).rejects.toMatchObject({ kind: "api", code: -1 });
+  });
+
+  it("reports Etherpad's code 2 as EtherpadApiError with its message", async () => {
+    stub.reply(fn, { code: 2, message: "internal error" });
+    await expect(call(client)).rejects.toMatchObject({
+      kind: "api",
+      code: 2,
+      etherpadMessage: "internal error",
+      apiFunction: fn,
+    });
+  });
+
+  it("reports a wrong key as EtherpadAuthError", async () => {
+    stub.reply(fn, { code: 0, data });
+    const wrong = createEtherpadClient({ url: stub.url, apiKey: "wrong-key" });
+    await expect(call(wrong)).rejects.toBeInstanceOf(EtherpadAuthError);
+  });
+
+  it("times out on a hung server with EtherpadUnavailableError", async () => {
+    stub.reply(fn, { hang: true });
+    const impatient = createEtherpadClient({ url: stub.url, apiKey: KEY, timeoutMs: 100 });
+    await expect(call(impatient)).rejects.toBeInstanceOf(EtherpadUnavailableError);
   });
 });
 

@@ -86,6 +86,16 @@ const cases: Case[] = [
     /not Etherpad API JSON/,
   ],
   [
+    "JSON without an API code",
+    () => {
+      stub.reply("getText", { raw: JSON.stringify({ error: `not found ${KEY}` }), status: 404 });
+      return client().getText("p");
+    },
+    EtherpadUnavailableError,
+    "unavailable",
+    /had no Etherpad API code/,
+  ],
+  [
     "hung /api",
     () => {
       stub.reply("api", { hang: true });

@@ -110,7 +110,10 @@ export class Transport {
     if (code === -1 && text === "cannot parse the API response") {
       return this.unavailable(apiFunction, "the answer was not Etherpad API JSON");
     }
-    if (code === -1 || code === undefined) return this.unavailable(apiFunction, text);
+    if (code === undefined) {
+      return this.unavailable(apiFunction, "the answer had no Etherpad API code");
+    }
+    if (code === -1) return this.unavailable(apiFunction, text);
     if (code === 4) return new EtherpadAuthError(apiFunction);
     return new EtherpadApiError(apiFunction, code, text);
   }

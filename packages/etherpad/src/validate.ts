@@ -20,12 +20,14 @@ export function baseUrl(raw: string): URL {
   return url;
 }
 
+/** A required string argument (room, user, pad or session ID). */
 export function nonEmpty(name: string, value: string): void {
   if (typeof value !== "string" || value === "") {
     throw new EtherpadInputError(`${name}: must be a non-empty string`);
   }
 }
 
+/** An Etherpad group ID as Etherpad makes them: `g.` and 16 letters or digits. */
 export function groupId(value: string): void {
   if (typeof value !== "string" || !/^g\.[a-zA-Z0-9]{16}$/.test(value)) {
     throw new EtherpadInputError(
@@ -35,6 +37,7 @@ export function groupId(value: string): void {
   }
 }
 
+/** An Etherpad author ID: `a.` and letters or digits. */
 export function authorId(value: string): void {
   if (typeof value !== "string" || !/^a\.[a-zA-Z0-9]+$/.test(value)) {
     throw new EtherpadInputError(
