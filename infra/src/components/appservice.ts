@@ -1,0 +1,111 @@
+/** The Atrium appservice, built from services/appservice/Dockerfile. */
+import * as path from "node:path";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSettings } from "../config";
+import { APPSERVICE_IMAGE } from "../images";
+import { renderAppserviceConfigYaml } from "../render/appservice-config";
+import { serviceContainer } from "./container";
+import { DATABASES, HOSTS, PORTS } from "./names";
+import type { Networks } from "./networks";
+import type { Secrets } from "./secrets";
+
+/** Inputs of {@link Appservice}. */
+export interface AppserviceArgs {
+  readonly settings: StackSettings;
+  readonly networks: Networks;
+  readonly secrets: Secrets;
+  /** The registration Synapse loads: the same file is mounted here. */
+  readonly registrationYaml: pulumi.Input<string>;
+  readonly synapseUrl: string;
+  readonly etherpadUrl: string;
+  /** Repository root, the Docker build context. */
+  readonly repoRoot: string;
+}
+
+/** Where the rendered files are mounted; the appservice reads these paths from its env. */
+export const APPSERVICE_PATHS = {
+  config: "/config/config.yaml",
+  registration: "/config/registration.yaml",
+} as const;
+
+/**
+ * The appservice on the private networks: Synapse reaches its appservice port, prosody its
+ * `/verify` route, and the proxy only its `/atrium/*` pad pages.
+ */
+export class Appservice extends pulumi.ComponentResource {
+  readonly configYaml: pulumi.Output<string>;
+
+  constructor(name: string, args: AppserviceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("atrium:infra:Appservice", name, {}, opts);
+    const { settings: c, secrets: s } = args;
+    this.configYaml = pulumi
+      .all([
+        s.get("atriumDbPassword"),
+        s.get("etherpadApiKey"),
+        s.get("jitsiVerifyToken"),
+        s.get("jitsiJwtSecret"),
+      ])
+      .apply(([dbPassword, apiKey, verifyToken, jwtSecret]) =>
+        renderAppserviceConfigYaml({
+          homeserver: { url: args.synapseUrl, domain: c.domain },
+          appservice: { port: PORTS.appservice, bindAddress: "0.0.0.0" },
+          web: {
+            port: PORTS.appserviceWeb,
+            bindAddress: "0.0.0.0",
+            publicUrl: `https://${c.padDomain}`,
+          },
+          databaseUrl: `postgres://${DATABASES.atrium.owner}:${encodeURIComponent(dbPassword)}@${HOSTS.postgres}:${PORTS.postgres}/${DATABASES.atrium.name}`,
+          etherpad: { url: args.etherpadUrl, apiKey },
+          jitsi: {
+            domain: c.jitsiDomain,
+            auth: c.jitsiAuth,
+            verifyToken,
+            jwtAppId: "atrium",
+            jwtSecret,
+          },
+          bot: { localpart: "atrium", displayName: "Atrium" },
+          aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
+          conferenceAtThirdMember: c.conferenceAtThirdMember,
+        }),
+      );
+    const image = new docker.Image(
+      `${name}-image`,
+      {
+        imageName: APPSERVICE_IMAGE,
+        build: {
+          context: args.repoRoot,
+          dockerfile: path.join(args.repoRoot, "services", "appservice", "Dockerfile"),
+          platform: "linux/amd64",
+        },
+        skipPush: true,
+      },
+      { parent: this },
+    );
+    serviceContainer(
+      name,
+      {
+        name: HOSTS.appservice,
+        image: image.imageName,
+        networks: [{ network: args.networks.services }, { network: args.networks.database }],
+        envs: [
+          "NODE_ENV=production",
+          `ATRIUM_CONFIG=${APPSERVICE_PATHS.config}`,
+          `ATRIUM_REGISTRATION=${APPSERVICE_PATHS.registration}`,
+        ],
+        uploads: [
+          { path: APPSERVICE_PATHS.config, content: this.configYaml },
+          { path: APPSERVICE_PATHS.registration, content: args.registrationYaml },
+        ],
+        healthcheck: [
+          "CMD",
+          "node",
+          "-e",
+          `require("net").connect(${PORTS.appservice}, "127.0.0.1").on("connect", () => process.exit(0)).on("error", () => process.exit(1))`,
+        ],
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}

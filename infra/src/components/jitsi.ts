@@ -1,0 +1,149 @@
+/** Jitsi Meet (web, prosody, jicofo, jvb) from docker-jitsi-meet's images. */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSettings } from "../config";
+import { dataVolume, pinnedImage, serviceContainer } from "./container";
+import { HOSTS, PORTS } from "./names";
+import type { Networks } from "./networks";
+import type { Secrets } from "./secrets";
+
+/** Inputs of {@link Jitsi}. */
+export interface JitsiArgs {
+  readonly settings: StackSettings;
+  readonly networks: Networks;
+  readonly secrets: Secrets;
+}
+
+/** docker-jitsi-meet's internal XMPP names (env.example defaults). */
+const XMPP = {
+  XMPP_DOMAIN: "meet.jitsi",
+  XMPP_AUTH_DOMAIN: "auth.meet.jitsi",
+  XMPP_MUC_DOMAIN: "muc.meet.jitsi",
+  XMPP_INTERNAL_MUC_DOMAIN: "internal-muc.meet.jitsi",
+  XMPP_GUEST_DOMAIN: "guest.meet.jitsi",
+  XMPP_SERVER: "xmpp.meet.jitsi",
+} as const;
+
+const env = (values: Record<string, string | number | boolean>): string[] =>
+  Object.entries(values).map(([k, v]) => `${k}=${typeof v === "boolean" ? (v ? 1 : 0) : v}`);
+
+/** Prosody's auth settings for the chosen mode (shared with web and jicofo, which read ENABLE_AUTH). */
+function authEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
+  const common = env({ ENABLE_GUESTS: c.jitsiGuests });
+  if (c.jitsiAuth === "none") return [...common, "ENABLE_AUTH=0"];
+  if (c.jitsiAuth === "jwt") {
+    return [
+      ...common,
+      ...env({ ENABLE_AUTH: true, AUTH_TYPE: "jwt", JWT_APP_ID: "atrium" }),
+      ...env({ JWT_ACCEPTED_ISSUERS: "atrium", JWT_ACCEPTED_AUDIENCES: "jitsi" }),
+      pulumi.interpolate`JWT_APP_SECRET=${s.get("jitsiJwtSecret")}`,
+    ];
+  }
+  return [
+    ...common,
+    ...env({ ENABLE_AUTH: true, AUTH_TYPE: "matrix" }),
+    // The appservice's web listener serves /verify/user_in_room (the UVS protocol).
+    `MATRIX_UVS_URL=http://${HOSTS.appservice}:${PORTS.appserviceWeb}`,
+    // Element's openidtoken-jwt flow sets iss to the Jitsi domain.
+    `MATRIX_UVS_ISSUER=${c.jitsiDomain}`,
+    "MATRIX_UVS_SYNC_POWER_LEVELS=1",
+    pulumi.interpolate`MATRIX_UVS_AUTH_TOKEN=${s.get("jitsiVerifyToken")}`,
+  ];
+}
+
+/** The four Jitsi containers on the services network; only JVB's media port is published. */
+export class Jitsi extends pulumi.ComponentResource {
+  constructor(name: string, args: JitsiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("atrium:infra:Jitsi", name, {}, opts);
+    const { settings: c, secrets: s } = args;
+    const net = args.networks.services;
+    const common = [
+      ...env({ ...XMPP, PUBLIC_URL: `https://${c.jitsiDomain}`, TZ: "UTC" }),
+      ...authEnv(c, s),
+    ];
+    const passwords = [
+      pulumi.interpolate`JICOFO_AUTH_PASSWORD=${s.get("jicofoAuthPassword")}`,
+      pulumi.interpolate`JVB_AUTH_PASSWORD=${s.get("jvbAuthPassword")}`,
+      pulumi.interpolate`JICOFO_COMPONENT_SECRET=${s.get("jicofoComponentSecret")}`,
+    ];
+    const volume = (part: string): ReturnType<typeof dataVolume> =>
+      dataVolume(`${name}-${part}`, `atrium-jitsi-${part}`, { parent: this });
+    const image = (part: string, ref: string): pulumi.Output<string> =>
+      pinnedImage(`${name}-${part}-image`, ref, { parent: this }).imageId;
+    const healthScript = ["CMD", "/usr/local/bin/healthcheck.sh"];
+
+    serviceContainer(
+      `${name}-prosody`,
+      {
+        name: HOSTS.prosody,
+        image: image("prosody", c.images.jitsiProsody),
+        networks: [{ network: net, aliases: [XMPP.XMPP_SERVER] }],
+        envs: [...common, ...passwords],
+        volumes: [
+          { volume: volume("prosody-config"), path: "/config" },
+          { volume: volume("prosody-data"), path: "/var/lib/prosody" },
+        ],
+        healthcheck: healthScript,
+      },
+      { parent: this },
+    );
+    serviceContainer(
+      `${name}-jicofo`,
+      {
+        name: HOSTS.jicofo,
+        image: image("jicofo", c.images.jitsiJicofo),
+        networks: [{ network: net }],
+        envs: [...common, ...passwords],
+        volumes: [{ volume: volume("jicofo-config"), path: "/config" }],
+        healthcheck: healthScript,
+      },
+      { parent: this },
+    );
+    serviceContainer(
+      `${name}-jvb`,
+      {
+        name: HOSTS.jvb,
+        image: image("jvb", c.images.jitsiJvb),
+        networks: [{ network: net }],
+        envs: [
+          ...common,
+          ...passwords,
+          ...env({ JVB_PORT: c.jvbPort, JVB_ADVERTISE_IPS: c.publicIp }),
+        ],
+        ports: [{ internal: c.jvbPort, external: c.jvbPort, protocol: "udp" }],
+        volumes: [{ volume: volume("jvb-config"), path: "/config" }],
+        healthcheck: healthScript,
+      },
+      { parent: this },
+    );
+    serviceContainer(
+      `${name}-web`,
+      {
+        name: HOSTS.jitsiWeb,
+        image: image("web", c.images.jitsiWeb),
+        networks: [{ network: net }],
+        envs: [
+          ...common,
+          ...env({
+            // Caddy terminates TLS and serves /.well-known/element/jitsi.
+            DISABLE_HTTPS: true,
+            ENABLE_HTTP_REDIRECT: false,
+            ENABLE_LETSENCRYPT: false,
+            XMPP_BOSH_URL_BASE: `http://${XMPP.XMPP_SERVER}:5280`,
+            START_WITH_AUDIO_MUTED: "true",
+          }),
+        ],
+        volumes: [{ volume: volume("web-config"), path: "/config" }],
+        healthcheck: [
+          "CMD",
+          "curl",
+          "-fsS",
+          "-o",
+          "/dev/null",
+          `http://127.0.0.1:${PORTS.jitsiWeb}/`,
+        ],
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,44 @@
+/** Container names (their DNS names on the private networks) and internal ports. */
+export const HOSTS = {
+  postgres: "atrium-postgres",
+  synapse: "atrium-synapse",
+  coturn: "atrium-coturn",
+  jitsiWeb: "atrium-jitsi-web",
+  prosody: "atrium-jitsi-prosody",
+  jicofo: "atrium-jitsi-jicofo",
+  jvb: "atrium-jitsi-jvb",
+  etherpad: "atrium-etherpad",
+  appservice: "atrium-appservice",
+  elementWeb: "atrium-element-web",
+  proxy: "atrium-caddy",
+} as const;
+
+export const PORTS = {
+  postgres: 5432,
+  synapse: 8008,
+  /** docker-jitsi-meet's web container serves plain HTTP on 8000 (current images). */
+  jitsiWeb: 8000,
+  etherpad: 9001,
+  /** The appservice listener Synapse calls. */
+  appservice: 9000,
+  /** The appservice's web listener: pad pages and Jitsi's user verification. */
+  appserviceWeb: 9001,
+  elementWeb: 80,
+} as const;
+
+/** The Postgres databases: one per service, each with its own owner. */
+export const DATABASES = {
+  synapse: {
+    name: "synapse",
+    owner: "synapse",
+    passwordEnv: "SYNAPSE_DB_PASSWORD",
+    cCollation: true,
+  },
+  etherpad: {
+    name: "etherpad",
+    owner: "etherpad",
+    passwordEnv: "ETHERPAD_DB_PASSWORD",
+    cCollation: false,
+  },
+  atrium: { name: "atrium", owner: "atrium", passwordEnv: "ATRIUM_DB_PASSWORD", cCollation: false },
+} as const;

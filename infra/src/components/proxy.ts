@@ -1,0 +1,81 @@
+/** Caddy: TLS for every domain and the only published HTTP ports. */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSettings } from "../config";
+import { renderCaddyfile } from "../render/caddyfile";
+import {
+  renderJitsiWellKnown,
+  renderWellKnownClient,
+  renderWellKnownServer,
+} from "../render/well-known";
+import { dataVolume, pinnedImage, serviceContainer } from "./container";
+import { HOSTS, PORTS } from "./names";
+import type { Networks } from "./networks";
+
+/** Inputs of {@link Proxy}. */
+export interface ProxyArgs {
+  readonly settings: StackSettings;
+  readonly networks: Networks;
+  /** Element's upstream, when Element Web is deployed. */
+  readonly elementUpstream?: string;
+}
+
+/** Caddy publishing 80 and 443 (TCP, plus UDP for HTTP/3); certificates on a volume. */
+export class Proxy extends pulumi.ComponentResource {
+  readonly caddyfile: string;
+
+  constructor(name: string, args: ProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("atrium:infra:Proxy", name, {}, opts);
+    const c = args.settings;
+    this.caddyfile = renderCaddyfile({
+      acmeEmail: c.acmeEmail,
+      domain: c.domain,
+      homeserverDomain: c.homeserverDomain,
+      jitsiDomain: c.jitsiDomain,
+      padDomain: c.padDomain,
+      elementDomain: args.elementUpstream === undefined ? undefined : c.elementDomain,
+      upstreams: {
+        synapse: `${HOSTS.synapse}:${PORTS.synapse}`,
+        jitsiWeb: `${HOSTS.jitsiWeb}:${PORTS.jitsiWeb}`,
+        etherpad: `${HOSTS.etherpad}:${PORTS.etherpad}`,
+        appserviceWeb: `${HOSTS.appservice}:${PORTS.appserviceWeb}`,
+        elementWeb: args.elementUpstream,
+      },
+      wellKnown: {
+        server: renderWellKnownServer(c.homeserverDomain),
+        client: renderWellKnownClient({
+          homeserverUrl: `https://${c.homeserverDomain}`,
+          jitsiDomain: c.jitsiDomain,
+        }),
+        jitsi: renderJitsiWellKnown(c.jitsiAuth),
+      },
+    });
+    const image = pinnedImage(`${name}-image`, c.images.caddy, { parent: this });
+    serviceContainer(
+      name,
+      {
+        name: HOSTS.proxy,
+        image: image.imageId,
+        networks: [{ network: args.networks.services }],
+        ports: [
+          { internal: 80, external: 80, protocol: "tcp" },
+          { internal: 443, external: 443, protocol: "tcp" },
+          { internal: 443, external: 443, protocol: "udp" },
+        ],
+        volumes: [
+          {
+            volume: dataVolume(`${name}-data`, "atrium-caddy-data", { parent: this }),
+            path: "/data",
+          },
+          {
+            volume: dataVolume(`${name}-config`, "atrium-caddy-config", { parent: this }),
+            path: "/config",
+          },
+        ],
+        uploads: [{ path: "/etc/caddy/Caddyfile", content: this.caddyfile }],
+        healthcheck: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:2019/config/ || exit 1"],
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}

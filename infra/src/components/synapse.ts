@@ -1,0 +1,119 @@
+/** Synapse, with Atrium's registration and TURN settings. */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSettings } from "../config";
+import { renderHomeserverYaml } from "../render/homeserver";
+import { renderRegistrationYaml } from "../render/registration";
+import { dataVolume, pinnedImage, serviceContainer } from "./container";
+import { DATABASES, HOSTS, PORTS } from "./names";
+import type { Networks } from "./networks";
+import type { Secrets } from "./secrets";
+
+/** Inputs of {@link Synapse}. */
+export interface SynapseArgs {
+  readonly settings: StackSettings;
+  readonly networks: Networks;
+  readonly secrets: Secrets;
+}
+
+/** Where the rendered files live inside the container (data stays on the volume at /data). */
+export const SYNAPSE_PATHS = {
+  config: "/config/homeserver.yaml",
+  registration: "/config/atrium-registration.yaml",
+  signingKey: "/data/signing.key",
+  mediaStore: "/data/media_store",
+} as const;
+
+/**
+ * Synapse on both private networks (database and services). Its registration file is the one
+ * the appservice mounts, so both sides hold the same tokens.
+ */
+export class Synapse extends pulumi.ComponentResource {
+  /** The registration YAML (secret: it carries as_token and hs_token). */
+  readonly registrationYaml: pulumi.Output<string>;
+  /** homeserver.yaml (secret: database password, shared secrets). */
+  readonly homeserverYaml: pulumi.Output<string>;
+  /** Internal URL of the client API. */
+  readonly internalUrl = `http://${HOSTS.synapse}:${PORTS.synapse}`;
+
+  constructor(name: string, args: SynapseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("atrium:infra:Synapse", name, {}, opts);
+    const { settings: c, secrets: s } = args;
+    this.registrationYaml = pulumi
+      .all([s.get("asToken"), s.get("hsToken")])
+      .apply(([asToken, hsToken]) =>
+        renderRegistrationYaml({
+          id: "atrium",
+          url: `http://${HOSTS.appservice}:${PORTS.appservice}`,
+          asToken,
+          hsToken,
+          senderLocalpart: "atrium",
+          domain: c.domain,
+          userPrefix: "atrium_",
+          aliasPrefixes: ["pad_", "meet_"],
+        }),
+      );
+    this.homeserverYaml = pulumi
+      .all([
+        s.get("synapseDbPassword"),
+        s.get("turnSharedSecret"),
+        s.get("registrationSharedSecret"),
+        s.get("macaroonSecretKey"),
+        s.get("formSecret"),
+      ])
+      .apply(([dbPassword, turnSecret, registrationSecret, macaroon, form]) =>
+        renderHomeserverYaml({
+          serverName: c.domain,
+          publicBaseUrl: `https://${c.homeserverDomain}/`,
+          listener: { port: PORTS.synapse, bindAddresses: ["0.0.0.0"] },
+          database: {
+            kind: "postgres",
+            host: HOSTS.postgres,
+            port: PORTS.postgres,
+            database: DATABASES.synapse.name,
+            user: DATABASES.synapse.owner,
+            password: dbPassword,
+          },
+          paths: {
+            signingKey: SYNAPSE_PATHS.signingKey,
+            mediaStore: SYNAPSE_PATHS.mediaStore,
+            registrations: [SYNAPSE_PATHS.registration],
+          },
+          turn: {
+            uris: [
+              `turn:${c.turnDomain}:${c.turnPort}?transport=udp`,
+              `turn:${c.turnDomain}:${c.turnPort}?transport=tcp`,
+            ],
+            sharedSecret: turnSecret,
+          },
+          registrationSharedSecret: registrationSecret,
+          macaroonSecretKey: macaroon,
+          formSecret: form,
+        }),
+      );
+    const image = pinnedImage(`${name}-image`, c.images.synapse, { parent: this });
+    const data = dataVolume(`${name}-data`, "atrium-synapse-data", { parent: this });
+    serviceContainer(
+      name,
+      {
+        name: HOSTS.synapse,
+        image: image.imageId,
+        networks: [{ network: args.networks.services }, { network: args.networks.database }],
+        envs: [`SYNAPSE_CONFIG_PATH=${SYNAPSE_PATHS.config}`],
+        // A fresh volume belongs to root; start.py then drops to uid 991, which must own /data.
+        entrypoints: [
+          "/bin/sh",
+          "-c",
+          `chown 991:991 /data && exec /start.py run --config-path ${SYNAPSE_PATHS.config}`,
+        ],
+        volumes: [{ volume: data, path: "/data" }],
+        uploads: [
+          { path: SYNAPSE_PATHS.config, content: this.homeserverYaml },
+          { path: SYNAPSE_PATHS.registration, content: this.registrationYaml },
+        ],
+        healthcheck: ["CMD", "curl", "-fSs", `http://localhost:${PORTS.synapse}/health`],
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}

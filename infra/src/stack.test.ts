@@ -1,0 +1,347 @@
+import * as path from "node:path";
+import { parse } from "yaml";
+import { pinnedImage } from "./config-schema";
+import { isSecretInput, plain, runProgram, type CapturedResource } from "./test-support/mock-stack";
+import { summarize } from "./test-support/summary";
+
+const CONTAINER = "docker:index/container:Container";
+const OPERATOR_TURN_SECRET = "operator-chosen-turn-secret-0123456789";
+
+let resources: CapturedResource[];
+let outputs: Record<string, unknown>;
+
+beforeAll(async () => {
+  ({ resources, outputs } = await runProgram(
+    {
+      domain: "example.org",
+      acmeEmail: "admin@example.org",
+      publicIp: "203.0.113.10",
+      turnSharedSecret: OPERATOR_TURN_SECRET,
+    },
+    ["turnSharedSecret"],
+  ));
+}, 30000);
+
+const ofType = (type: string): CapturedResource[] => resources.filter((r) => r.type === type);
+const containers = (): CapturedResource[] => ofType(CONTAINER);
+const container = (name: string): CapturedResource => {
+  const found = containers().find((c) => c.name === name);
+  if (found === undefined) throw new Error(`no container resource "${name}"`);
+  return found;
+};
+const upload = (name: string, file: string): string => {
+  const uploads = plain(container(name).inputs.uploads) as { file: string; content: string }[];
+  const found = uploads.find((u) => u.file === file);
+  if (found === undefined) throw new Error(`${name} has no upload ${file}`);
+  return found.content;
+};
+const env = (name: string, key: string): string | undefined =>
+  (plain(container(name).inputs.envs) as string[] | undefined)
+    ?.find((e) => e.startsWith(`${key}=`))
+    ?.slice(key.length + 1);
+const generatedSecrets = (): string[] =>
+  ofType("random:index/randomPassword:RandomPassword").map((r) => `Mock-${r.name}`);
+
+it("prints the resource graph", () => {
+  const text = summarize(resources);
+  console.log(text);
+  expect(text.split("\n").length).toBeGreaterThan(containers().length);
+});
+
+describe("exposure", () => {
+  const relay = Array.from({ length: 41 }, (_, i) => `${49160 + i}/udp`);
+  it.each([
+    ["proxy", ["80/tcp", "443/tcp", "443/udp"]],
+    ["turn", ["3478/udp", "3478/tcp", ...relay]],
+    ["jitsi-jvb", ["10000/udp"]],
+    ["postgres", []],
+    ["synapse", []],
+    ["jitsi-web", []],
+    ["jitsi-prosody", []],
+    ["jitsi-jicofo", []],
+    ["etherpad", []],
+    ["appservice", []],
+    ["element-web", []],
+  ])("%s publishes only its allowed ports", (name, expected) => {
+    const ports = (plain(container(name).inputs.ports) ?? []) as {
+      internal: number;
+      external: number;
+      protocol: string;
+    }[];
+    expect(ports.map((p) => `${p.external}/${p.protocol}`)).toEqual(expected);
+    for (const p of ports) expect(p.internal).toBe(p.external);
+  });
+
+  it("covers every container in the table above", () => {
+    expect(
+      containers()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(
+      [
+        "proxy",
+        "turn",
+        "jitsi-jvb",
+        "postgres",
+        "synapse",
+        "jitsi-web",
+        "jitsi-prosody",
+        "jitsi-jicofo",
+        "etherpad",
+        "appservice",
+        "element-web",
+      ].sort(),
+    );
+  });
+
+  it("puts every container on the private networks only", () => {
+    for (const c of containers()) {
+      const nets = (plain(c.inputs.networksAdvanced) as { name: string }[]).map((n) => n.name);
+      expect(nets.length).toBeGreaterThan(0);
+      for (const n of nets) expect(["atrium", "atrium-db"]).toContain(n);
+      expect(c.inputs.networkMode).toBeUndefined();
+      expect(c.inputs.publishAllPorts).toBeUndefined();
+      expect(c.inputs.privileged).toBeUndefined();
+    }
+  });
+
+  it("keeps Postgres on the internal network alone", () => {
+    const nets = plain(container("postgres").inputs.networksAdvanced) as { name: string }[];
+    expect(nets.map((n) => n.name)).toEqual(["atrium-db"]);
+    const db = ofType("docker:index/network:Network").find((n) => n.inputs.name === "atrium-db");
+    expect(db?.inputs.internal).toBe(true);
+  });
+});
+
+describe("durability", () => {
+  it.each([
+    ["postgres", ["/var/lib/postgresql/data"]],
+    ["synapse", ["/data"]],
+    ["turn", ["/var/lib/coturn"]],
+    ["jitsi-prosody", ["/config", "/var/lib/prosody"]],
+    ["jitsi-jicofo", ["/config"]],
+    ["jitsi-jvb", ["/config"]],
+    ["jitsi-web", ["/config"]],
+    ["etherpad", ["/opt/etherpad-lite/var"]],
+    ["proxy", ["/data", "/config"]],
+  ])("%s keeps its data in named volumes at %j", (name, paths) => {
+    const volumes = plain(container(name).inputs.volumes) as {
+      volumeName: string;
+      containerPath: string;
+      hostPath?: string;
+    }[];
+    expect(volumes.map((v) => v.containerPath)).toEqual(paths);
+    for (const v of volumes) {
+      expect(v.volumeName).toMatch(/^atrium-/);
+      expect(v.hostPath).toBeUndefined();
+    }
+  });
+
+  it("mounts every volume it creates", () => {
+    const mounted = containers().flatMap((c) =>
+      (plain(c.inputs.volumes) as { volumeName: string }[]).map((v) => v.volumeName),
+    );
+    for (const v of ofType("docker:index/volume:Volume")) expect(mounted).toContain(v.inputs.name);
+  });
+
+  it.each([
+    "postgres",
+    "synapse",
+    "turn",
+    "jitsi-web",
+    "jitsi-prosody",
+    "jitsi-jicofo",
+    "jitsi-jvb",
+    "etherpad",
+    "appservice",
+    "element-web",
+    "proxy",
+  ])("%s has a restart policy and a healthcheck", (name) => {
+    const c = container(name).inputs;
+    expect(c.restart).toBe("unless-stopped");
+    const tests = (plain(c.healthcheck) as { tests: string[] }).tests;
+    expect(["CMD", "CMD-SHELL"]).toContain(tests[0]);
+    expect(tests.length).toBeGreaterThan(1);
+  });
+});
+
+describe("images", () => {
+  it("pins every pulled image to a tag that is not latest", () => {
+    const images = ofType("docker:index/remoteImage:RemoteImage");
+    expect(images.length).toBe(10);
+    for (const image of images) expect(pinnedImage.safeParse(image.inputs.name).success).toBe(true);
+  });
+
+  it("builds the appservice from services/appservice/Dockerfile with the repository as context", () => {
+    const [built] = ofType("docker:index/image:Image");
+    const build = plain(built?.inputs.build) as { context: string; dockerfile: string };
+    const root = path.resolve(__dirname, "..", "..");
+    expect(build.context).toBe(root);
+    expect(build.dockerfile).toBe(path.join(root, "services", "appservice", "Dockerfile"));
+    expect(pinnedImage.safeParse(built?.inputs.imageName).success).toBe(true);
+    expect(container("appservice").inputs.image).toBe(built?.inputs.imageName);
+  });
+
+  it("runs every other container from its pulled image", () => {
+    const ids = ofType("docker:index/remoteImage:RemoteImage").map((r) => `sha256:${r.name}`);
+    for (const c of containers().filter((x) => x.name !== "appservice"))
+      expect(ids).toContain(c.inputs.image);
+  });
+});
+
+describe("secrets", () => {
+  /** Paths where a generated or operator secret appears outside a secret wrapper. */
+  function leaks(value: unknown, secrets: string[], where: string, inSecret = false): string[] {
+    const secretHere = inSecret || isSecretInput(value);
+    const inner = isSecretInput(value) ? (value as { value: unknown }).value : value;
+    if (typeof inner === "string")
+      return !secretHere && secrets.some((s) => inner.includes(s)) ? [where] : [];
+    if (Array.isArray(inner))
+      return inner.flatMap((v, i) => leaks(v, secrets, `${where}[${i}]`, secretHere));
+    if (typeof inner === "object" && inner !== null) {
+      return Object.entries(inner).flatMap(([k, v]) =>
+        leaks(v, secrets, `${where}.${k}`, secretHere),
+      );
+    }
+    return [];
+  }
+
+  it("detects a secret outside a wrapper (self-check of the detector)", () => {
+    const probe = {
+      envs: ["A=1", "B=x-Mock-secrets-probe"],
+      ok: {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        value: "Mock-secrets-probe",
+      },
+    };
+    expect(leaks(probe, ["Mock-secrets-probe"], "probe")).toEqual(["probe.envs[1]"]);
+  });
+
+  it("generates every secret the operator did not set, 40 characters long", () => {
+    const generated = ofType("random:index/randomPassword:RandomPassword");
+    expect(generated.map((g) => g.name)).not.toContain("secrets-turnSharedSecret");
+    expect(generated.length).toBe(16);
+    for (const g of generated) expect(g.inputs.length).toBe(40);
+  });
+
+  it("never sends a secret to a resource unmarked", () => {
+    const secrets = [...generatedSecrets(), OPERATOR_TURN_SECRET];
+    const found = resources.flatMap((r) => leaks(r.inputs, secrets, `${r.type} ${r.name}`));
+    expect(found).toEqual([]);
+  });
+
+  it("marks secret every rendered file that holds one", () => {
+    for (const [name, file] of [
+      ["synapse", "/config/homeserver.yaml"],
+      ["synapse", "/config/atrium-registration.yaml"],
+      ["turn", "/etc/coturn/turnserver.conf"],
+      ["etherpad", "/opt/etherpad-lite/settings.json"],
+      ["etherpad", "/opt/etherpad-lite/APIKEY.txt"],
+      ["appservice", "/config/config.yaml"],
+      ["appservice", "/config/registration.yaml"],
+    ] as const) {
+      const uploads = container(name).inputs.uploads as unknown[];
+      const entry = (Array.isArray(uploads) ? uploads : [uploads]).find((u) =>
+        JSON.stringify(plain(u)).includes(file),
+      );
+      expect([
+        name,
+        file,
+        isSecretInput(uploads) || isSecretInput((entry as Record<string, unknown>)?.content),
+      ]).toEqual([name, file, true]);
+    }
+  });
+
+  it("has no empty or short password, secret or token in any environment", () => {
+    for (const c of containers()) {
+      for (const e of (plain(c.inputs.envs) ?? []) as string[]) {
+        const [key = "", value = ""] = [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)];
+        if (/PASSWORD|SECRET|TOKEN/.test(key))
+          expect([c.name, key, value.length >= 32]).toEqual([c.name, key, true]);
+      }
+    }
+  });
+});
+
+describe("shared secrets line up", () => {
+  it("gives Synapse and the appservice the same registration and tokens", () => {
+    const synapseSide = upload("synapse", "/config/atrium-registration.yaml");
+    expect(upload("appservice", "/config/registration.yaml")).toBe(synapseSide);
+    const reg = parse(synapseSide) as Record<string, unknown>;
+    expect(reg.as_token).toMatch(/^Mock-secrets-asToken/);
+    expect(reg.hs_token).toMatch(/^Mock-secrets-hsToken/);
+    expect(reg.url).toBe("http://atrium-appservice:9000");
+    const hs = parse(upload("synapse", "/config/homeserver.yaml")) as Record<string, unknown>;
+    expect(hs.app_service_config_files).toEqual(["/config/atrium-registration.yaml"]);
+  });
+
+  it("gives Synapse and coturn the operator's TURN secret", () => {
+    const hs = parse(upload("synapse", "/config/homeserver.yaml")) as Record<string, unknown>;
+    expect(hs.turn_shared_secret).toBe(OPERATOR_TURN_SECRET);
+    expect(upload("turn", "/etc/coturn/turnserver.conf")).toContain(
+      `static-auth-secret=${OPERATOR_TURN_SECRET}\n`,
+    );
+  });
+
+  it("gives prosody the appservice's verification token and URL", () => {
+    const cfg = parse(upload("appservice", "/config/config.yaml")) as {
+      jitsi: Record<string, unknown>;
+    };
+    expect(env("jitsi-prosody", "MATRIX_UVS_AUTH_TOKEN")).toBe(cfg.jitsi.verifyToken);
+    expect(env("jitsi-prosody", "MATRIX_UVS_URL")).toBe("http://atrium-appservice:9001");
+    expect(env("jitsi-prosody", "MATRIX_UVS_ISSUER")).toBe("meet.example.org");
+    expect(env("jitsi-web", "START_WITH_AUDIO_MUTED")).toBe("true");
+  });
+
+  it("gives the appservice Etherpad's API key and Postgres the service passwords", () => {
+    const cfg = parse(upload("appservice", "/config/config.yaml")) as {
+      etherpad: { apiKey: string };
+      database: { connectionString: string };
+    };
+    expect(upload("etherpad", "/opt/etherpad-lite/APIKEY.txt")).toBe(cfg.etherpad.apiKey);
+    expect(cfg.database.connectionString).toBe(
+      `postgres://atrium:${env("postgres", "ATRIUM_DB_PASSWORD")}@atrium-postgres:5432/atrium`,
+    );
+    const hs = parse(upload("synapse", "/config/homeserver.yaml")) as {
+      database: { args: { password: string } };
+    };
+    expect(hs.database.args.password).toBe(env("postgres", "SYNAPSE_DB_PASSWORD"));
+    const pad = JSON.parse(upload("etherpad", "/opt/etherpad-lite/settings.json")) as {
+      dbSettings: { password: string };
+    };
+    expect(pad.dbSettings.password).toBe(env("postgres", "ETHERPAD_DB_PASSWORD"));
+  });
+});
+
+describe("what clients discover", () => {
+  it("has the proxy serve the well-known documents Element reads", () => {
+    const caddyfile = upload("proxy", "/etc/caddy/Caddyfile");
+    expect(caddyfile).toContain('{"auth":"openidtoken-jwt"}');
+    expect(caddyfile).toContain('"im.vector.riot.jitsi":{"preferredDomain":"meet.example.org"}');
+    expect(caddyfile).toContain('{"m.server":"example.org:443"}');
+    expect(caddyfile).toContain("email admin@example.org");
+  });
+
+  it("points Element Web at the homeserver and the Jitsi domain", () => {
+    const element = JSON.parse(upload("element-web", "/app/config.json")) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(element.jitsi).toEqual({ preferred_domain: "meet.example.org" });
+    expect(element.default_server_config).toEqual({
+      "m.homeserver": { base_url: "https://example.org", server_name: "example.org" },
+    });
+  });
+});
+
+it("exports the public URLs and the admin command", () => {
+  expect(outputs.urls).toEqual({
+    element: "https://element.example.org",
+    homeserver: "https://example.org",
+    jitsi: "https://meet.example.org",
+    pads: "https://pad.example.org",
+  });
+  expect(outputs.createAdminCommand).toContain(
+    "register_new_matrix_user -c /config/homeserver.yaml",
+  );
+});
