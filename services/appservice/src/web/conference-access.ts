@@ -30,19 +30,34 @@ export interface ConferenceGrant {
 }
 
 /** Checks the member and returns the conference URL carrying a room-scoped JWT. */
-export async function openConference(deps: ConferenceAccessDeps, req: PadSessionRequest): Promise<ConferenceGrant> {
+export async function openConference(
+  deps: ConferenceAccessDeps,
+  req: PadSessionRequest,
+): Promise<ConferenceGrant> {
   const { jitsi } = deps.config;
   if (jitsi.auth !== "jwt" || !jitsi.jwtAppId || !jitsi.jwtSecret) {
-    throw new AccessError(404, "M_UNRECOGNIZED", "This Atrium does not mint Jitsi tokens (jitsi.auth is not jwt).");
+    throw new AccessError(
+      404,
+      "M_UNRECOGNIZED",
+      "This Atrium does not mint Jitsi tokens (jitsi.auth is not jwt).",
+    );
   }
   const userId = await deps.openid.verify(req.openid);
   const row = await deps.store.widget(req.roomId, req.widgetId);
   if (!row || row.kind !== "jitsi" || !row.conference_id || row.archived_at !== null) {
-    throw new AccessError(404, "M_NOT_FOUND", "Atrium knows no conference behind this widget (it was removed).");
+    throw new AccessError(
+      404,
+      "M_NOT_FOUND",
+      "Atrium knows no conference behind this widget (it was removed).",
+    );
   }
   const access = await roomAccess(deps.gateway, req.roomId, userId);
   if (access.membership !== "join") {
-    throw new AccessError(403, "M_FORBIDDEN", `${userId} is not a member of this room, so its call stays closed. Join the room first.`);
+    throw new AccessError(
+      403,
+      "M_FORBIDDEN",
+      `${userId} is not a member of this room, so its call stays closed. Join the room first.`,
+    );
   }
   const jwt = await mintJitsiJwt({
     secret: jitsi.jwtSecret,

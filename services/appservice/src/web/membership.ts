@@ -32,7 +32,11 @@ function creatorsArePrivileged(version: unknown): boolean {
  *
  * @throws AccessError 403 when the bot cannot read the room (it is not in it).
  */
-export async function roomAccess(gateway: StateReader, roomId: string, userId: string): Promise<RoomAccess> {
+export async function roomAccess(
+  gateway: StateReader,
+  roomId: string,
+  userId: string,
+): Promise<RoomAccess> {
   let member: Record<string, unknown> | null;
   let pl: Record<string, unknown> | null;
   let create: Record<string, unknown> | null;
@@ -53,7 +57,8 @@ export async function roomAccess(gateway: StateReader, roomId: string, userId: s
     throw error;
   }
   const membership = typeof member?.membership === "string" ? member.membership : null;
-  const displayName = typeof member?.displayname === "string" && member.displayname ? member.displayname : undefined;
+  const displayName =
+    typeof member?.displayname === "string" && member.displayname ? member.displayname : undefined;
   // Room v11+ dropped `creator` from m.room.create: the creator is the event's sender.
   const creator =
     typeof create?.creator === "string" ? create.creator : await createSender(gateway, roomId);

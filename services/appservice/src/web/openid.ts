@@ -64,7 +64,9 @@ export class OpenIdVerifier {
   async verify(credentials: OpenIdCredentials): Promise<string> {
     const token = credentials.access_token;
     if (typeof token !== "string" || token.length === 0 || token.length > 4096) {
-      throw badRequest("The request carries no OpenID token (openid.access_token); reload the widget.");
+      throw badRequest(
+        "The request carries no OpenID token (openid.access_token); reload the widget.",
+      );
     }
     const server = credentials.matrix_server_name ?? this.opts.localServer;
     if (typeof server !== "string" || !this.opts.allowedServers.includes(server)) {
@@ -91,7 +93,11 @@ export class OpenIdVerifier {
     try {
       return await this.opts.resolve(server);
     } catch {
-      throw new AccessError(502, "M_UNKNOWN", `Atrium could not find the server ${server}; try again later.`);
+      throw new AccessError(
+        502,
+        "M_UNKNOWN",
+        `Atrium could not find the server ${server}; try again later.`,
+      );
     }
   }
 
@@ -103,7 +109,11 @@ export class OpenIdVerifier {
     try {
       res = await this.fetch(url, { signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
     } catch {
-      throw new AccessError(502, "M_UNKNOWN", `The homeserver ${server} could not be reached; try again later.`);
+      throw new AccessError(
+        502,
+        "M_UNKNOWN",
+        `The homeserver ${server} could not be reached; try again later.`,
+      );
     }
     if (res.status === 401 || res.status === 403 || res.status === 404) {
       return {
@@ -116,7 +126,11 @@ export class OpenIdVerifier {
       };
     }
     if (!res.ok) {
-      throw new AccessError(502, "M_UNKNOWN", `The homeserver ${server} answered HTTP ${res.status}; try again later.`);
+      throw new AccessError(
+        502,
+        "M_UNKNOWN",
+        `The homeserver ${server} answered HTTP ${res.status}; try again later.`,
+      );
     }
     const body = (await res.json().catch(() => null)) as { sub?: unknown } | null;
     const sub = typeof body?.sub === "string" ? body.sub : "";

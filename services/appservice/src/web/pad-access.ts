@@ -39,7 +39,9 @@ export interface PadGrant {
 export function parseSessionRequest(body: unknown): PadSessionRequest {
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b.roomId !== "string" || !b.roomId.startsWith("!")) {
-    throw badRequest("roomId is missing or not a room id (like !abc:example.org); open the pad from its widget.");
+    throw badRequest(
+      "roomId is missing or not a room id (like !abc:example.org); open the pad from its widget.",
+    );
   }
   if (typeof b.widgetId !== "string" || b.widgetId.length === 0 || b.widgetId.length > 255) {
     throw badRequest("widgetId is missing; open the pad from its widget.");
@@ -103,5 +105,11 @@ export async function openPad(deps: PadAccessDeps, req: PadSessionRequest): Prom
   const base = deps.config.etherpad.publicUrl ?? deps.config.etherpad.url;
   const readOnly = access.level < deps.config.permissions.padEditPowerLevel;
   const padPath = readOnly ? await deps.etherpad.getReadOnlyId(row.pad_id) : row.pad_id;
-  return { url: `${base}/p/${encodeURIComponent(padPath)}`, readOnly, userId, sessionId, validUntil };
+  return {
+    url: `${base}/p/${encodeURIComponent(padPath)}`,
+    readOnly,
+    userId,
+    sessionId,
+    validUntil,
+  };
 }

@@ -1,7 +1,10 @@
 /** The HTML of the pad and conference widget pages (no inline script, no secrets). */
 export type PageKind = "pad" | "conference";
 
-const TITLES: Record<PageKind, string> = { pad: "Opening the pad…", conference: "Opening the call…" };
+const TITLES: Record<PageKind, string> = {
+  pad: "Opening the pad…",
+  conference: "Opening the call…",
+};
 
 /**
  * A widget page. Links are relative, so the page works under any prefix the proxy gives

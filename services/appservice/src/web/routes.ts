@@ -51,7 +51,11 @@ function guarded(log: Logger, handler: Handler): express.RequestHandler {
 
 function sendPage(kind: PageKind): express.RequestHandler {
   return (_req, res) => {
-    res.set({ "Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
+    res.set({
+      "Content-Security-Policy": PAGE_CSP,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    });
     res.type("html").send(widgetPage(kind));
   };
 }
@@ -71,7 +75,11 @@ function addStatic(app: express.Express): void {
 }
 
 /** Adds every public route of Atrium to `app`. */
-export function registerRoutes(app: express.Express, deps: WebDeps, overrides: RouteOverrides = {}): void {
+export function registerRoutes(
+  app: express.Express,
+  deps: WebDeps,
+  overrides: RouteOverrides = {},
+): void {
   const { config, store, etherpad, gateway, log } = deps;
   const openid =
     overrides.openid ??
@@ -96,14 +104,27 @@ export function registerRoutes(app: express.Express, deps: WebDeps, overrides: R
   app.post(
     "/atrium/pad/session",
     guarded(log, async (req, res) => {
-      const grant = await openPad({ config, store, etherpad, gateway, openid }, parseSessionRequest(req.body));
+      const grant = await openPad(
+        { config, store, etherpad, gateway, openid },
+        parseSessionRequest(req.body),
+      );
       res.set("Cache-Control", "no-store");
       res.append(
         "Set-Cookie",
-        sessionCookie(grant.sessionId, req.headers.cookie, { https, maxAgeSeconds: config.etherpad.sessionSeconds }),
+        sessionCookie(grant.sessionId, req.headers.cookie, {
+          https,
+          maxAgeSeconds: config.etherpad.sessionSeconds,
+        }),
       );
-      log.info({ room_id: req.body.roomId, user: grant.userId, readOnly: grant.readOnly }, "opened a pad session");
-      res.send({ url: grant.url, readOnly: grant.readOnly, validUntil: grant.validUntil.toISOString() });
+      log.info(
+        { room_id: req.body.roomId, user: grant.userId, readOnly: grant.readOnly },
+        "opened a pad session",
+      );
+      res.send({
+        url: grant.url,
+        readOnly: grant.readOnly,
+        validUntil: grant.validUntil.toISOString(),
+      });
     }),
   );
 
@@ -111,7 +132,10 @@ export function registerRoutes(app: express.Express, deps: WebDeps, overrides: R
   app.post(
     "/atrium/conference/token",
     guarded(log, async (req, res) => {
-      const grant = await openConference({ config, store, gateway, openid }, parseSessionRequest(req.body));
+      const grant = await openConference(
+        { config, store, gateway, openid },
+        parseSessionRequest(req.body),
+      );
       log.info({ room_id: req.body.roomId, user: grant.userId }, "minted a conference token");
       res.set("Cache-Control", "no-store").send({ url: grant.url });
     }),
@@ -133,10 +157,20 @@ export function registerRoutes(app: express.Express, deps: WebDeps, overrides: R
     }
     next();
   };
-  app.post("/verify/user", bearer, guarded(log, async (req, res) => void res.send(await verifyUser({ gateway, openid }, req.body))));
+  app.post(
+    "/verify/user",
+    bearer,
+    guarded(
+      log,
+      async (req, res) => void res.send(await verifyUser({ gateway, openid }, req.body)),
+    ),
+  );
   app.post(
     "/verify/user_in_room",
     bearer,
-    guarded(log, async (req, res) => void res.send(await verifyUserInRoom({ gateway, openid }, req.body))),
+    guarded(
+      log,
+      async (req, res) => void res.send(await verifyUserInRoom({ gateway, openid }, req.body)),
+    ),
   );
 }

@@ -3,6 +3,8 @@
  * `Cookies.get('sessionID')` (static/js/pad.js) and sends it in CLIENT_READY over socket.io, so
  * it cannot be HttpOnly. Etherpad accepts several comma-separated session ids, so a new session
  * is added to the ids the browser already holds (pads of several rooms stay open side by side).
+ * The comma is sent as `%2C` (a cookie value may not hold a bare comma); Etherpad's js-cookie
+ * 2.2.1 decodes it.
  *
  * Cookies are scoped by host, not by port: on a loopback stack the cookie set by the web
  * listener on http://localhost:<webPort> is also sent to Etherpad on http://localhost:<padPort>.
@@ -29,8 +31,15 @@ export function sessionIdsOf(cookieHeader: string | undefined): string[] {
  * `https` pads get `Secure; SameSite=None` (the page is embedded in a client of another site);
  * plain-http loopback stacks get `SameSite=Lax` (same site, and None needs Secure).
  */
-export function sessionCookie(newId: string, cookieHeader: string | undefined, opts: { https: boolean; maxAgeSeconds: number }): string {
-  const ids = [newId, ...sessionIdsOf(cookieHeader).filter((id) => id !== newId)].slice(0, MAX_SESSIONS_IN_COOKIE);
+export function sessionCookie(
+  newId: string,
+  cookieHeader: string | undefined,
+  opts: { https: boolean; maxAgeSeconds: number },
+): string {
+  const ids = [newId, ...sessionIdsOf(cookieHeader).filter((id) => id !== newId)].slice(
+    0,
+    MAX_SESSIONS_IN_COOKIE,
+  );
   return serialize(SESSION_COOKIE, ids.join(","), {
     path: "/",
     maxAge: opts.maxAgeSeconds,
@@ -38,6 +47,5 @@ export function sessionCookie(newId: string, cookieHeader: string | undefined, o
     sameSite: opts.https ? "none" : "lax",
     // Etherpad's client JS must read it; see the module comment.
     httpOnly: false,
-    encode: (v) => v,
   });
 }

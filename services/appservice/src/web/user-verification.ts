@@ -67,14 +67,18 @@ export async function verifyUser(deps: VerifyDeps, body: unknown): Promise<Verif
 }
 
 /** `POST /verify/user_in_room` {token, room_id, matrix_server_name?}. */
-export async function verifyUserInRoom(deps: VerifyDeps, body: unknown): Promise<VerifyUserInRoomResult> {
+export async function verifyUserInRoom(
+  deps: VerifyDeps,
+  body: unknown,
+): Promise<VerifyUserInRoomResult> {
   const b = (body ?? {}) as Record<string, unknown>;
   const creds = credentialsOf(b);
   if (typeof b.room_id !== "string" || !b.room_id.startsWith("!")) {
     throw badRequest("room_id not found in the JSON body, or not a room id like !abc:example.org.");
   }
   const userId = await userOf(deps, creds);
-  if (!userId) return { results: { user: false, room_membership: false }, user_id: null, power_levels: null };
+  if (!userId)
+    return { results: { user: false, room_membership: false }, user_id: null, power_levels: null };
   let access;
   try {
     access = await roomAccess(deps.gateway, b.room_id, userId);
