@@ -66,7 +66,8 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
     metrics,
   );
   const botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
-  let workspace: Workspace | undefined;
+  // Filled once the bridge is listening; the alias and transaction callbacks run after that.
+  const late: { workspace?: Workspace; processor?: Processor } = {};
 
   const bridge = new Bridge({
     homeserverUrl: config.homeserver.url,
@@ -83,17 +84,16 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
       },
       onAliasQueried: async (alias: string, roomId: string) => {
         const wanted = readAlias(alias.split(":")[0]?.slice(1) ?? "", config);
-        if (wanted && workspace) await furnishRoom(roomId, wanted, workspace, botUserId, log);
+        if (wanted && late.workspace) await furnishRoom(roomId, wanted, late.workspace, botUserId, log);
       },
     },
   });
   await bridge.initialise();
 
-  let processor: Processor | undefined;
   const appservice = new DurableAppService(
     registration.hs_token,
     store,
-    () => void processor?.kick(),
+    () => void late.processor?.kick(),
     metrics,
     logger("transactions"),
   );
@@ -101,10 +101,12 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
 
   const intent = bridge.getIntent();
   const gateway = new BotSdkGateway(intent.matrixClient, botUserId);
-  workspace = new Workspace({ config, store, gateway, etherpad });
+  const workspace = new Workspace({ config, store, gateway, etherpad });
+  late.workspace = workspace;
   const commands = new CommandHandler({ config, store, gateway, workspace, metrics });
   const reactions = new Reactions({ config, store, gateway, workspace, etherpad });
-  processor = new Processor({ store, commands, reactions, gateway, metrics, log: logger("events") });
+  const processor = new Processor({ store, commands, reactions, gateway, metrics, log: logger("events") });
+  late.processor = processor;
 
   addOperationalRoutes(bridge, { store, etherpad, gateway, metrics });
   const web: WebServer = await startWebServer({ config, store, etherpad, gateway, log: logger("web") });
@@ -127,7 +129,7 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
     store,
     stop: () =>
       (stopping ??= (async () => {
-        await processor?.stop();
+        await processor.stop();
         await web.close();
         await bridge.close();
         await store.close();

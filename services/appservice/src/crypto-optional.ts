@@ -25,7 +25,8 @@ interface ModuleWithLoad {
 const moduleInternals = Module as unknown as ModuleWithLoad;
 const originalLoad = moduleInternals._load;
 
-function unavailable(reason: string): unknown {
+/** The stand-in: every property access throws an error that says how to enable encryption. */
+export function unavailable(reason: string): unknown {
   const message =
     `End-to-end encryption is not available: ${CRYPTO_PACKAGE} did not load (${reason}). ` +
     "Atrium runs without encryption by default; to enable it, install that package's native " +

@@ -52,7 +52,7 @@ describe("!pad", () => {
   });
 
   it.each([
-    ["a name of 16 characters", "!pad sixteen-chars-x", /fewer than 16 characters/],
+    ["a name of 16 characters", "!pad sixteen-chars-xy", /fewer than 16 characters/],
     ["a name with $", "!pad a$b", /\$/],
     ["a name with /", "!pad a/b", /\//],
     ["no name", "!pad", /name/i],

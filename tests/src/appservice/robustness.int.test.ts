@@ -92,7 +92,7 @@ it("survives malformed and hostile events", async () => {
 
 it("keeps its store across a restart and resumes events sent while it was down", async () => {
   const before = await widgetsIn(alice, roomId);
-  await stack.stopAppservice();
+  await stack.stopAppservice({ crash: true });
   await alice.client.sendMessage(roomId, "!pad later");
   await stack.restart();
   // Synapse redelivers the queued transaction once it sees the appservice again.

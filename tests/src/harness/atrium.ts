@@ -1,22 +1,18 @@
 /**
  * The whole local stack for one test file: real Synapse and Etherpad, and the Atrium
- * appservice booted in-process through its exported `start()`, wired by a generated
- * registration. Ports are picked per run; `stop()` ends every process.
+ * appservice run as its own process (its CLI, as deployed), wired by a generated registration. Ports are picked per run; `stop()` ends every process.
  */
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { stringify } from "yaml";
-import {
-  buildRegistration,
-  parseConfig,
-  start,
-  type AtriumConfig,
-  type AtriumConfigInput,
-  type AtriumHandle,
-  type RegistrationLike,
-} from "@atrium/appservice";
+// Deep imports: the package index also loads the bridge, which the test process never needs.
+import { buildRegistration } from "@atrium/appservice/dist/registration";
+import { parseConfig } from "@atrium/appservice/dist/config/load";
+import type { AtriumConfig, AtriumConfigInput } from "@atrium/appservice/dist/config/schema";
+import type { RegistrationLike } from "@atrium/appservice/dist/app";
+import { startAppserviceProcess, type AppserviceProcess } from "./appservice-process";
 import { startSynapse, type SynapseHandle } from "./synapse";
 import { startEtherpad, type EtherpadHandle } from "./etherpad";
 import { registerUser, clientFor, type RegisteredUser } from "./users";
@@ -38,17 +34,20 @@ export interface TestUser {
 export interface AtriumStack {
   synapse: SynapseHandle;
   etherpad: EtherpadHandle;
-  atrium: AtriumHandle;
+  /** The appservice process (its log file, pid). */
+  atrium: AppserviceProcess;
+  appserviceUrl: string;
+  webUrl: string;
   config: AtriumConfig;
   registration: RegistrationLike;
   dataDir: string;
   botUserId: string;
   /** Registers a user with a random suffix; returns it with a client. */
   user(name: string): Promise<TestUser>;
-  /** Stops the appservice and starts it again on the same store and ports. */
+  /** Stops the appservice (if running) and starts it again on the same store and ports. */
   restart(): Promise<void>;
-  /** Stops only the appservice (for crash/restart tests); `restart()` brings it back. */
-  stopAppservice(): Promise<void>;
+  /** Stops only the appservice: SIGTERM, or SIGKILL (a crash) with `{ crash: true }`. */
+  stopAppservice(opts?: { crash?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,15 +74,25 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
         timeoutMs: 5000,
       },
       jitsi: { domain: "meet.example.org", auth: "matrix", verifyToken: randomBytes(24).toString("hex") },
-      logging: { level: (process.env.ATRIUM_TEST_LOG as "info" | undefined) ?? "silent" },
+      logging: { level: (process.env.ATRIUM_TEST_LOG as "info" | undefined) ?? "info" },
     };
     const config = parseConfig(opts.config ? opts.config(base) : base, "test config");
     const registration = buildRegistration(config, `http://127.0.0.1:${asPort}`);
     const registrationPath = path.join(dataDir, "registration.yaml");
     await fs.writeFile(registrationPath, stringify(registration));
+    const configPath = path.join(dataDir, "config.yaml");
+    await fs.writeFile(configPath, stringify(opts.config ? opts.config(base) : base));
     const synapse = await startSynapse({ port: hsPort, appserviceRegistrations: [registrationPath] });
     started.push(synapse);
-    let atrium: AtriumHandle | null = await start(config, registration);
+    const appserviceUrl = `http://127.0.0.1:${asPort}`;
+    const launch = () =>
+      startAppserviceProcess({
+        configPath,
+        registrationPath,
+        appserviceUrl,
+        logFile: path.join(dataDir, "appservice.log"),
+      });
+    let atrium: AppserviceProcess | null = await launch();
     let counter = 0;
     const stack: AtriumStack = {
       synapse,
@@ -92,6 +101,8 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
         if (!atrium) throw new Error("the appservice is stopped; call restart()");
         return atrium;
       },
+      appserviceUrl,
+      webUrl: `http://127.0.0.1:${webPort}`,
       config,
       registration,
       dataDir,
@@ -101,13 +112,14 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
         const user = await registerUser(synapse, { username, displayname: name });
         return { user, client: clientFor(synapse.url, user) };
       },
-      async stopAppservice() {
-        await atrium?.stop();
+      async stopAppservice(o = {}) {
+        if (o.crash) await atrium?.kill();
+        else await atrium?.stop();
         atrium = null;
       },
       async restart() {
         await atrium?.stop();
-        atrium = await start(config, registration);
+        atrium = await launch();
       },
       async stop() {
         await atrium?.stop();

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { WIDGET_EVENT_TYPE, validatePadName, validateWidgetName, validateWidgetUrl } from "@atrium/widgets";
 import type { AtriumConfig } from "../config/schema";
 import type { MatrixGateway } from "../matrix/gateway";
-import { stateLevel, userLevel } from "../matrix/power";
+import { powerContextFrom, stateLevel, userLevel } from "../matrix/power";
 import type { Store } from "../store/store";
 import type { Workspace } from "../service/workspace";
 import { UserFacingError } from "../service/user-error";
@@ -114,17 +114,18 @@ export class CommandHandler {
 
   /** Null when both the sender and the bot may write widgets; otherwise the refusal. */
   private async checkPower(roomId: string, sender: string, layoutToo: boolean): Promise<Outcome | null> {
-    const pl = await this.deps.gateway.getState(roomId, "m.room.power_levels", "");
+    const ctx = powerContextFrom(await this.deps.gateway.roomState(roomId));
+    const pl = ctx.powerLevels;
     let needed = stateLevel(pl, WIDGET_EVENT_TYPE);
     if (layoutToo) needed = Math.max(needed, stateLevel(pl, "io.element.widgets.layout"));
-    const senderLevel = userLevel(pl, sender);
+    const senderLevel = userLevel(ctx, sender);
     if (senderLevel < needed) {
       return refuse(
         `Changing widgets here needs power level ${needed}; you have ${senderLevel}. Ask a room moderator.`,
       );
     }
     const bot = this.deps.gateway.botUserId;
-    const botLevel = userLevel(pl, bot);
+    const botLevel = userLevel(ctx, bot);
     if (botLevel < needed) {
       return refuse(
         `I need power level ${needed} to change widgets in this room (I have ${botLevel}). ` +

@@ -1,4 +1,4 @@
-import { stateLevel, userLevel } from "./power";
+import { powerContextFrom, stateLevel, userLevel } from "./power";
 
 describe("power levels", () => {
   it.each([
@@ -20,5 +20,27 @@ describe("power levels", () => {
     [{ events: { "im.vector.modular.widgets": 100 } }, 100],
   ])("stateLevel(%j) = %d", (pl, level) => {
     expect(stateLevel(pl as Record<string, unknown> | null)).toBe(level);
+  });
+});
+
+describe("room version 12 creators", () => {
+  const state = (version: string, pl: Record<string, unknown> | null, extra: string[] = []) => [
+    { type: "m.room.create", state_key: "", sender: "@creator:x", content: { room_version: version, additional_creators: extra } },
+    ...(pl ? [{ type: "m.room.power_levels", state_key: "", content: pl }] : []),
+  ];
+
+  it.each([
+    ["12", "@creator:x", Number.POSITIVE_INFINITY],
+    ["12", "@co:x", Number.POSITIVE_INFINITY],
+    ["12", "@other:x", 0],
+    ["11", "@creator:x", 0],
+    ["org.matrix.hydra.11", "@creator:x", Number.POSITIVE_INFINITY],
+  ])("in a v%s room, %s has level %d", (version, user, level) => {
+    const ctx = powerContextFrom(state(version, { users: {} }, ["@co:x"]));
+    expect(userLevel(ctx, user)).toBe(level);
+  });
+
+  it("falls back to 100 for the creator of an old room without power levels", () => {
+    expect(userLevel(powerContextFrom(state("10", null)), "@creator:x")).toBe(100);
   });
 });

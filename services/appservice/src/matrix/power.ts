@@ -1,15 +1,59 @@
-/** Power-level arithmetic, per the Matrix spec's defaults (REFERENCE.md §1). */
+/**
+ * Power-level arithmetic, per the Matrix spec's defaults (REFERENCE.md §1), including room
+ * version 12, where the room's creators (the sender of m.room.create and its
+ * `additional_creators`) have unlimited power and are not listed in m.room.power_levels.
+ */
 import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
+import type { StateEvent } from "./gateway";
 
 export type PowerLevels = Record<string, unknown> | null;
 
+/** What decides who may do what in a room. */
+export interface PowerContext {
+  powerLevels: PowerLevels;
+  /** Users with unlimited power (room version 12 and later). */
+  privilegedCreators: string[];
+  /** The creator, for rooms without a power-levels event (older versions). */
+  creator?: string;
+}
+
 function num(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) ? value : Number(value) || fallback;
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  const parsed = typeof value === "string" ? Number(value) : NaN;
+  return Number.isFinite(parsed) ? parsed : fallback;
+}
+
+function creatorsArePrivileged(roomVersion: unknown): boolean {
+  if (typeof roomVersion !== "string") return false;
+  if (/^org\.matrix\.hydra\./.test(roomVersion)) return true;
+  const n = Number(roomVersion);
+  return Number.isInteger(n) && n >= 12;
+}
+
+/** Reads the power context from a room's full state. */
+export function powerContextFrom(state: StateEvent[]): PowerContext {
+  const create = state.find((e) => e.type === "m.room.create" && e.state_key === "");
+  const pl = state.find((e) => e.type === "m.room.power_levels" && e.state_key === "");
+  const content = create?.content ?? {};
+  const sender = typeof create?.sender === "string" ? create.sender : undefined;
+  const creator = typeof content.creator === "string" ? content.creator : sender;
+  const additional = Array.isArray(content.additional_creators)
+    ? content.additional_creators.filter((c): c is string => typeof c === "string")
+    : [];
+  return {
+    powerLevels: pl?.content ?? null,
+    privilegedCreators: creatorsArePrivileged(content.room_version) && sender ? [sender, ...additional] : [],
+    creator,
+  };
 }
 
 /** The level a user has; with no power-levels event the room creator has 100 and others 0. */
-export function userLevel(pl: PowerLevels, userId: string, creator?: string): number {
-  if (!pl) return userId === creator ? 100 : 0;
+export function userLevel(ctx: PowerContext | PowerLevels, userId: string, creator?: string): number {
+  const context: PowerContext =
+    ctx && "privilegedCreators" in ctx ? (ctx as PowerContext) : { powerLevels: ctx as PowerLevels, privilegedCreators: [], creator };
+  if (context.privilegedCreators.includes(userId)) return Number.POSITIVE_INFINITY;
+  const pl = context.powerLevels;
+  if (!pl) return userId === context.creator ? 100 : 0;
   const users = pl.users && typeof pl.users === "object" ? (pl.users as Record<string, unknown>) : {};
   if (Object.prototype.hasOwnProperty.call(users, userId)) return num(users[userId], 0);
   return num(pl.users_default, 0);
