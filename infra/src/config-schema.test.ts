@@ -1,0 +1,158 @@
+import { DEFAULT_IMAGES } from "./images";
+import { parseStackConfig, StackConfigError } from "./config-schema";
+
+const minimal = { domain: "example.org", acmeEmail: "admin@example.org", publicIp: "203.0.113.10" };
+
+function problems(raw: Record<string, unknown>): readonly string[] {
+  try {
+    parseStackConfig(raw);
+  } catch (err) {
+    if (err instanceof StackConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a StackConfigError");
+}
+
+describe("parseStackConfig", () => {
+  it("derives the other domains and defaults from the server name", () => {
+    const { settings, secretValues } = parseStackConfig(minimal);
+    expect(settings).toEqual(
+      expect.objectContaining({
+        domain: "example.org",
+        homeserverDomain: "example.org",
+        elementDomain: "element.example.org",
+        jitsiDomain: "meet.example.org",
+        padDomain: "pad.example.org",
+        turnDomain: "turn.example.org",
+        jitsiAuth: "matrix",
+        elementWeb: true,
+        jitsiGuests: false,
+        conferenceAtThirdMember: true,
+        turnPort: 3478,
+        jvbPort: 10000,
+        images: DEFAULT_IMAGES,
+      }),
+    );
+    expect(secretValues).toEqual({});
+    expect(Object.isFrozen(settings)).toBe(true);
+  });
+
+  it.each([
+    ["elementWeb", "false", { elementWeb: false }],
+    ["jitsiAuth", "none", { jitsiAuth: "none" }],
+    ["turnRelayMaxPort", "49999", { turnRelayMaxPort: 49999 }],
+    ["jitsiDomain", "video.example.com", { jitsiDomain: "video.example.com" }],
+  ])("accepts %s=%s", (key, value, expected) => {
+    expect(parseStackConfig({ ...minimal, [key]: value }).settings).toEqual(
+      expect.objectContaining(expected),
+    );
+  });
+
+  it("overrides one image from a structured value and keeps the other defaults", () => {
+    const { settings } = parseStackConfig({
+      ...minimal,
+      images: JSON.stringify({ synapse: "matrixdotorg/synapse:v1.164.0" }),
+    });
+    expect(settings.images).toEqual({
+      ...DEFAULT_IMAGES,
+      synapse: "matrixdotorg/synapse:v1.164.0",
+    });
+  });
+
+  it("keeps an operator secret apart from the settings", () => {
+    const parsed = parseStackConfig({ ...minimal, turnSharedSecret: "a-long-enough-turn-secret" });
+    expect(parsed.secretValues).toEqual({ turnSharedSecret: "a-long-enough-turn-secret" });
+    expect(JSON.stringify(parsed.settings)).not.toContain("a-long-enough-turn-secret");
+  });
+
+  it.each([
+    [
+      "a missing server name",
+      { ...minimal, domain: undefined },
+      "atrium:domain: required — set it with pulumi config set atrium:domain chat.example.org",
+    ],
+    [
+      "a bad e-mail",
+      { ...minimal, acmeEmail: "nobody" },
+      "atrium:acmeEmail: not an e-mail address — set it with pulumi config set atrium:acmeEmail admin@example.org",
+    ],
+    [
+      "a bad auth mode",
+      { ...minimal, jitsiAuth: "ldap" },
+      "atrium:jitsiAuth: must be matrix, jwt or none — set it with pulumi config set atrium:jitsiAuth matrix",
+    ],
+    [
+      "a non-boolean switch",
+      { ...minimal, elementWeb: "yes" },
+      "atrium:elementWeb: must be true or false — set it with pulumi config set atrium:elementWeb true",
+    ],
+    [
+      "a latest image",
+      { ...minimal, images: { caddy: "caddy:latest" } },
+      "atrium:images.caddy: `latest` is not a pin; name a version tag — set it with pulumi config set --path 'atrium:images.caddy' caddy:2.10.0-alpine",
+    ],
+    [
+      "an untagged image",
+      { ...minimal, images: { caddy: "caddy" } },
+      "atrium:images.caddy: needs an explicit tag",
+    ],
+    [
+      "an unknown image",
+      { ...minimal, images: { redis: "redis:7" } },
+      "atrium:images.redis: unknown image — known images are postgres",
+    ],
+    [
+      "a typo in a key",
+      { ...minimal, jitsiDomian: "meet.example.org" },
+      "atrium:jitsiDomian: unknown key (a typo?) — remove it with pulumi config rm atrium:jitsiDomian",
+    ],
+    [
+      "a short secret",
+      { ...minimal, postgresPassword: "short" },
+      "atrium:postgresPassword: too short: secrets need at least 16 characters — set it with pulumi config set --secret atrium:postgresPassword",
+    ],
+    [
+      "a default password",
+      { ...minimal, etherpadAdminPassword: "changeme-changeme-changeme" },
+      "atrium:etherpadAdminPassword: looks like a default password",
+    ],
+    [
+      "an inverted relay range",
+      { ...minimal, turnRelayMinPort: "50000", turnRelayMaxPort: "49000" },
+      "atrium:turnRelayMaxPort: below turnRelayMinPort",
+    ],
+    [
+      "a huge relay range",
+      { ...minimal, turnRelayMinPort: "40000", turnRelayMaxPort: "60000" },
+      "atrium:turnRelayMaxPort: relay range wider than 1000 ports",
+    ],
+    [
+      "a port out of range",
+      { ...minimal, jvbPort: "70000" },
+      "atrium:jvbPort: above 65535 — set it with pulumi config set atrium:jvbPort 10000",
+    ],
+  ])("refuses %s, naming the key and the fix", (_name, raw, expected) => {
+    expect(problems(raw as Record<string, unknown>).join("\n")).toContain(expected);
+  });
+
+  it("lists every bad key at once", () => {
+    const found = problems({
+      domain: "Not A Domain",
+      acmeEmail: "x",
+      jitsiAuth: "ldap",
+      turnPort: "zero",
+      images: { jitsiWeb: "jitsi/web" },
+    });
+    expect(found.map((p) => p.slice(0, p.indexOf(":", "atrium:".length)))).toEqual([
+      "atrium:domain",
+      "atrium:acmeEmail",
+      "atrium:publicIp",
+      "atrium:jitsiAuth",
+      "atrium:turnPort",
+      "atrium:images.jitsiWeb",
+    ]);
+    expect(new StackConfigError(found).message).toContain(
+      "invalid stack configuration:\n  - atrium:domain:",
+    );
+  });
+});
