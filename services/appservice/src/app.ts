@@ -80,7 +80,7 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
       onAliasQuery: async (_alias: string, localpart: string) => {
         const wanted = readAlias(localpart, config);
         if (!wanted) return null;
-        return { creationOpts: creationOptions(wanted, localpart, config, botUserId) };
+        return { creationOpts: creationOptions(wanted, localpart, config) };
       },
       onAliasQueried: async (alias: string, roomId: string) => {
         const wanted = readAlias(alias.split(":")[0]?.slice(1) ?? "", config);
@@ -112,7 +112,8 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
   const web: WebServer = await startWebServer({ config, store, etherpad, gateway, log: logger("web") });
 
   try {
-    await intent.ensureProfile(config.bot.displayName);
+    await intent.ensureRegistered();
+    await intent.matrixClient.setDisplayName(config.bot.displayName);
   } catch (error: unknown) {
     log.warn({ err: error }, "could not set the bot's display name (the homeserver may still be starting)");
   }

@@ -27,7 +27,6 @@ export function creationOptions(
   alias: OnDemandKind,
   localpart: string,
   config: AtriumConfig,
-  botUserId: string,
 ): Record<string, unknown> {
   const title = alias.kind === "pad" ? `Pad: ${alias.name}` : `Meeting: ${alias.name}`;
   const topic =
@@ -43,8 +42,9 @@ export function creationOptions(
     initial_state: [
       { type: "m.room.join_rules", state_key: "", content: { join_rule: config.aliases.joinRule } },
     ],
+    // The bot creates the room, so it has the creator's power (unlimited from room version
+    // 12, where the creator must not be listed in `users`; 100 before).
     power_level_content_override: {
-      users: { [botUserId]: 100 },
       events: { [WIDGET_EVENT_TYPE]: 50, "io.element.widgets.layout": 50 },
     },
   };
