@@ -7,7 +7,12 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { randomToken, writeRegistration } from "./harness/appservice-registration";
+import { stringify } from "yaml";
+import { buildRegistration } from "@atrium/appservice/dist/registration";
+import { parseConfig } from "@atrium/appservice/dist/config/load";
+import type { AtriumConfigInput } from "@atrium/appservice/dist/config/schema";
+import { randomToken } from "./harness/appservice-registration";
+import { startAppserviceProcess, type AppserviceProcess } from "./harness/appservice-process";
 import { isPortBusy } from "./harness/process-utils";
 import { startStack, writeStackJson, type StackHandle, type StackInfo } from "./harness/stack";
 import { ensureUser } from "./harness/users";
@@ -18,12 +23,17 @@ export interface DevOptions {
   synapsePort: number;
   etherpadPort: number;
   appservicePort: number;
+  /** The appservice's public listener: pad pages, OpenID exchange, /verify. */
+  webPort: number;
+  /** Jitsi used by conference widgets (no Jitsi runs locally). */
+  jitsiDomain: string;
 }
 
 interface DevSecrets {
   asToken: string;
   hsToken: string;
   demoPassword: string;
+  verifyToken?: string;
 }
 
 function portFromEnv(name: string, fallback: number): number {
@@ -35,13 +45,19 @@ function portFromEnv(name: string, fallback: number): number {
   return port;
 }
 
-/** Defaults: `.atrium/dev` at the repo root; ports 8008, 9001, 9100 (`ATRIUM_*_PORT` override). */
+/**
+ * Defaults: `.atrium/dev` at the repo root; ports 8008, 9001, 9100, 9180 (`ATRIUM_*_PORT`
+ * override); conference widgets use `ATRIUM_JITSI_DOMAIN` (default meet.jit.si: no Jitsi runs
+ * on a dev machine).
+ */
 export function devOptionsFromEnv(): DevOptions {
   return {
     devDir: path.resolve(__dirname, "..", "..", ".atrium", "dev"),
     synapsePort: portFromEnv("ATRIUM_SYNAPSE_PORT", 8008),
     etherpadPort: portFromEnv("ATRIUM_ETHERPAD_PORT", 9001),
     appservicePort: portFromEnv("ATRIUM_APPSERVICE_PORT", 9100),
+    webPort: portFromEnv("ATRIUM_WEB_PORT", 9180),
+    jitsiDomain: process.env.ATRIUM_JITSI_DOMAIN ?? "meet.jit.si",
   };
 }
 
@@ -61,37 +77,64 @@ async function loadSecrets(file: string): Promise<DevSecrets> {
 }
 
 /** Starts the dev stack and writes stack.json; resolves with the handle and what was written. */
-export async function startDev(opts: DevOptions): Promise<{ stack: StackHandle; info: StackInfo }> {
+export async function startDev(
+  opts: DevOptions,
+): Promise<{ stack: StackHandle; appservice: AppserviceProcess; info: StackInfo }> {
   for (const [what, port] of [
     ["Synapse", opts.synapsePort],
     ["Etherpad", opts.etherpadPort],
-    ["the appservice", opts.appservicePort],
+    ["APPSERVICE", opts.appservicePort],
+    ["WEB", opts.webPort],
   ] as const) {
     if (await isPortBusy(port)) {
       throw new Error(
-        `atrium: port ${port} (for ${what}) is busy; stop what listens there or set ATRIUM_${what === "the appservice" ? "APPSERVICE" : what.toUpperCase()}_PORT`,
+        `atrium: port ${port} (for ${what.toLowerCase()}) is busy; stop what listens there or set ATRIUM_${what.toUpperCase()}_PORT`,
       );
     }
   }
   const secrets = await loadSecrets(path.join(opts.devDir, "secrets.json"));
   const serverName = "localhost";
   const appserviceUrl = `http://127.0.0.1:${opts.appservicePort}`;
-  const registration = await writeRegistration(opts.devDir, {
-    id: "atrium",
-    url: appserviceUrl,
-    asToken: secrets.asToken,
-    hsToken: secrets.hsToken,
-    senderLocalpart: "atrium",
-    userPrefix: "_atrium_",
-    aliasPrefixes: ["meet_", "pad_"],
-    serverName,
+  secrets.verifyToken ??= randomToken();
+  await fs.writeFile(path.join(opts.devDir, "secrets.json"), JSON.stringify(secrets), { mode: 0o600 });
+  const registrationPath = path.join(opts.devDir, "registration.yaml");
+  const configPath = path.join(opts.devDir, "config.yaml");
+  // The registration must exist before Synapse starts; the config needs Etherpad's key, so it
+  // is written once Etherpad is up.
+  const hs = `http://127.0.0.1:${opts.synapsePort}`;
+  const configFor = (etherpadApiKey: string): AtriumConfigInput => ({
+    homeserver: { url: hs, domain: serverName },
+    appservice: { port: opts.appservicePort, bindAddress: "127.0.0.1" },
+    web: { port: opts.webPort, bindAddress: "127.0.0.1", publicUrl: `http://localhost:${opts.webPort}` },
+    database: { engine: "sqlite", filename: path.join(opts.devDir, "atrium.db") },
+    etherpad: {
+      url: `http://127.0.0.1:${opts.etherpadPort}`,
+      publicUrl: `http://localhost:${opts.etherpadPort}`,
+      apiKey: etherpadApiKey,
+    },
+    jitsi: { domain: opts.jitsiDomain, auth: "none", autoConference: true },
+    permissions: { allowedServers: [serverName] },
   });
+  const registrationObject = {
+    ...buildRegistration(parseConfig(configFor("x".repeat(32)), "dev config"), appserviceUrl),
+    as_token: secrets.asToken,
+    hs_token: secrets.hsToken,
+  };
+  await fs.writeFile(registrationPath, stringify(registrationObject), { mode: 0o600 });
   const stack = await startStack({
-    appserviceRegistrations: [registration],
+    appserviceRegistrations: [registrationPath],
     synapse: { serverName, port: opts.synapsePort, dataDir: path.join(opts.devDir, "synapse") },
     etherpad: { port: opts.etherpadPort, dataDir: path.join(opts.devDir, "etherpad") },
   });
+  let appservice: AppserviceProcess | undefined;
   try {
+    await fs.writeFile(configPath, stringify(configFor(stack.etherpad.apiKey)), { mode: 0o600 });
+    appservice = await startAppserviceProcess({
+      configPath,
+      registrationPath,
+      appserviceUrl,
+      logFile: path.join(opts.devDir, "appservice.log"),
+    });
     const demo = await ensureUser(stack.synapse, {
       username: "demo",
       password: secrets.demoPassword,
@@ -104,13 +147,14 @@ export async function startDev(opts: DevOptions): Promise<{ stack: StackHandle; 
       etherpadUrl: stack.etherpad.url,
       etherpadApiKey: stack.etherpad.apiKey,
       appserviceUrl,
-      publicUrl: appserviceUrl,
+      publicUrl: `http://localhost:${opts.webPort}`,
       botUserId: `@atrium:${serverName}`,
       demoUser: { userId: demo.userId, password: secrets.demoPassword },
     };
     await writeStackJson(path.join(opts.devDir, "stack.json"), info);
-    return { stack, info };
+    return { stack, appservice, info };
   } catch (err: unknown) {
+    await appservice?.stop();
     await stack.stop();
     throw err;
   }
@@ -118,10 +162,13 @@ export async function startDev(opts: DevOptions): Promise<{ stack: StackHandle; 
 
 async function main(): Promise<void> {
   const opts = devOptionsFromEnv();
-  const { stack, info } = await startDev(opts);
+  const { stack, appservice, info } = await startDev(opts);
   const stop = (): void => {
-    console.log("\natrium dev: stopping…");
-    void stack.stop().then(() => process.exit(0));
+    console.log("\natrium dev: stopping… (data stays in .atrium/dev for the next start)");
+    void appservice
+      .stop()
+      .then(() => stack.stop())
+      .then(() => process.exit(0));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
@@ -130,10 +177,17 @@ async function main(): Promise<void> {
       "atrium dev stack is up:",
       `  homeserver  ${info.homeserverUrl}  (server name ${info.serverName})`,
       `  etherpad    ${info.etherpadUrl}`,
+      `  atrium      ${info.appserviceUrl} (appservice API), ${info.publicUrl} (pad pages)`,
+      `  bot         ${info.botUserId}`,
       `  demo login  ${info.demoUser.userId} / ${info.demoUser.password}`,
       `  details     ${path.join(opts.devDir, "stack.json")} (secrets, mode 0600)`,
-      `  logs        ${stack.synapse.logFile}, ${stack.etherpad.logFile}`,
-      `The Atrium appservice is not wired in yet: Synapse will queue events for ${info.appserviceUrl}.`,
+      `  logs        ${stack.synapse.logFile}, ${stack.etherpad.logFile}, ${appservice.logFile}`,
+      "",
+      "Connect a Matrix client (e.g. Element Desktop, or any client that accepts an http",
+      `homeserver) to ${info.homeserverUrl}, log in as "demo" with the password above, create a`,
+      `room, invite ${info.botUserId}, give it power level 50 and send \`!help\`, \`!pad notes\``,
+      "or `!meet --force`. Or join #pad_ideas:localhost to get a room with a pad.",
+      `Conference widgets use ${opts.jitsiDomain} (set ATRIUM_JITSI_DOMAIN to your Jitsi).`,
       "Press Ctrl-C to stop.",
     ].join("\n"),
   );
