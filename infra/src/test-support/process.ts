@@ -40,9 +40,13 @@ export function startProgram(
   command: string,
   args: readonly string[],
   ready: RegExp,
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<Running> {
-  const child = spawn(command, [...args], { env: opts.env ?? process.env, stdio: "pipe" });
+  const child = spawn(command, [...args], {
+    env: opts.env ?? process.env,
+    stdio: "pipe",
+    cwd: opts.cwd,
+  });
   let out = "";
   const running: Running = {
     child,
