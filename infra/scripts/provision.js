@@ -66,7 +66,8 @@ function main() {
   if (run("pulumi", ["stack", "select", "--create", stack], env) !== 0) {
     fail(`could not select or create the stack "${stack}" in ${env.PULUMI_BACKEND_URL}.`);
   }
-  const args = process.argv.slice(2);
+  // pnpm passes a `--` separator through; Pulumi would read what follows as positional args.
+  const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
   if (args.length > 0 && !args[0].startsWith("-")) {
     process.exit(run("pulumi", [...args, "--stack", stack], env));
   }

@@ -112,7 +112,8 @@ describe("pnpm provision (scripts/provision.js)", () => {
     async (_name, upExit, expectedExit, message) => {
       const state = tempDir("provision");
       const bin = fakePulumi(state, upExit);
-      const res = await provision(["--yes"], { bin, state });
+      // As `pnpm provision -- --yes` passes it: the separator must not reach Pulumi.
+      const res = await provision(["--", "--yes"], { bin, state });
       expect(res.code).toBe(expectedExit);
       expect(res.stderr).toContain(message);
       expect(calls(state).map((c) => c.args.join(" "))).toEqual([
