@@ -1,0 +1,71 @@
+/**
+ * `pnpm dev` as a new user meets it: the stack comes up, the demo user logs in, invites the
+ * bot and gets a pad and a conference; after a restart the data is still there.
+ */
+import { promises as fs } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startDev, type DevOptions } from "./dev";
+import { freePort } from "./harness/process-utils";
+import { loginUser, clientFor } from "./harness/users";
+import { readStackJson } from "./harness/stack";
+
+const WIDGETS = "im.vector.modular.widgets";
+let devDir: string;
+let opts: DevOptions;
+
+beforeAll(async () => {
+  devDir = await fs.mkdtemp(path.join(os.tmpdir(), "atrium-devtest-"));
+  opts = {
+    devDir,
+    synapsePort: await freePort(),
+    etherpadPort: await freePort(),
+    appservicePort: await freePort(),
+    webPort: await freePort(),
+    jitsiDomain: "meet.example.org",
+  };
+});
+
+afterAll(async () => {
+  await fs.rm(devDir, { recursive: true, force: true });
+});
+
+it("comes up, writes stack.json, and gives the demo user a pad and a conference; data survives a restart", async () => {
+  let { stack, appservice, info } = await startDev(opts);
+  let roomId: string;
+  try {
+    const written = await readStackJson(path.join(devDir, "stack.json"));
+    expect(written).toEqual(info);
+    expect(info.botUserId).toBe("@atrium:localhost");
+    expect(info.publicUrl).toBe(`http://localhost:${opts.webPort}`);
+
+    const demo = clientFor(info.homeserverUrl, await loginUser(info.homeserverUrl, "demo", info.demoUser.password));
+    roomId = await demo.createRoom({ preset: "private_chat", name: "Demo" });
+    await demo.invite(roomId, info.botUserId);
+    await demo.waitForMembership(roomId, info.botUserId, "join");
+    await demo.setPowerLevel(roomId, info.botUserId, 50);
+    await demo.sendMessage(roomId, "!pad notes");
+    await demo.waitForMessage(roomId, (e) => /Added the pad "notes"/.test(String(e.content.body)));
+    await demo.sendMessage(roomId, "!meet --force");
+    await demo.waitForMessage(roomId, (e) => /Added the conference/.test(String(e.content.body)));
+    const types = (await demo.getAllState(roomId))
+      .filter((e) => e.type === WIDGETS && Object.keys(e.content).length > 0)
+      .map((e) => e.content.type)
+      .sort();
+    expect(types).toEqual(["jitsi", "m.etherpad"]);
+  } finally {
+    await appservice.stop();
+    await stack.stop();
+  }
+
+  ({ stack, appservice, info } = await startDev(opts));
+  try {
+    const demo = clientFor(info.homeserverUrl, await loginUser(info.homeserverUrl, "demo", info.demoUser.password));
+    await demo.sendMessage(roomId, "!widgets");
+    const list = await demo.waitForMessage(roomId, (e) => /Widgets Atrium placed here/.test(String(e.content.body)));
+    expect(list.content.body).toMatch(/notes \(pad\)/);
+  } finally {
+    await appservice.stop();
+    await stack.stop();
+  }
+}, 240_000);
