@@ -39,7 +39,10 @@ it("comes up, writes stack.json, and gives the demo user a pad and a conference;
     expect(info.botUserId).toBe("@atrium:localhost");
     expect(info.publicUrl).toBe(`http://localhost:${opts.webPort}`);
 
-    const demo = clientFor(info.homeserverUrl, await loginUser(info.homeserverUrl, "demo", info.demoUser.password));
+    const demo = clientFor(
+      info.homeserverUrl,
+      await loginUser(info.homeserverUrl, "demo", info.demoUser.password),
+    );
     roomId = await demo.createRoom({ preset: "private_chat", name: "Demo" });
     await demo.invite(roomId, info.botUserId);
     await demo.waitForMembership(roomId, info.botUserId, "join");
@@ -60,9 +63,14 @@ it("comes up, writes stack.json, and gives the demo user a pad and a conference;
 
   ({ stack, appservice, info } = await startDev(opts));
   try {
-    const demo = clientFor(info.homeserverUrl, await loginUser(info.homeserverUrl, "demo", info.demoUser.password));
+    const demo = clientFor(
+      info.homeserverUrl,
+      await loginUser(info.homeserverUrl, "demo", info.demoUser.password),
+    );
     await demo.sendMessage(roomId, "!widgets");
-    const list = await demo.waitForMessage(roomId, (e) => /Widgets Atrium placed here/.test(String(e.content.body)));
+    const list = await demo.waitForMessage(roomId, (e) =>
+      /Widgets Atrium placed here/.test(String(e.content.body)),
+    );
     expect(list.content.body).toMatch(/notes \(pad\)/);
   } finally {
     await appservice.stop();

@@ -96,7 +96,9 @@ export async function startDev(
   const serverName = "localhost";
   const appserviceUrl = `http://127.0.0.1:${opts.appservicePort}`;
   secrets.verifyToken ??= randomToken();
-  await fs.writeFile(path.join(opts.devDir, "secrets.json"), JSON.stringify(secrets), { mode: 0o600 });
+  await fs.writeFile(path.join(opts.devDir, "secrets.json"), JSON.stringify(secrets), {
+    mode: 0o600,
+  });
   const registrationPath = path.join(opts.devDir, "registration.yaml");
   const configPath = path.join(opts.devDir, "config.yaml");
   // The registration must exist before Synapse starts; the config needs Etherpad's key, so it
@@ -105,7 +107,11 @@ export async function startDev(
   const configFor = (etherpadApiKey: string): AtriumConfigInput => ({
     homeserver: { url: hs, domain: serverName },
     appservice: { port: opts.appservicePort, bindAddress: "127.0.0.1" },
-    web: { port: opts.webPort, bindAddress: "127.0.0.1", publicUrl: `http://localhost:${opts.webPort}` },
+    web: {
+      port: opts.webPort,
+      bindAddress: "127.0.0.1",
+      publicUrl: `http://localhost:${opts.webPort}`,
+    },
     database: { engine: "sqlite", filename: path.join(opts.devDir, "atrium.db") },
     etherpad: {
       url: `http://127.0.0.1:${opts.etherpadPort}`,

@@ -54,7 +54,10 @@ export function checkRegistration(reg: RegistrationLike): void {
   }
 }
 
-export async function start(config: AtriumConfig, registration: RegistrationLike): Promise<AtriumHandle> {
+export async function start(
+  config: AtriumConfig,
+  registration: RegistrationLike,
+): Promise<AtriumHandle> {
   checkRegistration(registration);
   setLogLevel(config.logging.level);
   BridgeLogger.configure({ console: config.logging.level === "silent" ? "off" : "warn" });
@@ -62,7 +65,11 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
   const metrics = createMetrics();
   const store = await Store.open(config.database);
   const etherpad = instrumentEtherpad(
-    createEtherpadClient({ url: config.etherpad.url, apiKey: config.etherpad.apiKey, timeoutMs: config.etherpad.timeoutMs }),
+    createEtherpadClient({
+      url: config.etherpad.url,
+      apiKey: config.etherpad.apiKey,
+      timeoutMs: config.etherpad.timeoutMs,
+    }),
     metrics,
   );
   const botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
@@ -84,7 +91,8 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
       },
       onAliasQueried: async (alias: string, roomId: string) => {
         const wanted = readAlias(alias.split(":")[0]?.slice(1) ?? "", config);
-        if (wanted && late.workspace) await furnishRoom(roomId, wanted, late.workspace, botUserId, log);
+        if (wanted && late.workspace)
+          await furnishRoom(roomId, wanted, late.workspace, botUserId, log);
       },
     },
   });
@@ -105,17 +113,33 @@ export async function start(config: AtriumConfig, registration: RegistrationLike
   late.workspace = workspace;
   const commands = new CommandHandler({ config, store, gateway, workspace, metrics });
   const reactions = new Reactions({ config, store, gateway, workspace, etherpad });
-  const processor = new Processor({ store, commands, reactions, gateway, metrics, log: logger("events") });
+  const processor = new Processor({
+    store,
+    commands,
+    reactions,
+    gateway,
+    metrics,
+    log: logger("events"),
+  });
   late.processor = processor;
 
   addOperationalRoutes(bridge, { store, etherpad, gateway, metrics });
-  const web: WebServer = await startWebServer({ config, store, etherpad, gateway, log: logger("web") });
+  const web: WebServer = await startWebServer({
+    config,
+    store,
+    etherpad,
+    gateway,
+    log: logger("web"),
+  });
 
   try {
     await intent.ensureRegistered();
     await intent.matrixClient.setDisplayName(config.bot.displayName);
   } catch (error: unknown) {
-    log.warn({ err: error }, "could not set the bot's display name (the homeserver may still be starting)");
+    log.warn(
+      { err: error },
+      "could not set the bot's display name (the homeserver may still be starting)",
+    );
   }
   // Resume whatever a previous run recorded but did not finish.
   void processor.kick();

@@ -53,7 +53,7 @@ moduleInternals._load = function load(request: string, parent: unknown, isMain: 
   try {
     return originalLoad.call(this, request, parent, isMain);
   } catch (error: unknown) {
-    cryptoLoadError = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
+    cryptoLoadError = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     stand_in = unavailable(cryptoLoadError);
     return stand_in;
   }

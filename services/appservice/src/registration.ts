@@ -11,7 +11,11 @@ function escapeRegex(text: string): string {
  * A registration with fresh random tokens and exclusive namespaces for the bot's users and the
  * on-demand alias prefixes of `config`.
  */
-export function buildRegistration(config: AtriumConfig, url: string, id = "atrium"): RegistrationLike {
+export function buildRegistration(
+  config: AtriumConfig,
+  url: string,
+  id = "atrium",
+): RegistrationLike {
   const domain = escapeRegex(config.homeserver.domain);
   const bot = escapeRegex(config.bot.localpart);
   return {

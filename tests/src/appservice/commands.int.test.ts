@@ -74,7 +74,12 @@ describe("!pad", () => {
 
 describe("!widget", () => {
   it("adds a custom widget of an https page", async () => {
-    const reply = await command(stack, alice, roomId, "!widget https://example.org/board?team=1 Board");
+    const reply = await command(
+      stack,
+      alice,
+      roomId,
+      "!widget https://example.org/board?team=1 Board",
+    );
     expect(reply.content.body).toMatch(/Added the widget "Board"/);
     const widget = [...(await widgetsIn(alice, roomId)).values()].find((w) => w.name === "Board");
     expect(widget).toMatchObject({ type: "m.custom", url: "https://example.org/board?team=1" });

@@ -10,20 +10,30 @@ export async function roomWithBot(
   owner: TestUser,
   opts: { botLevel?: number; name?: string } = {},
 ): Promise<string> {
-  const roomId = await owner.client.createRoom({ preset: "public_chat", name: opts.name ?? "Team" });
+  const roomId = await owner.client.createRoom({
+    preset: "public_chat",
+    name: opts.name ?? "Team",
+  });
   await owner.client.invite(roomId, stack.botUserId);
   await owner.client.waitForMembership(roomId, stack.botUserId, "join", 30_000);
-  if ((opts.botLevel ?? 50) > 0) await owner.client.setPowerLevel(roomId, stack.botUserId, opts.botLevel ?? 50);
+  if ((opts.botLevel ?? 50) > 0)
+    await owner.client.setPowerLevel(roomId, stack.botUserId, opts.botLevel ?? 50);
   return roomId;
 }
 
 /** Sends a message and waits for the bot's notice that answers it (the next one after it). */
-export async function command(stack: AtriumStack, who: TestUser, roomId: string, body: string): Promise<RoomEvent> {
+export async function command(
+  stack: AtriumStack,
+  who: TestUser,
+  roomId: string,
+  body: string,
+): Promise<RoomEvent> {
   const before = await notices(stack, who, roomId);
   await who.client.sendMessage(roomId, body);
   return who.client.waitForMessage(
     roomId,
-    (e) => e.sender === stack.botUserId && e.content.msgtype === "m.notice" && !before.has(e.event_id),
+    (e) =>
+      e.sender === stack.botUserId && e.content.msgtype === "m.notice" && !before.has(e.event_id),
     30_000,
   );
 }
@@ -34,7 +44,10 @@ async function notices(stack: AtriumStack, who: TestUser, roomId: string): Promi
 }
 
 /** The widget state events in a room, keyed by state key, without removed ones. */
-export async function widgetsIn(who: TestUser, roomId: string): Promise<Map<string, Record<string, unknown>>> {
+export async function widgetsIn(
+  who: TestUser,
+  roomId: string,
+): Promise<Map<string, Record<string, unknown>>> {
   const state = await who.client.getAllState(roomId);
   const map = new Map<string, Record<string, unknown>>();
   for (const e of state) {

@@ -14,8 +14,14 @@ let carol: TestUser;
 let etherpad: EtherpadClient;
 
 beforeAll(async () => {
-  stack = await startAtrium({ config: (c) => ({ ...c, jitsi: { ...c.jitsi!, autoConference: true } }) });
-  [alice, bob, carol] = [await stack.user("alice"), await stack.user("bob"), await stack.user("carol")];
+  stack = await startAtrium({
+    config: (c) => ({ ...c, jitsi: { ...c.jitsi!, autoConference: true } }),
+  });
+  [alice, bob, carol] = [
+    await stack.user("alice"),
+    await stack.user("bob"),
+    await stack.user("carol"),
+  ];
   etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
 }, 240_000);
 
@@ -34,18 +40,22 @@ it("adds the conference when joined people reach three, not before", async () =>
   await command(stack, alice, roomId, "!widgets");
   expect(await jitsiIn(alice, roomId)).toBeUndefined();
   await carol.client.join(roomId);
-  const content = await alice.client.waitForState<{ type?: string; data?: Record<string, unknown> }>(
-    roomId,
-    WIDGETS,
-    (await waitForJitsiKey(roomId))!,
-  );
-  expect(content.data).toMatchObject({ conferenceId: jitsiConferenceId(roomId), startWithAudioMuted: true });
+  const content = await alice.client.waitForState<{
+    type?: string;
+    data?: Record<string, unknown>;
+  }>(roomId, WIDGETS, (await waitForJitsiKey(roomId))!);
+  expect(content.data).toMatchObject({
+    conferenceId: jitsiConferenceId(roomId),
+    startWithAudioMuted: true,
+  });
 });
 
 async function waitForJitsiKey(roomId: string): Promise<string | undefined> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const found = [...(await widgetsIn(alice, roomId)).entries()].find(([, w]) => w.type === "jitsi");
+    const found = [...(await widgetsIn(alice, roomId)).entries()].find(
+      ([, w]) => w.type === "jitsi",
+    );
     if (found) return found[0];
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -89,7 +99,11 @@ it("carries widgets to the new room when the room is upgraded", async () => {
     { new_version: "10" },
   );
   await alice.client.waitForMembership(newRoomId, stack.botUserId, "join", 30_000);
-  const carried = await alice.client.waitForState<{ data?: { padId?: string } }>(newRoomId, WIDGETS, oldPad[0]);
+  const carried = await alice.client.waitForState<{ data?: { padId?: string } }>(
+    newRoomId,
+    WIDGETS,
+    oldPad[0],
+  );
   expect(carried.data?.padId).toBe((oldPad[1].data as { padId: string }).padId);
 });
 
@@ -98,12 +112,9 @@ it("renames the conference when the room is renamed", async () => {
   await command(stack, alice, roomId, "!meet --force");
   const key = (await waitForJitsiKey(roomId))!;
   await alice.client.sendState(roomId, "m.room.name", "", { name: "New name" });
-  const content = await alice.client.waitForState<{ data?: { roomName?: string; conferenceId?: string } }>(
-    roomId,
-    WIDGETS,
-    key,
-    (c) => c.data?.roomName === "New name",
-  );
+  const content = await alice.client.waitForState<{
+    data?: { roomName?: string; conferenceId?: string };
+  }>(roomId, WIDGETS, key, (c) => c.data?.roomName === "New name");
   expect(content.data?.conferenceId).toBe(jitsiConferenceId(roomId));
 });
 
@@ -128,7 +139,10 @@ describe("rooms on demand", () => {
   it("joining #meet_<name> creates the room with its conference", async () => {
     const roomId = await carol.client.join("#meet_standup:localhost");
     const widget = await jitsiIn(carol, roomId);
-    expect(widget?.data).toMatchObject({ conferenceId: jitsiConferenceId(roomId), startWithAudioMuted: true });
+    expect(widget?.data).toMatchObject({
+      conferenceId: jitsiConferenceId(roomId),
+      startWithAudioMuted: true,
+    });
   });
 
   it("an alias with an invalid pad name does not exist", async () => {

@@ -21,7 +21,11 @@ afterAll(async () => {
 
 const as = (path: string) => `http://127.0.0.1:${stack.config.appservice.port}${path}`;
 
-async function putTransaction(txnId: string, events: unknown[], token = stack.registration.hs_token) {
+async function putTransaction(
+  txnId: string,
+  events: unknown[],
+  token = stack.registration.hs_token,
+) {
   return fetch(as(`/_matrix/app/v1/transactions/${txnId}`), {
     method: "PUT",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -72,9 +76,28 @@ it("survives malformed and hostile events", async () => {
     42,
     [],
     { type: "m.room.message" },
-    { event_id: "$x", room_id: roomId, sender: alice.user.userId, type: "m.room.message", content: null },
-    { event_id: "$y", room_id: roomId, sender: alice.user.userId, type: "m.room.message", content: [] },
-    { event_id: "$z", room_id: roomId, sender: alice.user.userId, type: "m.room.member", state_key: 7, content: {} },
+    {
+      event_id: "$x",
+      room_id: roomId,
+      sender: alice.user.userId,
+      type: "m.room.message",
+      content: null,
+    },
+    {
+      event_id: "$y",
+      room_id: roomId,
+      sender: alice.user.userId,
+      type: "m.room.message",
+      content: [],
+    },
+    {
+      event_id: "$z",
+      room_id: roomId,
+      sender: alice.user.userId,
+      type: "m.room.member",
+      state_key: 7,
+      content: {},
+    },
     {
       event_id: "$w",
       room_id: roomId,
@@ -111,7 +134,12 @@ it("keeps its store across a restart and resumes events sent while it was down",
 it("answers /ready with the state of store, homeserver and Etherpad, and serves /metrics", async () => {
   const ready = await fetch(as("/ready"));
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toMatchObject({ ready: true, store: { ok: true }, homeserver: { ok: true }, etherpad: { ok: true } });
+  expect(await ready.json()).toMatchObject({
+    ready: true,
+    store: { ok: true },
+    homeserver: { ok: true },
+    etherpad: { ok: true },
+  });
   const metrics = await (await fetch(as("/metrics"))).text();
   expect(metrics).toMatch(/atrium_commands_total\{command="pad",outcome="done"\}/);
   expect(metrics).toMatch(/atrium_etherpad_call_seconds_bucket/);

@@ -51,7 +51,9 @@ export async function startAppserviceProcess(opts: {
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       unhook();
-      throw new Error(`The appservice was not ready in time (see ${opts.logFile}):\n${await tailFile(opts.logFile, 30)}`);
+      throw new Error(
+        `The appservice was not ready in time (see ${opts.logFile}):\n${await tailFile(opts.logFile, 30)}`,
+      );
     }
     await sleep(200);
   }

@@ -73,7 +73,11 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
         apiKey: etherpad.apiKey,
         timeoutMs: 5000,
       },
-      jitsi: { domain: "meet.example.org", auth: "matrix", verifyToken: randomBytes(24).toString("hex") },
+      jitsi: {
+        domain: "meet.example.org",
+        auth: "matrix",
+        verifyToken: randomBytes(24).toString("hex"),
+      },
       logging: { level: (process.env.ATRIUM_TEST_LOG as "info" | undefined) ?? "info" },
     };
     const config = parseConfig(opts.config ? opts.config(base) : base, "test config");
@@ -82,7 +86,10 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
     await fs.writeFile(registrationPath, stringify(registration));
     const configPath = path.join(dataDir, "config.yaml");
     await fs.writeFile(configPath, stringify(opts.config ? opts.config(base) : base));
-    const synapse = await startSynapse({ port: hsPort, appserviceRegistrations: [registrationPath] });
+    const synapse = await startSynapse({
+      port: hsPort,
+      appserviceRegistrations: [registrationPath],
+    });
     started.push(synapse);
     const appserviceUrl = `http://127.0.0.1:${asPort}`;
     const launch = () =>

@@ -4,7 +4,12 @@
  * (every step is idempotent) and the reply carries a dedupe key so it is sent once.
  */
 import type { Logger } from "pino";
-import { WIDGET_EVENT_TYPE, validatePadName, validateWidgetName, validateWidgetUrl } from "@atrium/widgets";
+import {
+  WIDGET_EVENT_TYPE,
+  validatePadName,
+  validateWidgetName,
+  validateWidgetUrl,
+} from "@atrium/widgets";
 import type { AtriumConfig } from "../config/schema";
 import type { MatrixGateway } from "../matrix/gateway";
 import { powerContextFrom, stateLevel, userLevel } from "../matrix/power";
@@ -46,21 +51,37 @@ export class CommandHandler {
     const parsed = parseCommand(event.content.body);
     if (!parsed) return;
     const name = parsed.kind === "command" ? parsed.name : parsed.kind;
-    const seen = await this.deps.store.claimCommand(event.event_id, event.room_id, event.sender, name);
+    const seen = await this.deps.store.claimCommand(
+      event.event_id,
+      event.room_id,
+      event.sender,
+      name,
+    );
     if (seen && seen.outcome !== "pending") {
       log.info({ outcome: seen.outcome }, "command already handled; ignoring the replay");
       return;
     }
     let result: Outcome;
     if (parsed.kind === "too-long") {
-      result = refuse(`That command is ${parsed.length} characters long; commands have at most 4096. Nothing was changed. Send \`!help\` for the commands.`);
+      result = refuse(
+        `That command is ${parsed.length} characters long; commands have at most 4096. Nothing was changed. Send \`!help\` for the commands.`,
+      );
     } else if (parsed.kind === "unknown") {
       result = refuse(`I don't know \`!${parsed.word}\`.\n${HELP_TEXT}`);
     } else {
       result = await this.run(parsed.name, parsed.args, parsed.rest, parsed.force, event, log);
     }
-    await this.deps.gateway.sendNotice(event.room_id, result.reply.plain, result.reply.html, event.event_id);
-    await this.deps.store.settleCommand(event.event_id, result.outcome, result.reply.plain.slice(0, 500));
+    await this.deps.gateway.sendNotice(
+      event.room_id,
+      result.reply.plain,
+      result.reply.html,
+      event.event_id,
+    );
+    await this.deps.store.settleCommand(
+      event.event_id,
+      result.outcome,
+      result.reply.plain.slice(0, 500),
+    );
     this.deps.metrics.commands.inc({ command: name, outcome: result.outcome });
     log.info({ command: name, outcome: result.outcome }, "command handled");
   }
@@ -90,13 +111,18 @@ export class CommandHandler {
         case "widgets":
           return await this.list(event.room_id);
         case "remove": {
-          if (!rest) return refuse("Say which widget to remove: `!remove <name>`. `!widgets` lists them.");
+          if (!rest)
+            return refuse("Say which widget to remove: `!remove <name>`. `!widgets` lists them.");
           const row = await this.deps.workspace.remove(event.room_id, rest, event.sender);
-          const kept = row.kind === "etherpad" && this.deps.config.etherpad.onWidgetRemoved === "keep";
-          return done(`Removed "${row.name}".${kept ? " The pad's text is archived, not deleted." : ""}`);
+          const kept =
+            row.kind === "etherpad" && this.deps.config.etherpad.onWidgetRemoved === "keep";
+          return done(
+            `Removed "${row.name}".${kept ? " The pad's text is archived, not deleted." : ""}`,
+          );
         }
         case "pin": {
-          if (!rest) return refuse("Say which widget to pin: `!pin <name>`. `!widgets` lists them.");
+          if (!rest)
+            return refuse("Say which widget to pin: `!pin <name>`. `!widgets` lists them.");
           const row = await this.deps.workspace.pin(event.room_id, rest);
           return done(`Pinned "${row.name}" to the top of the room.`);
         }
@@ -113,7 +139,11 @@ export class CommandHandler {
   }
 
   /** Null when both the sender and the bot may write widgets; otherwise the refusal. */
-  private async checkPower(roomId: string, sender: string, layoutToo: boolean): Promise<Outcome | null> {
+  private async checkPower(
+    roomId: string,
+    sender: string,
+    layoutToo: boolean,
+  ): Promise<Outcome | null> {
     const ctx = powerContextFrom(await this.deps.gateway.roomState(roomId));
     const pl = ctx.powerLevels;
     let needed = stateLevel(pl, WIDGET_EVENT_TYPE);
@@ -139,11 +169,16 @@ export class CommandHandler {
     const check = validatePadName(rawName);
     if (!check.ok) return refuse(`${check.reason} Nothing was created.`);
     const row = await this.deps.workspace.addPad(event.room_id, check.value, event.sender);
-    return done(`Added the pad "${row.name}". Open it from the room's widgets; only members of this room can open it.`);
+    return done(
+      `Added the pad "${row.name}". Open it from the room's widgets; only members of this room can open it.`,
+    );
   }
 
   private async meet(event: MessageEvent, force: boolean): Promise<Outcome> {
-    const members = humanMembers(await this.deps.gateway.joinedMembers(event.room_id), this.deps.config);
+    const members = humanMembers(
+      await this.deps.gateway.joinedMembers(event.room_id),
+      this.deps.config,
+    );
     if (members.length < 3 && !force) {
       return refuse(
         `This room has ${members.length} member${members.length === 1 ? "" : "s"}. For two people a direct call fits better: ` +
@@ -152,9 +187,12 @@ export class CommandHandler {
       );
     }
     const nameEvent = await this.deps.gateway.getState(event.room_id, "m.room.name", "");
-    const roomName = typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
+    const roomName =
+      typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
     await this.deps.workspace.addConference(event.room_id, event.sender, roomName);
-    return done("Added the conference. Everyone joins with the microphone muted — press `m` to unmute.");
+    return done(
+      "Added the conference. Everyone joins with the microphone muted — press `m` to unmute.",
+    );
   }
 
   private async widget(args: string[], event: MessageEvent): Promise<Outcome> {
@@ -165,21 +203,33 @@ export class CommandHandler {
     const fallbackName = new URL(url.value).hostname;
     const name = validateWidgetName(nameParts.length ? nameParts.join(" ") : fallbackName);
     if (!name.ok) return refuse(`${name.reason} Nothing was added.`);
-    await this.deps.workspace.addCustom(event.room_id, url.value, name.value, event.sender, event.event_id);
+    await this.deps.workspace.addCustom(
+      event.room_id,
+      url.value,
+      name.value,
+      event.sender,
+      event.event_id,
+    );
     return done(`Added the widget "${name.value}".`);
   }
 
   private async list(roomId: string): Promise<Outcome> {
     const rows = await this.deps.store.widgetsInRoom(roomId);
-    if (rows.length === 0) return done("Atrium has placed no widgets in this room. `!help` shows how.");
-    const lines = rows.map((r) => `• ${r.name} (${r.kind === "etherpad" ? "pad" : r.kind === "jitsi" ? "conference" : r.url})`);
+    if (rows.length === 0)
+      return done("Atrium has placed no widgets in this room. `!help` shows how.");
+    const lines = rows.map(
+      (r) =>
+        `• ${r.name} (${r.kind === "etherpad" ? "pad" : r.kind === "jitsi" ? "conference" : r.url})`,
+    );
     return done(`Widgets Atrium placed here:\n${lines.join("\n")}`);
   }
 
   private async autoConference(roomId: string, value: string | undefined): Promise<Outcome> {
     const map: Record<string, boolean | null> = { on: true, off: false, default: null };
     if (value === undefined || !(value in map)) {
-      return refuse("Use `!autoconference on`, `!autoconference off` or `!autoconference default`.");
+      return refuse(
+        "Use `!autoconference on`, `!autoconference off` or `!autoconference default`.",
+      );
     }
     await this.deps.store.setAutoConference(roomId, map[value] ?? null);
     const effective = map[value] ?? this.deps.config.jitsi.autoConference;

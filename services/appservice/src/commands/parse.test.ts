@@ -18,7 +18,12 @@ describe("parseCommand", () => {
     ["!meet", "meet", [], ""],
     ["!jitsi", "meet", [], ""],
     ["!conference", "meet", [], ""],
-    ["!widget https://example.org Docs", "widget", ["https://example.org", "Docs"], "https://example.org Docs"],
+    [
+      "!widget https://example.org Docs",
+      "widget",
+      ["https://example.org", "Docs"],
+      "https://example.org Docs",
+    ],
     ["!widgets", "widgets", [], ""],
     ["!remove minutes", "remove", ["minutes"], "minutes"],
     ["!pin minutes", "pin", ["minutes"], "minutes"],

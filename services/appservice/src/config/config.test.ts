@@ -51,8 +51,16 @@ describe("config", () => {
   });
 
   it.each([
-    ["jwt without app id and secret", { jitsi: { domain: "meet.example.org", auth: "jwt" } }, /jitsi\.jwtAppId.*\n?.*jitsi\.jwtSecret|jitsi\.jwtSecret/s],
-    ["a postgres engine without a URL", { database: { engine: "postgres", connectionString: "mysql://x" } }, /database\.connectionString: must be a postgres/],
+    [
+      "jwt without app id and secret",
+      { jitsi: { domain: "meet.example.org", auth: "jwt" } },
+      /jitsi\.jwtAppId.*\n?.*jitsi\.jwtSecret|jitsi\.jwtSecret/s,
+    ],
+    [
+      "a postgres engine without a URL",
+      { database: { engine: "postgres", connectionString: "mysql://x" } },
+      /database\.connectionString: must be a postgres/,
+    ],
     ["an unknown database engine", { database: { engine: "mongo" } }, /database\.engine/],
     ["a port out of range", { appservice: { port: 70000 } }, /appservice\.port/],
   ])("refuses %s", (_label, patch, pattern) => {

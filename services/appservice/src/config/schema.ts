@@ -16,67 +16,67 @@ const domain = z
   .min(1)
   .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "must be a bare server name such as example.org (no scheme)");
 
-export const configSchema = z
-  .object({
-    /** The homeserver Atrium serves. */
-    homeserver: z.object({
-      /** Client-server API base URL the appservice calls (e.g. http://synapse:8008). */
-      url: httpUrl,
-      /** The server name (the part after ':' in user ids), e.g. example.org. */
-      domain,
-      /**
-       * Federation base URL of this homeserver, used to verify OpenID tokens
-       * (`/_matrix/federation/v1/openid/userinfo`). Default: `url`.
-       */
-      federationUrl: httpUrl.optional(),
-    }),
-    /** The appservice API listener (Synapse → Atrium). Keep it on a private network. */
-    appservice: z
-      .object({
-        port: port.default(9000),
-        bindAddress: z.string().default("127.0.0.1"),
-      })
-      .default({}),
-    /** The public HTTP listener: widget pages, OpenID exchange, Jitsi user verification. */
-    web: z.object({
-      port: port.default(9001),
+export const configSchema = z.object({
+  /** The homeserver Atrium serves. */
+  homeserver: z.object({
+    /** Client-server API base URL the appservice calls (e.g. http://synapse:8008). */
+    url: httpUrl,
+    /** The server name (the part after ':' in user ids), e.g. example.org. */
+    domain,
+    /**
+     * Federation base URL of this homeserver, used to verify OpenID tokens
+     * (`/_matrix/federation/v1/openid/userinfo`). Default: `url`.
+     */
+    federationUrl: httpUrl.optional(),
+  }),
+  /** The appservice API listener (Synapse → Atrium). Keep it on a private network. */
+  appservice: z
+    .object({
+      port: port.default(9000),
       bindAddress: z.string().default("127.0.0.1"),
-      /** The URL browsers reach this listener at (widget URLs are built from it). */
-      publicUrl: httpUrl,
-    }),
-    /** Where Atrium keeps its widgets, command ledger and room settings. */
-    database: z
-      .discriminatedUnion("engine", [
-        z.object({
-          engine: z.literal("sqlite"),
-          /** SQLite file; created if missing. Default: ./atrium.db */
-          filename: z.string().min(1).default("./atrium.db"),
-        }),
-        z.object({
-          engine: z.literal("postgres"),
-          /** e.g. postgres://atrium:secret@postgres:5432/atrium */
-          connectionString: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
-        }),
-      ])
-      .default({ engine: "sqlite", filename: "./atrium.db" }),
-    etherpad: z.object({
-      /** Etherpad's base URL for API calls (its /api must not be public). */
-      url: httpUrl,
-      /** Where browsers open pads. Default: `url`. Must share the cookie host with web.publicUrl. */
-      publicUrl: httpUrl.optional(),
-      /** Contents of Etherpad's APIKEY.txt. */
-      apiKey: z.string().min(16, "must be Etherpad's API key (APIKEY.txt), at least 16 characters"),
-      /** Timeout of each Etherpad API call, ms. Default 5000. */
-      timeoutMs: z.number().int().min(100).max(60000).default(5000),
-      /** Lifetime of a pad session opened for a member, seconds. Default 12 h (max 24 h). */
-      sessionSeconds: z.number().int().min(60).max(86400).default(43200),
-      /**
-       * What happens to a pad whose widget a user removed: `keep` archives it (content kept,
-       * default); `delete` deletes it from Etherpad.
-       */
-      onWidgetRemoved: z.enum(["keep", "delete"]).default("keep"),
-    }),
-    jitsi: z.object({
+    })
+    .default({}),
+  /** The public HTTP listener: widget pages, OpenID exchange, Jitsi user verification. */
+  web: z.object({
+    port: port.default(9001),
+    bindAddress: z.string().default("127.0.0.1"),
+    /** The URL browsers reach this listener at (widget URLs are built from it). */
+    publicUrl: httpUrl,
+  }),
+  /** Where Atrium keeps its widgets, command ledger and room settings. */
+  database: z
+    .discriminatedUnion("engine", [
+      z.object({
+        engine: z.literal("sqlite"),
+        /** SQLite file; created if missing. Default: ./atrium.db */
+        filename: z.string().min(1).default("./atrium.db"),
+      }),
+      z.object({
+        engine: z.literal("postgres"),
+        /** e.g. postgres://atrium:secret@postgres:5432/atrium */
+        connectionString: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+      }),
+    ])
+    .default({ engine: "sqlite", filename: "./atrium.db" }),
+  etherpad: z.object({
+    /** Etherpad's base URL for API calls (its /api must not be public). */
+    url: httpUrl,
+    /** Where browsers open pads. Default: `url`. Must share the cookie host with web.publicUrl. */
+    publicUrl: httpUrl.optional(),
+    /** Contents of Etherpad's APIKEY.txt. */
+    apiKey: z.string().min(16, "must be Etherpad's API key (APIKEY.txt), at least 16 characters"),
+    /** Timeout of each Etherpad API call, ms. Default 5000. */
+    timeoutMs: z.number().int().min(100).max(60000).default(5000),
+    /** Lifetime of a pad session opened for a member, seconds. Default 12 h (max 24 h). */
+    sessionSeconds: z.number().int().min(60).max(86400).default(43200),
+    /**
+     * What happens to a pad whose widget a user removed: `keep` archives it (content kept,
+     * default); `delete` deletes it from Etherpad.
+     */
+    onWidgetRemoved: z.enum(["keep", "delete"]).default("keep"),
+  }),
+  jitsi: z
+    .object({
       /** The Jitsi Meet domain, e.g. meet.example.org. */
       domain,
       /**
@@ -110,39 +110,52 @@ export const configSchema = z
       if (j.auth === "jwt") {
         for (const key of ["jwtAppId", "jwtSecret"] as const) {
           if (!j[key]) {
-            ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: "required when jitsi.auth is jwt" });
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: [key],
+              message: "required when jitsi.auth is jwt",
+            });
           }
         }
       }
     }),
-    bot: z
-      .object({
-        localpart: z.string().regex(/^[a-z0-9._=\-/]+$/, "must be a valid Matrix localpart").default("atrium"),
-        displayName: z.string().min(1).max(64).default("Atrium"),
-      })
-      .default({}),
-    permissions: z
-      .object({
-        /** Servers whose users may invite the bot. Default: the homeserver's own domain. */
-        allowedServers: z.array(domain).optional(),
-        /** Members below this power level get the read-only pad. Default 0 (everyone edits). */
-        padEditPowerLevel: z.number().int().min(0).max(100).default(0),
-      })
-      .default({}),
-    aliases: z
-      .object({
-        padPrefix: z.string().regex(/^[a-z0-9._=-]+$/).default("pad_"),
-        meetPrefix: z.string().regex(/^[a-z0-9._=-]+$/).default("meet_"),
-        /** Join rule of rooms created on demand. */
-        joinRule: z.enum(["public", "invite", "knock"]).default("public"),
-      })
-      .default({}),
-    logging: z
-      .object({
-        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-      })
-      .default({}),
-  });
+  bot: z
+    .object({
+      localpart: z
+        .string()
+        .regex(/^[a-z0-9._=\-/]+$/, "must be a valid Matrix localpart")
+        .default("atrium"),
+      displayName: z.string().min(1).max(64).default("Atrium"),
+    })
+    .default({}),
+  permissions: z
+    .object({
+      /** Servers whose users may invite the bot. Default: the homeserver's own domain. */
+      allowedServers: z.array(domain).optional(),
+      /** Members below this power level get the read-only pad. Default 0 (everyone edits). */
+      padEditPowerLevel: z.number().int().min(0).max(100).default(0),
+    })
+    .default({}),
+  aliases: z
+    .object({
+      padPrefix: z
+        .string()
+        .regex(/^[a-z0-9._=-]+$/)
+        .default("pad_"),
+      meetPrefix: z
+        .string()
+        .regex(/^[a-z0-9._=-]+$/)
+        .default("meet_"),
+      /** Join rule of rooms created on demand. */
+      joinRule: z.enum(["public", "invite", "knock"]).default("public"),
+    })
+    .default({}),
+  logging: z
+    .object({
+      level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    })
+    .default({}),
+});
 
 export type AtriumConfig = z.infer<typeof configSchema>;
 export type AtriumConfigInput = z.input<typeof configSchema>;

@@ -95,9 +95,31 @@ describe("Processor (durable inbox)", () => {
 
   it.each([
     ["no content", { event_id: "$a", room_id: "!r:x", sender: "@a:x", type: "m.room.message" }],
-    ["array content", { event_id: "$b", room_id: "!r:x", sender: "@a:x", type: "m.room.message", content: [] }],
-    ["numeric state key", { event_id: "$c", room_id: "!r:x", sender: "@a:x", type: "m.room.member", state_key: 1, content: {} }],
-    ["body not a string", { event_id: "$d", room_id: "!r:x", sender: "@a:x", type: "m.room.message", content: { body: { x: 1 } } }],
+    [
+      "array content",
+      { event_id: "$b", room_id: "!r:x", sender: "@a:x", type: "m.room.message", content: [] },
+    ],
+    [
+      "numeric state key",
+      {
+        event_id: "$c",
+        room_id: "!r:x",
+        sender: "@a:x",
+        type: "m.room.member",
+        state_key: 1,
+        content: {},
+      },
+    ],
+    [
+      "body not a string",
+      {
+        event_id: "$d",
+        room_id: "!r:x",
+        sender: "@a:x",
+        type: "m.room.message",
+        content: { body: { x: 1 } },
+      },
+    ],
   ])("skips a malformed event (%s) without calling handlers", async (_label, event) => {
     const store = await Store.open({ engine: "sqlite", filename: file });
     await store.recordEvents("t", [event as Record<string, unknown>]);

@@ -87,7 +87,12 @@ export class Processor {
 
   private async tellRoom(entry: InboxEntry, error: unknown, log: Logger): Promise<void> {
     try {
-      await this.deps.gateway.sendNotice(entry.roomId, describeFailure(error), describeFailure(error), `failed:${entry.eventId}`);
+      await this.deps.gateway.sendNotice(
+        entry.roomId,
+        describeFailure(error),
+        describeFailure(error),
+        `failed:${entry.eventId}`,
+      );
     } catch (notifyError: unknown) {
       log.error({ err: notifyError }, "could not tell the room about a failure");
     }

@@ -42,12 +42,15 @@ export class Reactions {
       return;
     }
     if (membership === "join") await this.maybeAddConference(event.room_id, log);
-    if (membership === "leave" || membership === "ban") await this.endPadSessions(event.room_id, target, log);
+    if (membership === "leave" || membership === "ban")
+      await this.endPadSessions(event.room_id, target, log);
   }
 
   private async onInvite(event: RoomEvent, log: Logger): Promise<void> {
     const server = event.sender.split(":").slice(1).join(":");
-    const allowed = this.deps.config.permissions.allowedServers ?? [this.deps.config.homeserver.domain];
+    const allowed = this.deps.config.permissions.allowedServers ?? [
+      this.deps.config.homeserver.domain,
+    ];
     if (!allowed.includes(server)) {
       log.warn({ inviter: event.sender }, "refusing an invite from a server that is not allowed");
       await this.deps.gateway.leave(event.room_id);
@@ -67,7 +70,8 @@ export class Reactions {
     const members = humanMembers(await this.deps.gateway.joinedMembers(roomId), this.deps.config);
     if (members.length < 3) return;
     const nameEvent = await this.deps.gateway.getState(roomId, "m.room.name", "");
-    const roomName = typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
+    const roomName =
+      typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
     await this.deps.workspace.addConference(roomId, this.bot, roomName);
     await this.deps.gateway.sendNotice(
       roomId,
@@ -104,7 +108,8 @@ export class Reactions {
     if (typeof next !== "string" || !next.startsWith("!")) return;
     await this.deps.gateway.join(next);
     const nameEvent = await this.deps.gateway.getState(next, "m.room.name", "");
-    const roomName = typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
+    const roomName =
+      typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
     const count = await this.deps.workspace.carryOver(event.room_id, next, roomName);
     log.info({ replacement: next, widgets: count }, "carried widgets to the upgraded room");
   }

@@ -21,7 +21,9 @@ export function isTransientMatrixError(error: unknown): boolean {
   const status = statusOf(error);
   if (status !== undefined) return status >= 500 || status === 429;
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|EPIPE)$/.test(code);
+  return (
+    typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|EPIPE)$/.test(code)
+  );
 }
 
 /** A message safe to show in a room: never a token or a URL with a query. */

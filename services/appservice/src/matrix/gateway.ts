@@ -20,9 +20,18 @@ export interface StateEvent {
 
 export interface MatrixGateway {
   readonly botUserId: string;
-  getState(roomId: string, type: string, stateKey?: string): Promise<Record<string, unknown> | null>;
+  getState(
+    roomId: string,
+    type: string,
+    stateKey?: string,
+  ): Promise<Record<string, unknown> | null>;
   roomState(roomId: string): Promise<StateEvent[]>;
-  sendState(roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<string>;
+  sendState(
+    roomId: string,
+    type: string,
+    stateKey: string,
+    content: Record<string, unknown>,
+  ): Promise<string>;
   /** Sends an m.notice; `dedupeKey` makes a retried reply a no-op at the homeserver. */
   sendNotice(roomId: string, plain: string, html: string, dedupeKey?: string): Promise<void>;
   joinedMembers(roomId: string): Promise<string[]>;
@@ -40,7 +49,11 @@ export class BotSdkGateway implements MatrixGateway {
     readonly botUserId: string,
   ) {}
 
-  async getState(roomId: string, type: string, stateKey = ""): Promise<Record<string, unknown> | null> {
+  async getState(
+    roomId: string,
+    type: string,
+    stateKey = "",
+  ): Promise<Record<string, unknown> | null> {
     try {
       return (await retry(() => this.client.getRoomStateEvent(roomId, type, stateKey))) as Record<
         string,
@@ -66,7 +79,12 @@ export class BotSdkGateway implements MatrixGateway {
   }
 
   async sendNotice(roomId: string, plain: string, html: string, dedupeKey?: string): Promise<void> {
-    const content = { msgtype: "m.notice", body: plain, format: "org.matrix.custom.html", formatted_body: html };
+    const content = {
+      msgtype: "m.notice",
+      body: plain,
+      format: "org.matrix.custom.html",
+      formatted_body: html,
+    };
     const txnId = dedupeKey
       ? "atrium-" + createHash("sha256").update(dedupeKey).digest("hex").slice(0, 32)
       : `atrium-${Date.now()}-${Math.random().toString(36).slice(2)}`;

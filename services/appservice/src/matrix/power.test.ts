@@ -25,7 +25,12 @@ describe("power levels", () => {
 
 describe("room version 12 creators", () => {
   const state = (version: string, pl: Record<string, unknown> | null, extra: string[] = []) => [
-    { type: "m.room.create", state_key: "", sender: "@creator:x", content: { room_version: version, additional_creators: extra } },
+    {
+      type: "m.room.create",
+      state_key: "",
+      sender: "@creator:x",
+      content: { room_version: version, additional_creators: extra },
+    },
     ...(pl ? [{ type: "m.room.power_levels", state_key: "", content: pl }] : []),
   ];
 

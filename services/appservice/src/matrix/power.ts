@@ -42,19 +42,27 @@ export function powerContextFrom(state: StateEvent[]): PowerContext {
     : [];
   return {
     powerLevels: pl?.content ?? null,
-    privilegedCreators: creatorsArePrivileged(content.room_version) && sender ? [sender, ...additional] : [],
+    privilegedCreators:
+      creatorsArePrivileged(content.room_version) && sender ? [sender, ...additional] : [],
     creator,
   };
 }
 
 /** The level a user has; with no power-levels event the room creator has 100 and others 0. */
-export function userLevel(ctx: PowerContext | PowerLevels, userId: string, creator?: string): number {
+export function userLevel(
+  ctx: PowerContext | PowerLevels,
+  userId: string,
+  creator?: string,
+): number {
   const context: PowerContext =
-    ctx && "privilegedCreators" in ctx ? (ctx as PowerContext) : { powerLevels: ctx as PowerLevels, privilegedCreators: [], creator };
+    ctx && "privilegedCreators" in ctx
+      ? (ctx as PowerContext)
+      : { powerLevels: ctx as PowerLevels, privilegedCreators: [], creator };
   if (context.privilegedCreators.includes(userId)) return Number.POSITIVE_INFINITY;
   const pl = context.powerLevels;
   if (!pl) return userId === context.creator ? 100 : 0;
-  const users = pl.users && typeof pl.users === "object" ? (pl.users as Record<string, unknown>) : {};
+  const users =
+    pl.users && typeof pl.users === "object" ? (pl.users as Record<string, unknown>) : {};
   if (Object.prototype.hasOwnProperty.call(users, userId)) return num(users[userId], 0);
   return num(pl.users_default, 0);
 }
@@ -62,7 +70,8 @@ export function userLevel(ctx: PowerContext | PowerLevels, userId: string, creat
 /** The level needed to send a state event of `type` (events[type], else state_default, 50). */
 export function stateLevel(pl: PowerLevels, type: string = WIDGET_EVENT_TYPE): number {
   if (!pl) return 0;
-  const events = pl.events && typeof pl.events === "object" ? (pl.events as Record<string, unknown>) : {};
+  const events =
+    pl.events && typeof pl.events === "object" ? (pl.events as Record<string, unknown>) : {};
   if (Object.prototype.hasOwnProperty.call(events, type)) return num(events[type], 50);
   return num(pl.state_default, 50);
 }

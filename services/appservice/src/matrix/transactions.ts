@@ -44,7 +44,9 @@ export class DurableAppService extends AppService {
     const token = req.headers.authorization?.startsWith("Bearer ")
       ? req.headers.authorization.slice("Bearer ".length)
       : undefined;
-    if (token !== (this as unknown as { config: { homeserverToken: string } }).config.homeserverToken) {
+    if (
+      token !== (this as unknown as { config: { homeserverToken: string } }).config.homeserverToken
+    ) {
       this.metrics.transactions.inc({ result: "forbidden" });
       res.status(403).send({ errcode: "M_FORBIDDEN", error: "Bad token supplied" });
       return;
@@ -52,7 +54,9 @@ export class DurableAppService extends AppService {
     const txnId = String(req.params.txnId ?? "");
     const body = req.body as { events?: unknown } | undefined;
     const events = Array.isArray(body?.events)
-      ? (body.events.filter((e) => e && typeof e === "object" && !Array.isArray(e)) as Array<Record<string, unknown>>)
+      ? (body.events.filter((e) => e && typeof e === "object" && !Array.isArray(e)) as Array<
+          Record<string, unknown>
+        >)
       : [];
     try {
       const added = await this.store.recordEvents(txnId, events);
@@ -62,7 +66,9 @@ export class DurableAppService extends AppService {
       // Not acknowledged: the homeserver will retry the transaction.
       this.log.error({ err: error, txn_id: txnId }, "could not record a transaction");
       this.metrics.transactions.inc({ result: "error" });
-      res.status(500).send({ errcode: "M_UNKNOWN", error: "Could not record the transaction; retry later." });
+      res
+        .status(500)
+        .send({ errcode: "M_UNKNOWN", error: "Could not record the transaction; retry later." });
       return;
     }
     // Keep the bridge's own caches (membership) in step, then process from the store.

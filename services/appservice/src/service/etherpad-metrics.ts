@@ -10,7 +10,10 @@ export function instrumentEtherpad(client: EtherpadClient, metrics: Metrics): Et
       return async (...args: unknown[]) => {
         const end = metrics.etherpadLatency.startTimer({ method: property });
         try {
-          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(
+            target,
+            args,
+          );
           end({ result: "ok" });
           return result;
         } catch (error: unknown) {

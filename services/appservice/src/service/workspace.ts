@@ -23,7 +23,13 @@ import { UserFacingError } from "./user-error";
 
 export type EtherpadPort = Pick<
   EtherpadClient,
-  "groupForRoom" | "createGroupPad" | "deletePad" | "deleteSession" | "createSession" | "authorForUser" | "getReadOnlyId"
+  | "groupForRoom"
+  | "createGroupPad"
+  | "deletePad"
+  | "deleteSession"
+  | "createSession"
+  | "authorForUser"
+  | "getReadOnlyId"
 >;
 
 export interface WorkspaceDeps {
@@ -73,7 +79,11 @@ export class Workspace {
         url: `${this.config.web.publicUrl}/atrium/conference?roomId=$matrix_room_id&widgetId=$matrix_widget_id`,
         data: { ...data, title: roomName },
       });
-      return this.place(roomId, content, { kind: "jitsi", pad_id: null, conference_id: data.conferenceId });
+      return this.place(roomId, content, {
+        kind: "jitsi",
+        pad_id: null,
+        conference_id: data.conferenceId,
+      });
     }
     const data = jitsiWidgetData({
       domain,
@@ -91,10 +101,20 @@ export class Workspace {
       url: elementJitsiWidgetUrl(this.config.jitsi.elementUrl ?? this.config.web.publicUrl),
       data: { ...data, conferenceId },
     });
-    return this.place(roomId, content, { kind: "jitsi", pad_id: null, conference_id: conferenceId });
+    return this.place(roomId, content, {
+      kind: "jitsi",
+      pad_id: null,
+      conference_id: conferenceId,
+    });
   }
 
-  async addCustom(roomId: string, url: string, name: string, creator: string, seed: string): Promise<WidgetRow> {
+  async addCustom(
+    roomId: string,
+    url: string,
+    name: string,
+    creator: string,
+    seed: string,
+  ): Promise<WidgetRow> {
     const id = stableWidgetId("custom", roomId, seed);
     const content = customWidget({ id, creatorUserId: creator, name, url, data: { title: name } });
     return this.place(roomId, content, { kind: "custom", pad_id: null, conference_id: null });
@@ -140,7 +160,12 @@ export class Workspace {
   /** Removes a widget from the room; its pad is archived (kept) unless configured otherwise. */
   async remove(roomId: string, nameOrId: string, by: string): Promise<WidgetRow> {
     const row = await this.find(roomId, nameOrId);
-    await this.deps.gateway.sendState(roomId, WIDGET_EVENT_TYPE, row.widget_id, removedWidgetContent());
+    await this.deps.gateway.sendState(
+      roomId,
+      WIDGET_EVENT_TYPE,
+      row.widget_id,
+      removedWidgetContent(),
+    );
     await this.archive(row, by);
     return row;
   }
@@ -148,7 +173,11 @@ export class Workspace {
   /** Records a removal (by a command or by a user's client) and applies the pad policy. */
   async archive(row: WidgetRow, by: string): Promise<void> {
     await this.deps.store.archiveWidget(row.room_id, row.widget_id, by);
-    if (row.kind === "etherpad" && row.pad_id && this.config.etherpad.onWidgetRemoved === "delete") {
+    if (
+      row.kind === "etherpad" &&
+      row.pad_id &&
+      this.config.etherpad.onWidgetRemoved === "delete"
+    ) {
       await this.deps.etherpad.deletePad(row.pad_id);
     }
   }
@@ -162,7 +191,12 @@ export class Workspace {
   async pinWidget(roomId: string, widgetId: string): Promise<void> {
     const current = await this.deps.gateway.getState(roomId, LAYOUT_EVENT_TYPE, "");
     const layout = mergeLayout(current, { widgetId, container: "top", height: 40 });
-    await this.deps.gateway.sendState(roomId, LAYOUT_EVENT_TYPE, "", layout as unknown as Record<string, unknown>);
+    await this.deps.gateway.sendState(
+      roomId,
+      LAYOUT_EVENT_TYPE,
+      "",
+      layout as unknown as Record<string, unknown>,
+    );
   }
 
   /** A room was renamed: the conference keeps its id and takes the new name. */
@@ -192,7 +226,12 @@ export class Workspace {
       const content = { ...(state as unknown as WidgetContent) };
       if (row.kind === "jitsi" && content.data) content.data = { ...content.data, roomName };
       await this.deps.store.saveWidget({ ...row, room_id: newRoomId, created_at: Date.now() });
-      await this.deps.gateway.sendState(newRoomId, WIDGET_EVENT_TYPE, row.widget_id, content as unknown as Record<string, unknown>);
+      await this.deps.gateway.sendState(
+        newRoomId,
+        WIDGET_EVENT_TYPE,
+        row.widget_id,
+        content as unknown as Record<string, unknown>,
+      );
     }
     const layout = await this.deps.gateway.getState(oldRoomId, LAYOUT_EVENT_TYPE, "");
     if (layout) await this.deps.gateway.sendState(newRoomId, LAYOUT_EVENT_TYPE, "", layout);

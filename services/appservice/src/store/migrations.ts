@@ -48,7 +48,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("error", "text")
           .execute();
-        await db.schema.createIndex("inbox_pending").on("inbox").columns(["processed_at", "seq"]).execute();
+        await db.schema
+          .createIndex("inbox_pending")
+          .on("inbox")
+          .columns(["processed_at", "seq"])
+          .execute();
         await db.schema
           .createTable("room_settings")
           .addColumn("room_id", "text", (c) => c.primaryKey())

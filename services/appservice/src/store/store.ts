@@ -173,7 +173,11 @@ export class Store {
     return null;
   }
 
-  async settleCommand(eventId: string, outcome: LedgerOutcome, detail: string | null): Promise<void> {
+  async settleCommand(
+    eventId: string,
+    outcome: LedgerOutcome,
+    detail: string | null,
+  ): Promise<void> {
     await this.db
       .updateTable("ledger")
       .set({ outcome, detail, updated_at: Date.now() })
@@ -182,7 +186,11 @@ export class Store {
   }
 
   async ledgerEntry(eventId: string): Promise<LedgerTable | undefined> {
-    return this.db.selectFrom("ledger").selectAll().where("event_id", "=", eventId).executeTakeFirst();
+    return this.db
+      .selectFrom("ledger")
+      .selectAll()
+      .where("event_id", "=", eventId)
+      .executeTakeFirst();
   }
 
   async pendingCommands(): Promise<LedgerTable[]> {
@@ -250,7 +258,9 @@ export class Store {
     await this.db
       .insertInto("room_settings")
       .values({ room_id: roomId, auto_conference: v, updated_at: Date.now() })
-      .onConflict((oc) => oc.column("room_id").doUpdateSet({ auto_conference: v, updated_at: Date.now() }))
+      .onConflict((oc) =>
+        oc.column("room_id").doUpdateSet({ auto_conference: v, updated_at: Date.now() }),
+      )
       .execute();
   }
 

@@ -7,7 +7,11 @@ describe("withRetry", () => {
     const result = await withRetry(
       async () => {
         calls++;
-        if (calls < 3) throw Object.assign(new Error("limited"), { errcode: "M_LIMIT_EXCEEDED", retryAfterMs: 1234 });
+        if (calls < 3)
+          throw Object.assign(new Error("limited"), {
+            errcode: "M_LIMIT_EXCEEDED",
+            retryAfterMs: 1234,
+          });
         return "ok";
       },
       { sleep: async (ms) => void waits.push(ms) },

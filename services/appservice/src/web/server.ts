@@ -40,7 +40,6 @@ export function buildWebApp(deps: WebDeps): express.Express {
   return app;
 }
 
-
 export async function startWebServer(deps: WebDeps): Promise<WebServer> {
   const app = buildWebApp(deps);
   const server = http.createServer(app);
