@@ -1,10 +1,16 @@
 import * as path from "node:path";
 import { parse } from "yaml";
 import { pinnedImage } from "./config-schema";
-import { isSecretInput, plain, runProgram, type CapturedResource } from "./test-support/mock-stack";
+import {
+  isSecretInput,
+  leaks,
+  plain,
+  runProgram,
+  type CapturedResource,
+} from "./test-support/mock-stack";
+import { StackView } from "./test-support/stack-view";
 import { summarize } from "./test-support/summary";
 
-const CONTAINER = "docker:index/container:Container";
 const OPERATOR_TURN_SECRET = "operator-chosen-turn-secret-0123456789";
 
 let resources: CapturedResource[];
@@ -22,25 +28,13 @@ beforeAll(async () => {
   ));
 }, 30000);
 
-const ofType = (type: string): CapturedResource[] => resources.filter((r) => r.type === type);
-const containers = (): CapturedResource[] => ofType(CONTAINER);
-const container = (name: string): CapturedResource => {
-  const found = containers().find((c) => c.name === name);
-  if (found === undefined) throw new Error(`no container resource "${name}"`);
-  return found;
-};
-const upload = (name: string, file: string): string => {
-  const uploads = plain(container(name).inputs.uploads) as { file: string; content: string }[];
-  const found = uploads.find((u) => u.file === file);
-  if (found === undefined) throw new Error(`${name} has no upload ${file}`);
-  return found.content;
-};
-const env = (name: string, key: string): string | undefined =>
-  (plain(container(name).inputs.envs) as string[] | undefined)
-    ?.find((e) => e.startsWith(`${key}=`))
-    ?.slice(key.length + 1);
-const generatedSecrets = (): string[] =>
-  ofType("random:index/randomPassword:RandomPassword").map((r) => `Mock-${r.name}`);
+const view = (): StackView => new StackView(resources);
+const ofType = (type: string): CapturedResource[] => view().ofType(type);
+const containers = (): CapturedResource[] => view().containers();
+const container = (name: string): CapturedResource => view().container(name);
+const upload = (name: string, file: string): string => view().upload(name, file);
+const env = (name: string, key: string): string | undefined => view().env(name, key);
+const generatedSecrets = (): string[] => view().generatedSecrets();
 
 it("prints the resource graph", () => {
   const text = summarize(resources);
@@ -190,22 +184,6 @@ describe("images", () => {
 });
 
 describe("secrets", () => {
-  /** Paths where a generated or operator secret appears outside a secret wrapper. */
-  function leaks(value: unknown, secrets: string[], where: string, inSecret = false): string[] {
-    const secretHere = inSecret || isSecretInput(value);
-    const inner = isSecretInput(value) ? (value as { value: unknown }).value : value;
-    if (typeof inner === "string")
-      return !secretHere && secrets.some((s) => inner.includes(s)) ? [where] : [];
-    if (Array.isArray(inner))
-      return inner.flatMap((v, i) => leaks(v, secrets, `${where}[${i}]`, secretHere));
-    if (typeof inner === "object" && inner !== null) {
-      return Object.entries(inner).flatMap(([k, v]) =>
-        leaks(v, secrets, `${where}.${k}`, secretHere),
-      );
-    }
-    return [];
-  }
-
   it("detects a secret outside a wrapper (self-check of the detector)", () => {
     const probe = {
       envs: ["A=1", "B=x-Mock-secrets-probe"],

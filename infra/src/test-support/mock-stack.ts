@@ -87,3 +87,26 @@ async function settle(count: () => number): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
   }
 }
+
+/** Paths in `value` where one of `secrets` appears outside a secret wrapper. */
+export function leaks(
+  value: unknown,
+  secrets: readonly string[],
+  where: string,
+  inSecret = false,
+): string[] {
+  const secretHere = inSecret || isSecretInput(value);
+  const inner = isSecretInput(value) ? (value as { value: unknown }).value : value;
+  if (typeof inner === "string") {
+    return !secretHere && secrets.some((s) => inner.includes(s)) ? [where] : [];
+  }
+  if (Array.isArray(inner)) {
+    return inner.flatMap((v, i) => leaks(v, secrets, `${where}[${i}]`, secretHere));
+  }
+  if (typeof inner === "object" && inner !== null) {
+    return Object.entries(inner).flatMap(([k, v]) =>
+      leaks(v, secrets, `${where}.${k}`, secretHere),
+    );
+  }
+  return [];
+}

@@ -1,0 +1,67 @@
+import { plain, runProgram, type CapturedResource } from "./test-support/mock-stack";
+
+// One program run per test file (jest gives each file its own module registry): JWT auth for
+// Jitsi, guests allowed, no Element Web, Synapse on its own host name.
+let resources: CapturedResource[];
+let outputs: Record<string, unknown>;
+
+beforeAll(async () => {
+  ({ resources, outputs } = await runProgram({
+    domain: "example.org",
+    homeserverDomain: "matrix.example.org",
+    acmeEmail: "admin@example.org",
+    publicIp: "203.0.113.10",
+    jitsiAuth: "jwt",
+    jitsiGuests: "true",
+    elementWeb: "false",
+  }));
+}, 30000);
+
+const container = (name: string): Record<string, unknown> => {
+  const found = resources.find(
+    (r) => r.type === "docker:index/container:Container" && r.name === name,
+  );
+  if (found === undefined) throw new Error(`no container "${name}"`);
+  return plain(found.inputs) as Record<string, unknown>;
+};
+const envOf = (name: string): string[] => container(name).envs as string[];
+const uploadOf = (name: string, file: string): string =>
+  (container(name).uploads as { file: string; content: string }[]).find((u) => u.file === file)
+    ?.content ?? "";
+
+it("deploys no Element Web and leaves it out of the proxy and the outputs", () => {
+  expect(resources.some((r) => r.name === "element-web")).toBe(false);
+  expect(uploadOf("proxy", "/etc/caddy/Caddyfile")).not.toContain("element.example.org");
+  expect((outputs.urls as Record<string, unknown>).element).toBeUndefined();
+});
+
+it.each([["jitsi-prosody"], ["jitsi-jicofo"], ["jitsi-web"]])(
+  "%s runs JWT auth with guests",
+  (name) => {
+    const env = envOf(name);
+    expect(env).toEqual(
+      expect.arrayContaining([
+        "ENABLE_AUTH=1",
+        "AUTH_TYPE=jwt",
+        "JWT_APP_ID=atrium",
+        "ENABLE_GUESTS=1",
+      ]),
+    );
+    expect(env.some((e) => e.startsWith("MATRIX_UVS_"))).toBe(false);
+  },
+);
+
+it("gives prosody and the appservice the same JWT secret", () => {
+  const secret = envOf("jitsi-prosody")
+    .find((e) => e.startsWith("JWT_APP_SECRET="))
+    ?.slice("JWT_APP_SECRET=".length);
+  expect(secret).toMatch(/^Mock-secrets-jitsiJwtSecret/);
+  expect(uploadOf("appservice", "/config/config.yaml")).toContain(`jwtSecret: ${secret}`);
+});
+
+it("tells Element no openidtoken-jwt auth and delegates federation to the homeserver host", () => {
+  const caddyfile = uploadOf("proxy", "/etc/caddy/Caddyfile");
+  expect(caddyfile).toContain("respond `{}` 200");
+  expect(caddyfile).toContain('{"m.server":"matrix.example.org:443"}');
+  expect(caddyfile).toMatch(/^matrix\.example\.org \{$/m);
+});
