@@ -23,7 +23,7 @@ export interface AppserviceArgs {
   readonly repoRoot: string;
 }
 
-/** Where the rendered files are mounted; the appservice reads these paths from its env. */
+/** Where the rendered files are mounted (the image's default `-c`/`-f` paths too). */
 export const APPSERVICE_PATHS = {
   config: "/config/config.yaml",
   registration: "/config/registration.yaml",
@@ -56,13 +56,14 @@ export class Appservice extends pulumi.ComponentResource {
             publicUrl: `https://${c.padDomain}`,
           },
           databaseUrl: `postgres://${DATABASES.atrium.owner}:${encodeURIComponent(dbPassword)}@${HOSTS.postgres}:${PORTS.postgres}/${DATABASES.atrium.name}`,
-          etherpad: { url: args.etherpadUrl, apiKey },
+          etherpad: { url: args.etherpadUrl, publicUrl: `https://${c.padDomain}`, apiKey },
           jitsi: {
             domain: c.jitsiDomain,
             auth: c.jitsiAuth,
             verifyToken,
             jwtAppId: "atrium",
             jwtSecret,
+            elementUrl: c.elementWeb ? `https://${c.elementDomain}` : undefined,
           },
           bot: { localpart: "atrium", displayName: "Atrium" },
           aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
@@ -88,11 +89,9 @@ export class Appservice extends pulumi.ComponentResource {
         name: HOSTS.appservice,
         image: image.imageName,
         networks: [{ network: args.networks.services }, { network: args.networks.database }],
-        envs: [
-          "NODE_ENV=production",
-          `ATRIUM_CONFIG=${APPSERVICE_PATHS.config}`,
-          `ATRIUM_REGISTRATION=${APPSERVICE_PATHS.registration}`,
-        ],
+        envs: ["NODE_ENV=production"],
+        // The image's entrypoint is `node dist/main.js`; these are its -c and -f.
+        command: ["-c", APPSERVICE_PATHS.config, "-f", APPSERVICE_PATHS.registration],
         uploads: [
           { path: APPSERVICE_PATHS.config, content: this.configYaml },
           { path: APPSERVICE_PATHS.registration, content: args.registrationYaml },
@@ -101,7 +100,7 @@ export class Appservice extends pulumi.ComponentResource {
           "CMD",
           "node",
           "-e",
-          `require("net").connect(${PORTS.appservice}, "127.0.0.1").on("connect", () => process.exit(0)).on("error", () => process.exit(1))`,
+          `fetch("http://127.0.0.1:${PORTS.appservice}/health").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
         ],
       },
       { parent: this },

@@ -12,23 +12,31 @@ export interface AppserviceConfigOptions {
   /** The listener for pad pages (`/atrium/*`, public via the proxy) and `/verify/*` (private). */
   readonly web: { readonly port: number; readonly bindAddress: string; readonly publicUrl: string };
   readonly databaseUrl: string;
-  readonly etherpad: { readonly url: string; readonly apiKey: string };
+  /** `url` is the internal API base; `publicUrl` is where browsers open pads (the pad domain). */
+  readonly etherpad: { readonly url: string; readonly publicUrl: string; readonly apiKey: string };
   readonly jitsi: {
     readonly domain: string;
     readonly auth: JitsiAuthMode;
     readonly verifyToken?: string;
     readonly jwtAppId?: string;
     readonly jwtSecret?: string;
+    /** Origin of Element Web, whose jitsi.html wraps calls; the appservice's default otherwise. */
+    readonly elementUrl?: string;
   };
   readonly bot: { readonly localpart: string; readonly displayName: string };
   readonly aliases: { readonly padPrefix: string; readonly meetPrefix: string };
-  /** Bring the conference into a room when its third member joins. */
+  /** Bring the conference into a room when its third member joins (`jitsi.autoConference`). */
   readonly conferenceAtThirdMember: boolean;
 }
 
 /** Renders config.yaml in the shape the appservice's config schema reads. */
 export function renderAppserviceConfigYaml(o: AppserviceConfigOptions): string {
-  const jitsi: Record<string, unknown> = { domain: o.jitsi.domain, auth: o.jitsi.auth };
+  const jitsi: Record<string, unknown> = {
+    domain: o.jitsi.domain,
+    auth: o.jitsi.auth,
+    autoConference: o.conferenceAtThirdMember,
+  };
+  if (o.jitsi.elementUrl !== undefined) jitsi.elementUrl = o.jitsi.elementUrl;
   if (o.jitsi.auth === "matrix") jitsi.verifyToken = o.jitsi.verifyToken;
   if (o.jitsi.auth === "jwt") {
     jitsi.jwtAppId = o.jitsi.jwtAppId;
@@ -39,11 +47,10 @@ export function renderAppserviceConfigYaml(o: AppserviceConfigOptions): string {
     appservice: { port: o.appservice.port, bindAddress: o.appservice.bindAddress },
     web: { port: o.web.port, bindAddress: o.web.bindAddress, publicUrl: o.web.publicUrl },
     database: { engine: "postgres", connectionString: o.databaseUrl },
-    etherpad: { url: o.etherpad.url, apiKey: o.etherpad.apiKey },
+    etherpad: { url: o.etherpad.url, publicUrl: o.etherpad.publicUrl, apiKey: o.etherpad.apiKey },
     jitsi,
     bot: { localpart: o.bot.localpart, displayName: o.bot.displayName },
     permissions: { allowedServers: [o.homeserver.domain] },
     aliases: { padPrefix: o.aliases.padPrefix, meetPrefix: o.aliases.meetPrefix },
-    features: { conferenceAtThirdMember: o.conferenceAtThirdMember },
   });
 }
