@@ -41,17 +41,25 @@ export interface AtriumHandle {
   stop(): Promise<void>;
 }
 
+/** A problem an operator fixes (config, registration): shown as plain lines, no stack. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
 /** Refuses registrations without tokens before anything starts. */
 export function checkRegistration(reg: RegistrationLike): void {
   const missing = (["id", "as_token", "hs_token", "sender_localpart"] as const).filter(
     (k) => typeof reg[k] !== "string" || (reg[k] as string).length === 0,
   );
-  if (missing.length) {
-    throw new Error(
-      `The registration file lacks ${missing.join(", ")}. Generate one with ` +
-        "`atrium-appservice -r -u <url> -c config.yaml -f registration.yaml` and give the same file to Synapse.",
-    );
-  }
+  if (missing.length) throw incompleteRegistrationError(missing);
+}
+
+/** The refusal for a registration file that lacks `fields`. */
+export function incompleteRegistrationError(fields: readonly string[]): StartupError {
+  return new StartupError(
+    `The registration file lacks ${fields.join(", ")}. Generate one with ` +
+      "`atrium-appservice -r -u <url> -c config.yaml -f registration.yaml` and give the same file to Synapse.",
+  );
 }
 
 export async function start(

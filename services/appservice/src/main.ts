@@ -8,13 +8,13 @@ import "./crypto-optional";
 import { AppServiceRegistration, Cli } from "matrix-appservice-bridge";
 import { ConfigError, parseConfig } from "./config/load";
 import { buildRegistration } from "./registration";
-import { start, type RegistrationLike } from "./app";
+import { start, StartupError, incompleteRegistrationError, type RegistrationLike } from "./app";
 import { logger } from "./util/log";
 
 const log = logger("main");
 
 function fail(error: unknown): never {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StartupError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     log.fatal({ err: error }, "Atrium stopped");
@@ -23,6 +23,16 @@ function fail(error: unknown): never {
 }
 
 process.on("unhandledRejection", (reason) => fail(reason));
+
+/** matrix-appservice names missing fields in camelCase (asToken); say it as the file does. */
+function incompleteRegistration(error: unknown): Error {
+  const fields = /Missing required field\(s\): (.*)/.exec(String((error as Error)?.message))?.[1];
+  if (!fields) return error as Error;
+  const names = fields
+    .split(",")
+    .map((f) => f.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+  return incompleteRegistrationError(names);
+}
 
 new Cli<Record<string, unknown>>({
   registrationPath: "registration.yaml",
@@ -42,8 +52,13 @@ new Cli<Record<string, unknown>>({
     (async () => {
       const config = parseConfig(rawConfig, "config");
       const effective = port ? { ...config, appservice: { ...config.appservice, port } } : config;
-      const reg = registration?.getOutput() as RegistrationLike | undefined;
-      if (!reg) throw new Error("No registration file; pass -f registration.yaml");
+      if (!registration) throw new StartupError("No registration file; pass -f registration.yaml.");
+      let reg: RegistrationLike;
+      try {
+        reg = registration.getOutput() as RegistrationLike;
+      } catch (error: unknown) {
+        throw incompleteRegistration(error);
+      }
       const handle = await start(effective, reg);
       for (const signal of ["SIGTERM", "SIGINT"] as const) {
         process.once(signal, () => {

@@ -145,3 +145,18 @@ it("answers /ready with the state of store, homeserver and Etherpad, and serves 
   expect(metrics).toMatch(/atrium_etherpad_call_seconds_bucket/);
   expect(metrics).not.toContain(stack.registration.hs_token);
 });
+
+it("tells the user when Etherpad is down, writes nothing, and reports not ready", async () => {
+  await stack.etherpad.stop();
+  const before = await widgetsIn(alice, roomId);
+  const reply = await command(stack, alice, roomId, "!pad offline");
+  expect(reply.content.body).toMatch(/Etherpad is not answering right now, so nothing was created/);
+  expect(await widgetsIn(alice, roomId)).toEqual(before);
+  const ready = await fetch(as("/ready"));
+  expect(ready.status).toBe(503);
+  expect(await ready.json()).toMatchObject({
+    ready: false,
+    etherpad: { ok: false },
+    store: { ok: true },
+  });
+});

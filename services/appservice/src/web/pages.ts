@@ -26,7 +26,7 @@ export function widgetPage(kind: PageKind): string {
 <p id="status" role="status">Waiting for your Matrix client…</p>
 <p id="error" role="alert" hidden></p>
 </main>
-<script src="static/matrix-widget-api.min.js"></script>
+<script src="static/matrix-widget-api.js"></script>
 <script src="static/widget-page.js"></script>
 </body>
 </html>

@@ -77,13 +77,13 @@ describe("public routes", () => {
     expect(html).toContain(`data-endpoint="${endpoint}"`);
     expect(html).not.toMatch(/<script>(?!<\/script>)/);
     expect([...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1])).toEqual([
-      "static/matrix-widget-api.min.js",
+      "static/matrix-widget-api.js",
       "static/widget-page.js",
     ]);
   });
 
   it.each([
-    ["/atrium/static/matrix-widget-api.min.js", "javascript", "mxwidgets"],
+    ["/atrium/static/matrix-widget-api.js", "javascript", "mxwidgets"],
     ["/atrium/static/widget-page.js", "javascript", "requestOpenIDConnectToken"],
     ["/atrium/static/widget-page.css", "css", "#error"],
   ])("serves %s", async (path, type, content) => {

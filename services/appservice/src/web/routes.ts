@@ -61,9 +61,11 @@ function sendPage(kind: PageKind): express.RequestHandler {
 }
 
 function addStatic(app: express.Express): void {
-  const widgetApiBundle = require.resolve("matrix-widget-api/dist/api.min.js");
+  // The unminified browserify bundle: in 1.19.0, dist/api.min.js (tinyify) sets `mxwidgets` to
+  // a function without WidgetApi, so only dist/api.js works in a browser.
+  const widgetApiBundle = require.resolve("matrix-widget-api/dist/api.js");
   const cache = { "Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff" };
-  app.get("/atrium/static/matrix-widget-api.min.js", (_req, res) => {
+  app.get("/atrium/static/matrix-widget-api.js", (_req, res) => {
     res.set(cache).type("application/javascript").sendFile(widgetApiBundle);
   });
   app.get("/atrium/static/widget-page.js", (_req, res) => {

@@ -1,0 +1,99 @@
+/**
+ * The appservice CLI as an operator meets it (matrix-appservice-bridge's Cli conventions):
+ * `-r` writes a registration, bad config and token-less registrations are refused with
+ * every problem named.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { APPSERVICE_MAIN } from "../harness/appservice-process";
+
+const sample = path.resolve(__dirname, "../../../services/appservice/config.sample.yaml");
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "atrium-cli-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [APPSERVICE_MAIN, ...args], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+}
+
+it("-r writes a registration with fresh tokens and exclusive namespaces", () => {
+  const file = path.join(dir, "registration.yaml");
+  const run = cli("-r", "-u", "http://atrium:9000", "-c", sample, "-f", file);
+  expect(run.status).toBe(0);
+  const reg = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  expect(reg).toMatchObject({
+    id: "atrium",
+    url: "http://atrium:9000",
+    sender_localpart: "atrium",
+    namespaces: {
+      users: [{ exclusive: true, regex: "@atrium_.*:example\\.org" }],
+      aliases: [
+        { exclusive: true, regex: "#pad_.*:example\\.org" },
+        { exclusive: true, regex: "#meet_.*:example\\.org" },
+      ],
+    },
+  });
+  expect(reg.as_token).toMatch(/^[0-9a-f]{64}$/);
+  expect(reg.hs_token).toMatch(/^[0-9a-f]{64}$/);
+  expect(reg.as_token).not.toBe(reg.hs_token);
+  const again = path.join(dir, "again.yaml");
+  cli("-r", "-u", "http://atrium:9000", "-c", sample, "-f", again);
+  expect((parse(readFileSync(again, "utf8")) as { as_token: string }).as_token).not.toBe(
+    reg.as_token,
+  );
+});
+
+it("refuses a config with problems, naming every one with its path", () => {
+  const config = path.join(dir, "config.yaml");
+  writeFileSync(
+    config,
+    stringify({ homeserver: { url: "nope", domain: "example.org" }, etherpad: {}, jitsi: {} }),
+  );
+  const reg = path.join(dir, "registration.yaml");
+  writeFileSync(
+    reg,
+    stringify({
+      id: "atrium",
+      url: "http://x",
+      as_token: "a",
+      hs_token: "b",
+      sender_localpart: "atrium",
+      namespaces: {},
+    }),
+  );
+  const run = cli("-c", config, "-f", reg);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/homeserver\.url: not a valid URL/);
+  expect(run.stderr).toMatch(/web: Required/);
+  expect(run.stderr).toMatch(/etherpad\.url: Required/);
+  expect(run.stderr).toMatch(/etherpad\.apiKey: Required/);
+  expect(run.stderr).toMatch(/jitsi\.domain: Required/);
+});
+
+it("refuses to start without tokens in the registration", () => {
+  const reg = path.join(dir, "registration.yaml");
+  writeFileSync(
+    reg,
+    stringify({
+      id: "atrium",
+      url: "http://x",
+      as_token: "",
+      sender_localpart: "atrium",
+      namespaces: {},
+    }),
+  );
+  const run = cli("-c", sample, "-f", reg);
+  expect(run.status).toBe(1);
+  expect(`${run.stdout}${run.stderr}`).toMatch(
+    /registration file lacks (as_token, hs_token|hs_token, as_token)/,
+  );
+});
