@@ -72,7 +72,13 @@ function main() {
     process.exit(run("pulumi", [...args, "--stack", stack], env));
   }
   const tsc = require.resolve("typescript/bin/tsc", { paths: [infraDir] });
-  if (run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"], env) !== 0) {
+  if (
+    run(
+      process.execPath,
+      [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"],
+      env,
+    ) !== 0
+  ) {
     fail("the Pulumi program did not compile; fix the errors above.");
   }
   const up = run("pulumi", ["up", "--stack", stack, ...args], env);
