@@ -20,16 +20,14 @@ import { instrumentEtherpad } from "./service/etherpad-metrics";
 import { logger, setLogLevel } from "./util/log";
 import { addOperationalRoutes } from "./web/operational";
 import { startWebServer, type WebServer } from "./web/server";
+import { checkRegistration, type RegistrationLike } from "./registration";
 
-export interface RegistrationLike {
-  id: string;
-  url?: string | null;
-  as_token: string;
-  hs_token: string;
-  sender_localpart: string;
-  namespaces?: unknown;
-  [key: string]: unknown;
-}
+export {
+  StartupError,
+  checkRegistration,
+  incompleteRegistrationError,
+  type RegistrationLike,
+} from "./registration";
 
 export interface AtriumHandle {
   /** Base URL of the appservice API listener. */
@@ -39,27 +37,6 @@ export interface AtriumHandle {
   botUserId: string;
   store: Store;
   stop(): Promise<void>;
-}
-
-/** A problem an operator fixes (config, registration): shown as plain lines, no stack. */
-export class StartupError extends Error {
-  override name = "StartupError";
-}
-
-/** Refuses registrations without tokens before anything starts. */
-export function checkRegistration(reg: RegistrationLike): void {
-  const missing = (["id", "as_token", "hs_token", "sender_localpart"] as const).filter(
-    (k) => typeof reg[k] !== "string" || (reg[k] as string).length === 0,
-  );
-  if (missing.length) throw incompleteRegistrationError(missing);
-}
-
-/** The refusal for a registration file that lacks `fields`. */
-export function incompleteRegistrationError(fields: readonly string[]): StartupError {
-  return new StartupError(
-    `The registration file lacks ${fields.join(", ")}. Generate one with ` +
-      "`atrium-appservice -r -u <url> -c config.yaml -f registration.yaml` and give the same file to Synapse.",
-  );
 }
 
 export async function start(

@@ -7,8 +7,13 @@
 import "./crypto-optional";
 import { AppServiceRegistration, Cli } from "matrix-appservice-bridge";
 import { ConfigError, parseConfig } from "./config/load";
-import { buildRegistration } from "./registration";
-import { start, StartupError, incompleteRegistrationError, type RegistrationLike } from "./app";
+import { start } from "./app";
+import {
+  buildRegistration,
+  StartupError,
+  incompleteRegistrationError,
+  type RegistrationLike,
+} from "./registration";
 import { logger } from "./util/log";
 
 const log = logger("main");

@@ -1,7 +1,6 @@
 /** The appservice registration Synapse loads (`app_service_config_files`). */
 import { randomBytes } from "node:crypto";
 import type { AtriumConfig } from "./config/schema";
-import type { RegistrationLike } from "./app";
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -34,4 +33,35 @@ export function buildRegistration(
       rooms: [],
     },
   };
+}
+
+export interface RegistrationLike {
+  id: string;
+  url?: string | null;
+  as_token: string;
+  hs_token: string;
+  sender_localpart: string;
+  namespaces?: unknown;
+  [key: string]: unknown;
+}
+
+/** A problem an operator fixes (config, registration): shown as plain lines, no stack. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+/** Refuses registrations without tokens before anything starts. */
+export function checkRegistration(reg: RegistrationLike): void {
+  const missing = (["id", "as_token", "hs_token", "sender_localpart"] as const).filter(
+    (k) => typeof reg[k] !== "string" || (reg[k] as string).length === 0,
+  );
+  if (missing.length) throw incompleteRegistrationError(missing);
+}
+
+/** The refusal for a registration file that lacks `fields`. */
+export function incompleteRegistrationError(fields: readonly string[]): StartupError {
+  return new StartupError(
+    `The registration file lacks ${fields.join(", ")}. Generate one with ` +
+      "`atrium-appservice -r -u <url> -c config.yaml -f registration.yaml` and give the same file to Synapse.",
+  );
 }

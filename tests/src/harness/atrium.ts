@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import { buildRegistration } from "@atrium/appservice/dist/registration";
 import { parseConfig } from "@atrium/appservice/dist/config/load";
 import type { AtriumConfig, AtriumConfigInput } from "@atrium/appservice/dist/config/schema";
-import type { RegistrationLike } from "@atrium/appservice/dist/app";
+import type { RegistrationLike } from "@atrium/appservice/dist/registration";
 import { startAppserviceProcess, type AppserviceProcess } from "./appservice-process";
 import { startSynapse, type SynapseHandle } from "./synapse";
 import { startEtherpad, type EtherpadHandle } from "./etherpad";

@@ -1,0 +1,80 @@
+/**
+ * The config files `pulumi up` renders for the appservice are read by the appservice's own
+ * loaders (its config schema and registration check), for every Jitsi auth mode, and agree
+ * with what the appservice itself would generate.
+ */
+import { parse } from "yaml";
+import { renderAppserviceConfigYaml, renderRegistrationYaml } from "@atrium/infra/render";
+import { parseConfig } from "@atrium/appservice/dist/config/load";
+import {
+  buildRegistration,
+  checkRegistration,
+  type RegistrationLike,
+} from "@atrium/appservice/dist/registration";
+
+const secret = (n: string) => n.repeat(40).slice(0, 40);
+
+describe.each([["matrix"], ["jwt"], ["none"]] as const)("jitsi auth %s", (auth) => {
+  const yaml = renderAppserviceConfigYaml({
+    homeserver: { url: "http://atrium-synapse:8008", domain: "example.org" },
+    appservice: { port: 9000, bindAddress: "0.0.0.0" },
+    web: { port: 9001, bindAddress: "0.0.0.0", publicUrl: "https://pad.example.org" },
+    databaseUrl: `postgres://atrium:${secret("p")}@atrium-postgres:5432/atrium`,
+    etherpad: {
+      url: "http://atrium-etherpad:9001",
+      publicUrl: "https://pad.example.org",
+      apiKey: secret("k"),
+    },
+    jitsi: {
+      domain: "meet.example.org",
+      auth,
+      verifyToken: secret("v"),
+      jwtAppId: "atrium",
+      jwtSecret: secret("j"),
+      elementUrl: "https://element.example.org",
+    },
+    bot: { localpart: "atrium", displayName: "Atrium" },
+    aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
+    conferenceAtThirdMember: true,
+  });
+
+  it("is a valid appservice config", () => {
+    const config = parseConfig(parse(yaml), "rendered config.yaml");
+    expect(config.jitsi.auth).toBe(auth);
+    expect(config.database.engine).toBe("postgres");
+    expect(config.jitsi.autoConference).toBe(true);
+    expect(config.etherpad.publicUrl).toBe(config.web.publicUrl);
+  });
+});
+
+it("the rendered registration passes the appservice's check and matches its own namespaces", () => {
+  const rendered = parse(
+    renderRegistrationYaml({
+      id: "atrium",
+      url: "http://atrium-appservice:9000",
+      asToken: secret("a"),
+      hsToken: secret("h"),
+      senderLocalpart: "atrium",
+      domain: "example.org",
+      userPrefix: "atrium_",
+      aliasPrefixes: ["pad_", "meet_"],
+    }),
+  ) as RegistrationLike;
+  expect(() => checkRegistration(rendered)).not.toThrow();
+  const config = parseConfig({
+    homeserver: { url: "http://atrium-synapse:8008", domain: "example.org" },
+    web: { publicUrl: "https://pad.example.org" },
+    etherpad: { url: "http://atrium-etherpad:9001", apiKey: secret("k") },
+    jitsi: { domain: "meet.example.org", auth: "none" },
+  });
+  const own = buildRegistration(config, "http://atrium-appservice:9000");
+  const regexes = (r: RegistrationLike) => {
+    const ns = r.namespaces as Record<string, Array<{ regex: string; exclusive: boolean }>>;
+    return {
+      users: ns.users?.map((n) => [n.regex, n.exclusive]),
+      aliases: ns.aliases?.map((n) => [n.regex, n.exclusive]).sort(),
+    };
+  };
+  expect(regexes(rendered)).toEqual(regexes(own));
+  expect(rendered.sender_localpart).toBe(own.sender_localpart);
+});
