@@ -39,6 +39,8 @@ export interface AtriumHandle {
   stop(): Promise<void>;
 }
 
+const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 export async function start(
   config: AtriumConfig,
   registration: RegistrationLike,
@@ -128,6 +130,14 @@ export async function start(
   }
   // Resume whatever a previous run recorded but did not finish.
   void processor.kick();
+  // Processed inbox rows are kept a week (for inspection), then dropped; the ledger stays.
+  const prune = () =>
+    store
+      .pruneInbox(INBOX_RETENTION_MS)
+      .catch((error: unknown) => log.warn({ err: error }, "inbox prune failed"));
+  void prune();
+  const pruneTimer = setInterval(() => void prune(), 60 * 60 * 1000);
+  pruneTimer.unref();
 
   const appserviceUrl = `http://${config.appservice.bindAddress}:${config.appservice.port}`;
   log.info({ appservice: appserviceUrl, web: web.url }, "Atrium is running");
@@ -139,6 +149,7 @@ export async function start(
     store,
     stop: () =>
       (stopping ??= (async () => {
+        clearInterval(pruneTimer);
         await processor.stop();
         await web.close();
         await bridge.close();
