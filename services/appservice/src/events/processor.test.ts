@@ -52,6 +52,19 @@ describe("Processor (durable inbox)", () => {
     await store.close();
   });
 
+  it("prunes processed events only, and a pruned event is still not run twice (the ledger)", async () => {
+    const store = await Store.open({ engine: "sqlite", filename: file });
+    await store.recordEvents("t1", [message(1), message(2)]);
+    const [first] = await store.pendingEvents();
+    await store.markProcessed(first!.seq);
+    await new Promise((r) => setTimeout(r, 5));
+    await store.pruneInbox(0);
+    expect((await store.pendingEvents()).map((e) => e.eventId)).toEqual(["$e2"]);
+    expect(await store.claimCommand("$e1", "!r:x", "@alice:x", "pad")).toBeNull();
+    expect(await store.claimCommand("$e1", "!r:x", "@alice:x", "pad")).toMatchObject({ outcome: "pending" });
+    await store.close();
+  });
+
   it("resumes, after a restart, the events a crashed run recorded but did not finish", async () => {
     let store = await Store.open({ engine: "sqlite", filename: file });
     await store.recordEvents("t1", [message(1), message(2), message(3)]);
