@@ -11,6 +11,8 @@ export interface PadRoom {
   padId: string;
   /** The widget URL as a client would load it (templated, plus Element's `widgetId`). */
   widgetUrl: string;
+  /** The widget's URL template as the state event holds it (`$matrix_room_id`, …). */
+  templateUrl: string;
 }
 
 /** A room owned by `owner` with the bot and a pad called `name` (made with `!pad`). */
@@ -36,6 +38,7 @@ export async function padRoom(
     widgetId,
     padId,
     widgetUrl: `${widgetUrl}&widgetId=${encodeURIComponent(widgetId)}`,
+    templateUrl: String(widget.url),
   };
 }
 
