@@ -12,6 +12,20 @@ import { atriumCacheDir, pidAlive, runCommand, sleep } from "./process-utils";
 export const ETHERPAD_VERSION = "1.8.14";
 
 const MARKER = ".atrium-installed.json";
+/** Bumped when the folder layout changes, so older caches are laid out again in place. */
+const LAYOUT = 2;
+
+/**
+ * Etherpad 1.8's pad page loads these browser libraries from `<root>/src/node_modules`
+ * (where its own repository checkout has them), not from the npm install's top-level
+ * `node_modules`: without them every pad page fails in a browser ("The module at "security"
+ * does not exist"), while the API and socket.io still work. Moved, they stay visible to the
+ * server (node resolves src/node_modules first); `async` and `underscore` are also needed by
+ * other top-level packages, so they are linked instead. Linking the whole folder would break
+ * Etherpad's start-up `npm ls` check.
+ */
+const CLIENT_MODULES_MOVED = ["js-cookie", "security", "tinycon", "unorm"];
+const CLIENT_MODULES_LINKED = ["async", "underscore"];
 const LOCK_WAIT_MS = 20 * 60_000;
 
 /** The install folder for {@link ETHERPAD_VERSION}; Etherpad runs with this as its cwd. */
@@ -28,27 +42,62 @@ export function etherpadInstallDir(): string {
  */
 export async function ensureEtherpadInstalled(): Promise<string> {
   const dir = etherpadInstallDir();
-  if (await isInstalled(dir)) return path.join(dir, "src");
+  if ((await installedLayout(dir)) === LAYOUT) return path.join(dir, "src");
   await fs.mkdir(path.dirname(dir), { recursive: true });
   const release = await acquireLock(`${dir}.lock`);
   try {
-    if (!(await isInstalled(dir))) await install(dir);
+    const layout = await installedLayout(dir);
+    if (layout === null) await install(dir);
+    else if (layout !== LAYOUT) await layOut(dir);
     return path.join(dir, "src");
   } finally {
     await release();
   }
 }
 
-async function isInstalled(dir: string): Promise<boolean> {
+/** The layout of a complete install of {@link ETHERPAD_VERSION} (1 before it was numbered), or null. */
+async function installedLayout(dir: string): Promise<number | null> {
   try {
     const marker = JSON.parse(await fs.readFile(path.join(dir, MARKER), "utf8")) as {
       version?: string;
+      layout?: number;
     };
     await fs.access(path.join(dir, "src", "node", "server.js"));
-    return marker.version === ETHERPAD_VERSION;
+    return marker.version === ETHERPAD_VERSION ? (marker.layout ?? 1) : null;
   } catch {
-    return false; // No marker or no server.js: not (completely) installed.
+    return null; // No marker or no server.js: not (completely) installed.
   }
+}
+
+/** Puts the browser libraries where the pad page loads them from (idempotent). */
+async function placeClientModules(root: string): Promise<void> {
+  const target = path.join(root, "src", "node_modules");
+  await fs.mkdir(target, { recursive: true });
+  const exists = (p: string) =>
+    fs.lstat(p).then(
+      () => true,
+      () => false,
+    );
+  for (const name of CLIENT_MODULES_MOVED) {
+    const from = path.join(root, "node_modules", name);
+    if (!(await exists(path.join(target, name))) && (await exists(from))) {
+      await fs.rename(from, path.join(target, name));
+    }
+  }
+  for (const name of CLIENT_MODULES_LINKED) {
+    if (!(await exists(path.join(target, name)))) {
+      await fs.symlink(path.join("..", "..", "node_modules", name), path.join(target, name));
+    }
+  }
+}
+
+/** Brings an install of an older layout up to date in place. */
+async function layOut(dir: string): Promise<void> {
+  await placeClientModules(dir);
+  await fs.writeFile(
+    path.join(dir, MARKER),
+    JSON.stringify({ version: ETHERPAD_VERSION, layout: LAYOUT, at: new Date() }),
+  );
 }
 
 /** The environment for npm, without the `npm_config_*` settings a pnpm script run injects. */
@@ -83,7 +132,8 @@ async function install(dir: string): Promise<void> {
   }
   await fs.rename(pkg, path.join(tmp, "src"));
   await fs.symlink(path.join("..", "src"), pkg);
-  const marker = { version: ETHERPAD_VERSION, at: new Date() };
+  await placeClientModules(tmp);
+  const marker = { version: ETHERPAD_VERSION, layout: LAYOUT, at: new Date() };
   await fs.writeFile(path.join(tmp, MARKER), JSON.stringify(marker));
   await fs.rm(dir, { recursive: true, force: true }); // an incomplete earlier folder, if any
   await fs.rename(tmp, dir);
