@@ -59,6 +59,16 @@ it("gives prosody and the appservice the same JWT secret", () => {
   expect(uploadOf("appservice", "/config/config.yaml")).toContain(`jwtSecret: ${secret}`);
 });
 
+it("accepts exactly the issuer and audience the appservice's tokens carry (its app id)", () => {
+  const env = envOf("jitsi-prosody");
+  const config = uploadOf("appservice", "/config/config.yaml");
+  const appId = /jwtAppId: (\S+)/.exec(config)?.[1];
+  expect(appId).toBe("atrium");
+  expect(env).toEqual(
+    expect.arrayContaining([`JWT_ACCEPTED_ISSUERS=${appId}`, `JWT_ACCEPTED_AUDIENCES=${appId}`]),
+  );
+});
+
 it("tells Element no openidtoken-jwt auth and delegates federation to the homeserver host", () => {
   const caddyfile = uploadOf("proxy", "/etc/caddy/Caddyfile");
   expect(caddyfile).toContain("respond `{}` 200");

@@ -6,7 +6,7 @@ import type { StackSettings } from "../config";
 import { APPSERVICE_IMAGE } from "../images";
 import { renderAppserviceConfigYaml } from "../render/appservice-config";
 import { serviceContainer } from "./container";
-import { DATABASES, HOSTS, PORTS } from "./names";
+import { DATABASES, HOSTS, JITSI_JWT_APP_ID, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
 
@@ -61,7 +61,7 @@ export class Appservice extends pulumi.ComponentResource {
             domain: c.jitsiDomain,
             auth: c.jitsiAuth,
             verifyToken,
-            jwtAppId: "atrium",
+            jwtAppId: JITSI_JWT_APP_ID,
             jwtSecret,
             elementUrl: c.elementWeb ? `https://${c.elementDomain}` : undefined,
           },

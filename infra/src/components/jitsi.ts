@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
-import { HOSTS, PORTS } from "./names";
+import { HOSTS, JITSI_JWT_APP_ID, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
 
@@ -33,8 +33,8 @@ function authEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
   if (c.jitsiAuth === "jwt") {
     return [
       ...common,
-      ...env({ ENABLE_AUTH: true, AUTH_TYPE: "jwt", JWT_APP_ID: "atrium" }),
-      ...env({ JWT_ACCEPTED_ISSUERS: "atrium", JWT_ACCEPTED_AUDIENCES: "jitsi" }),
+      ...env({ ENABLE_AUTH: true, AUTH_TYPE: "jwt", JWT_APP_ID: JITSI_JWT_APP_ID }),
+      ...env({ JWT_ACCEPTED_ISSUERS: JITSI_JWT_APP_ID, JWT_ACCEPTED_AUDIENCES: JITSI_JWT_APP_ID }),
       pulumi.interpolate`JWT_APP_SECRET=${s.get("jitsiJwtSecret")}`,
     ];
   }

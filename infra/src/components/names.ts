@@ -42,3 +42,10 @@ export const DATABASES = {
   },
   atrium: { name: "atrium", owner: "atrium", passwordEnv: "ATRIUM_DB_PASSWORD", cCollation: false },
 } as const;
+
+/**
+ * The Jitsi JWT app id (`iss`, and `aud`, which the appservice's tokens set to the app id):
+ * prosody's JWT_APP_ID / JWT_ACCEPTED_ISSUERS / JWT_ACCEPTED_AUDIENCES and the appservice's
+ * `jitsi.jwtAppId` must agree.
+ */
+export const JITSI_JWT_APP_ID = "atrium";
