@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 import * as path from "node:path";
-import { onProcessExit, stopChild, tailFile, sleep } from "./process-utils";
+import { onProcessExit, stopChild, tailFile, waitUntilAnswering } from "./process-utils";
 
 export const APPSERVICE_MAIN = path.resolve(__dirname, "../../../services/appservice/dist/main.js");
 
@@ -34,28 +34,18 @@ export async function startAppserviceProcess(opts: {
   closeSync(fd);
   const unhook = onProcessExit(() => child.kill("SIGKILL"));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      unhook();
-      throw new Error(
-        `The appservice exited during start (see ${opts.logFile}):\n${await tailFile(opts.logFile, 30)}`,
-      );
-    }
-    try {
-      const res = await fetch(`${opts.appserviceUrl}/ready`);
-      if (res.ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      unhook();
-      throw new Error(
-        `The appservice was not ready in time (see ${opts.logFile}):\n${await tailFile(opts.logFile, 30)}`,
-      );
-    }
-    await sleep(200);
+  const problem = await waitUntilAnswering(
+    child,
+    `${opts.appserviceUrl}/ready`,
+    async (signal) => (await fetch(`${opts.appserviceUrl}/ready`, { signal })).ok,
+    opts.timeoutMs ?? 30_000,
+  );
+  if (problem) {
+    child.kill("SIGKILL");
+    unhook();
+    throw new Error(
+      `The appservice did not get ready: ${problem} (see ${opts.logFile}):\n${await tailFile(opts.logFile, 30)}`,
+    );
   }
   return {
     pid: child.pid ?? -1,

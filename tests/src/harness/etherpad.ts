@@ -11,9 +11,9 @@ import {
   isPortBusy,
   onProcessExit,
   pidAlive,
-  sleep,
   stopChild,
   tailFile,
+  waitUntilAnswering,
 } from "./process-utils";
 
 /** A PostgreSQL database for Etherpad; omitted fields come from {@link localPostgres}. */
@@ -192,7 +192,16 @@ export async function startEtherpad(opts: StartEtherpadOptions = {}): Promise<Et
     args.push("--sessionkey", path.join(dataDir, "SESSIONKEY.txt"));
     const { child, unregister } = spawnEtherpad(args, path.dirname(srcDir), dataDir, logFile);
     const url = `http://127.0.0.1:${port}`;
-    const error = await waitForApi(url, child, opts.startTimeoutMs ?? 60_000);
+    const error = await waitUntilAnswering(
+      child,
+      `${url}/api`,
+      async (signal) => {
+        const res = await fetch(`${url}/api`, { signal });
+        const body = (await res.json()) as { currentVersion?: unknown };
+        return res.ok && typeof body.currentVersion === "string";
+      },
+      opts.startTimeoutMs ?? 60_000,
+    );
     if (!error) {
       let stopping: Promise<void> | null = null;
       return {
@@ -238,28 +247,4 @@ function spawnEtherpad(
       rmSync(dataDir, { recursive: true, force: true });
   });
   return { child, unregister };
-}
-
-/** Polls `GET /api`; resolves null once it answers a version, or the reason it gave up. */
-async function waitForApi(
-  url: string,
-  child: ChildProcess,
-  timeoutMs: number,
-): Promise<string | null> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | null =
-    child.exitCode !== null || child.signalCode !== null ? "exited before answering" : null;
-  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
-  while (Date.now() < deadline) {
-    if (exited) return exited;
-    try {
-      const res = await fetch(`${url}/api`, { signal: AbortSignal.timeout(2000) });
-      const body = (await res.json()) as { currentVersion?: unknown };
-      if (res.ok && typeof body.currentVersion === "string") return null;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(250);
-  }
-  return exited ?? `no answer from ${url}/api within ${timeoutMs / 1000} s`;
 }

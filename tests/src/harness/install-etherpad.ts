@@ -6,7 +6,8 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { atriumCacheDir, pidAlive, runCommand, sleep } from "./process-utils";
+import { atriumCacheDir, runCommand } from "./process-utils";
+import { acquireInstallLock } from "./install-lock";
 
 /** The Etherpad release the harness runs. */
 export const ETHERPAD_VERSION = "1.8.14";
@@ -26,7 +27,6 @@ const LAYOUT = 2;
  */
 const CLIENT_MODULES_MOVED = ["js-cookie", "security", "tinycon", "unorm"];
 const CLIENT_MODULES_LINKED = ["async", "underscore"];
-const LOCK_WAIT_MS = 20 * 60_000;
 
 /** The install folder for {@link ETHERPAD_VERSION}; Etherpad runs with this as its cwd. */
 export function etherpadInstallDir(): string {
@@ -44,7 +44,7 @@ export async function ensureEtherpadInstalled(): Promise<string> {
   const dir = etherpadInstallDir();
   if ((await installedLayout(dir)) === LAYOUT) return path.join(dir, "src");
   await fs.mkdir(path.dirname(dir), { recursive: true });
-  const release = await acquireLock(`${dir}.lock`);
+  const release = await acquireInstallLock(`${dir}.lock`, "Etherpad");
   try {
     const layout = await installedLayout(dir);
     if (layout === null) await install(dir);
@@ -137,38 +137,4 @@ async function install(dir: string): Promise<void> {
   await fs.writeFile(path.join(tmp, MARKER), JSON.stringify(marker));
   await fs.rm(dir, { recursive: true, force: true }); // an incomplete earlier folder, if any
   await fs.rename(tmp, dir);
-}
-
-/** Takes `lockDir` (mkdir is atomic), breaking a lock whose owner process died. */
-async function acquireLock(lockDir: string): Promise<() => Promise<void>> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      await fs.mkdir(lockDir);
-      await fs.writeFile(path.join(lockDir, "pid"), String(process.pid));
-      return () => fs.rm(lockDir, { recursive: true, force: true });
-    } catch (err: unknown) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-    if (await lockIsStale(lockDir)) {
-      await fs.rm(lockDir, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `atrium: waited ${LOCK_WAIT_MS / 60_000} min for another Etherpad install (lock ${lockDir}); remove the lock if no install is running`,
-      );
-    }
-    await sleep(1000);
-  }
-}
-
-async function lockIsStale(lockDir: string): Promise<boolean> {
-  try {
-    return !pidAlive(Number(await fs.readFile(path.join(lockDir, "pid"), "utf8")));
-  } catch {
-    // No pid file yet: the owner is between mkdir and writeFile, unless that was long ago.
-    const stat = await fs.stat(lockDir).catch(() => null);
-    return stat !== null && Date.now() - stat.mtimeMs > 30_000;
-  }
 }

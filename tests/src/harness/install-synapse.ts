@@ -4,7 +4,8 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { atriumCacheDir, pidAlive, runCommand, sleep } from "./process-utils";
+import { atriumCacheDir, runCommand } from "./process-utils";
+import { acquireInstallLock } from "./install-lock";
 
 /** The Synapse release the harness runs. */
 export const SYNAPSE_VERSION = "1.163.2";
@@ -12,7 +13,6 @@ export const SYNAPSE_VERSION = "1.163.2";
 export const PSYCOPG2_VERSION = "2.9.13";
 
 const MARKER = ".atrium-installed.json";
-const LOCK_WAIT_MS = 20 * 60_000;
 
 /** Where the virtualenv lives and its interpreter. */
 export interface SynapseInstall {
@@ -37,7 +37,7 @@ export async function ensureSynapseInstalled(): Promise<SynapseInstall> {
   const ready = await readInstall(dir);
   if (ready) return ready;
   await fs.mkdir(path.dirname(dir), { recursive: true });
-  const release = await acquireLock(`${dir}.lock`);
+  const release = await acquireInstallLock(`${dir}.lock`, "Synapse");
   try {
     const again = await readInstall(dir);
     if (again) return again;
@@ -114,39 +114,4 @@ async function install(dir: string): Promise<void> {
   await fs.writeFile(path.join(tmp, MARKER), JSON.stringify(marker));
   await fs.rm(dir, { recursive: true, force: true }); // a broken earlier install without marker
   await fs.rename(tmp, dir);
-}
-
-/** Takes `lockDir` (mkdir is atomic), breaking a lock whose owner died. */
-async function acquireLock(lockDir: string): Promise<() => Promise<void>> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      await fs.mkdir(lockDir);
-      await fs.writeFile(path.join(lockDir, "pid"), String(process.pid));
-      return () => fs.rm(lockDir, { recursive: true, force: true });
-    } catch (err: unknown) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-    if (await lockIsStale(lockDir)) {
-      await fs.rm(lockDir, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `atrium: waited ${LOCK_WAIT_MS / 60_000} min for another Synapse install (lock ${lockDir}); remove the lock if no install is running`,
-      );
-    }
-    await sleep(1000);
-  }
-}
-
-async function lockIsStale(lockDir: string): Promise<boolean> {
-  try {
-    const pid = Number(await fs.readFile(path.join(lockDir, "pid"), "utf8"));
-    return !pidAlive(pid);
-  } catch {
-    // No pid file yet: the owner is between mkdir and writeFile, unless that was long ago.
-    const stat = await fs.stat(lockDir).catch(() => null);
-    return stat !== null && Date.now() - stat.mtimeMs > 30_000;
-  }
 }

@@ -127,3 +127,29 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> 
     child.kill("SIGTERM");
   });
 }
+
+/**
+ * Polls `probe` (a request to the child's HTTP API) every 250 ms until it answers true.
+ * Resolves null when ready, or the reason it gave up: the child exited, or `timeoutMs` passed.
+ */
+export async function waitUntilAnswering(
+  child: ChildProcess,
+  what: string,
+  probe: (signal: AbortSignal) => Promise<boolean>,
+  timeoutMs: number,
+): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | null =
+    child.exitCode !== null || child.signalCode !== null ? "exited before answering" : null;
+  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
+  while (Date.now() < deadline) {
+    if (exited) return exited;
+    try {
+      if (await probe(AbortSignal.timeout(2000))) return null;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  return exited ?? `no answer from ${what} within ${timeoutMs / 1000} s`;
+}

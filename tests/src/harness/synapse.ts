@@ -12,9 +12,9 @@ import {
   isPortBusy,
   onProcessExit,
   pidAlive,
-  sleep,
   stopChild,
   tailFile,
+  waitUntilAnswering,
 } from "./process-utils";
 
 /** Options of {@link startSynapse}; every key is optional. */
@@ -161,7 +161,12 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
     );
     const { child, unregister } = spawnSynapse(python, configFile, dataDir, logFile);
     const url = `http://127.0.0.1:${port}`;
-    const error = await waitForHealth(url, child, opts.startTimeoutMs ?? 90_000);
+    const error = await waitUntilAnswering(
+      child,
+      `${url}/health`,
+      async (signal) => (await fetch(`${url}/health`, { signal })).ok,
+      opts.startTimeoutMs ?? 90_000,
+    );
     if (!error) {
       let stopping: Promise<void> | null = null;
       return {
@@ -212,27 +217,4 @@ function spawnSynapse(
       rmSync(dataDir, { recursive: true, force: true });
   });
   return { child, unregister };
-}
-
-/** Polls `/health`; resolves null when healthy, or the reason it gave up. */
-async function waitForHealth(
-  url: string,
-  child: ChildProcess,
-  timeoutMs: number,
-): Promise<string | null> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | null =
-    child.exitCode !== null || child.signalCode !== null ? "exited before answering" : null;
-  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
-  while (Date.now() < deadline) {
-    if (exited) return exited;
-    try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return null;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(250);
-  }
-  return exited ?? `no answer from ${url}/health within ${timeoutMs / 1000} s`;
 }
