@@ -13,4 +13,6 @@ module.exports = {
     "<rootDir>/tests",
   ],
   maxWorkers: 2,
+  // A global option (projects cannot set it): integration tests start real servers.
+  testTimeout: 120000,
 };

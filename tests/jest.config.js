@@ -5,6 +5,5 @@
  */
 module.exports = require("../jest.preset.js")(__dirname, {
   displayName: "integration",
-  testTimeout: 120000,
   globalSetup: "<rootDir>/src/harness/global-setup.ts",
 });
