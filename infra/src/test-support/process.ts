@@ -1,13 +1,23 @@
 /** Helpers for tests that run real programs (caddy, turnserver, synapse, psql). */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** A fresh temporary directory. */
+const made = new Set<string>();
+
+/** A fresh temporary directory, removed after its test file (see cleanup.ts). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `atrium-infra-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `atrium-infra-${prefix}-`));
+  made.add(dir);
+  return dir;
+}
+
+/** Removes every directory {@link tempDir} made so far. */
+export function removeTempDirs(): void {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  made.clear();
 }
 
 /** A TCP port that was free a moment ago. */
