@@ -12,7 +12,7 @@ import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium"
 import { freePort } from "../harness/process-utils";
 import { waitFor } from "../harness/wait";
 import { launchChromium, startTestPageServer, type TestPageServer } from "./browser";
-import { padRoom, type PadRoom } from "./pad-room";
+import { askForSession, padRoom, type PadRoom } from "./pad-room";
 
 const EDIT_LEVEL = 10;
 let stack: AtriumStack;
@@ -157,5 +157,17 @@ describe("the pad widget in Chromium", () => {
     // Give a write the same time the member's typing needed to arrive, then check none did.
     await page.waitForTimeout(3000);
     expect(await etherpad.getText(room.padId)).toBe(before);
+  });
+
+  it("never shows a member below the edit level the editable pad id", async () => {
+    // The room state (what every member's client holds) does not contain it…
+    const state = JSON.stringify(await reader.client.getAllState(room.roomId));
+    expect(state).not.toContain(room.padId);
+    expect(state).not.toContain(room.padId.split("$")[0]);
+    // …and neither does the grant: the page only ever learns the read-only id.
+    const grant = await askForSession(stack, room, await reader.client.requestOpenIdToken());
+    expect(grant.status).toBe(200);
+    expect(grant.body.readOnly).toBe(true);
+    expect(JSON.stringify(grant.body)).not.toContain(room.padId.split("$")[0]);
   });
 });

@@ -2,6 +2,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { createEtherpadClient } from "@atrium/etherpad";
 import type { AtriumStack, TestUser } from "../harness/atrium";
 import { command, roomWithBot, widgetsIn } from "../appservice/fixtures";
 
@@ -29,7 +30,12 @@ export async function padRoom(
   const [widgetId, widget] =
     [...(await widgetsIn(owner, roomId)).entries()].find(([, w]) => w.type === "m.etherpad") ?? [];
   if (!widgetId || !widget) throw new Error("the pad widget did not appear in the room");
-  const padId = String((widget.data as Record<string, unknown>).padId);
+  // The widget state does not carry the pad id (see Workspace.addPad): ask Etherpad's API.
+  const etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
+  const padId = `${await etherpad.groupForRoom(roomId)}$${name}`;
+  if (!(await etherpad.listPads(padId.split("$")[0]!)).includes(padId)) {
+    throw new Error(`Etherpad has no pad ${padId} for the room`);
+  }
   const widgetUrl = String(widget.url)
     .replace("$matrix_room_id", encodeURIComponent(roomId))
     .replace("$matrix_widget_id", encodeURIComponent(widgetId));

@@ -76,7 +76,8 @@ it("archives the pad when a user removes its widget from their client", async ()
   const roomId = await roomWithBot(stack, alice);
   await command(stack, alice, roomId, "!pad notes");
   const [stateKey, widget] = [...(await widgetsIn(alice, roomId)).entries()][0]!;
-  const padId = (widget.data as { padId: string }).padId;
+  expect(widget.name).toBe("notes");
+  const padId = `${await etherpad.groupForRoom(roomId)}$notes`;
   await etherpad.setText(padId, "keep me\n");
   await alice.client.sendState(roomId, WIDGETS, stateKey, {});
   // The bot has recorded the removal once `!widgets` no longer lists it.
@@ -89,22 +90,40 @@ it("archives the pad when a user removes its widget from their client", async ()
   expect(await etherpad.getText(padId)).toBe("keep me\n");
 });
 
-it("carries widgets to the new room when the room is upgraded", async () => {
+it("carries widgets to the new room when the room is upgraded, pointing at the same pad", async () => {
   const roomId = await roomWithBot(stack, alice, { name: "Before" });
   await command(stack, alice, roomId, "!pad plan");
-  const oldPad = [...(await widgetsIn(alice, roomId)).entries()][0]!;
+  const [widgetId, oldWidget] = [...(await widgetsIn(alice, roomId)).entries()][0]!;
   const { replacement_room: newRoomId } = await alice.client.request<{ replacement_room: string }>(
     "POST",
     `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/upgrade`,
     { new_version: "10" },
   );
   await alice.client.waitForMembership(newRoomId, stack.botUserId, "join", 30_000);
-  const carried = await alice.client.waitForState<{ data?: { padId?: string } }>(
+  const carried = await alice.client.waitForState<Record<string, unknown>>(
     newRoomId,
     WIDGETS,
-    oldPad[0],
+    widgetId,
   );
-  expect(carried.data?.padId).toBe((oldPad[1].data as { padId: string }).padId);
+  expect(carried).toMatchObject({
+    type: "m.etherpad",
+    name: "plan",
+    url: oldWidget.url,
+    data: oldWidget.data,
+  });
+  // Opening the carried widget (as its pad page does, with a real OpenID token) leads to the
+  // old room's pad, and no second pad was made for the new room.
+  const token = await alice.client.requestOpenIdToken();
+  const res = await fetch(`${stack.webUrl}/atrium/pad/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ roomId: newRoomId, widgetId, openid: token }),
+  });
+  expect(res.status).toBe(200);
+  const { url } = (await res.json()) as { url: string };
+  const oldPad = `${await etherpad.groupForRoom(roomId)}$plan`;
+  expect(decodeURIComponent(new URL(url).pathname)).toBe(`/p/${oldPad}`);
+  expect(await etherpad.listPads(await etherpad.groupForRoom(newRoomId))).toEqual([]);
 });
 
 it("renames the conference when the room is renamed", async () => {
@@ -126,7 +145,10 @@ describe("rooms on demand", () => {
     const widgets = await widgetsIn(bob, roomId);
     const [key, widget] = [...widgets.entries()][0]!;
     expect(widget.type).toBe("m.etherpad");
-    expect((widget.data as { padId: string }).padId).toMatch(/\$retro$/);
+    expect(widget.data).toMatchObject({ padName: "retro" });
+    expect(await etherpad.listPads(await etherpad.groupForRoom(roomId))).toEqual([
+      `${await etherpad.groupForRoom(roomId)}$retro`,
+    ]);
     const layout = await bob.client.getState<{ widgets: Record<string, { container: string }> }>(
       roomId,
       "io.element.widgets.layout",

@@ -61,7 +61,9 @@ describe("Processor (durable inbox)", () => {
     await store.pruneInbox(0);
     expect((await store.pendingEvents()).map((e) => e.eventId)).toEqual(["$e2"]);
     expect(await store.claimCommand("$e1", "!r:x", "@alice:x", "pad")).toBeNull();
-    expect(await store.claimCommand("$e1", "!r:x", "@alice:x", "pad")).toMatchObject({ outcome: "pending" });
+    expect(await store.claimCommand("$e1", "!r:x", "@alice:x", "pad")).toMatchObject({
+      outcome: "pending",
+    });
     await store.close();
   });
 

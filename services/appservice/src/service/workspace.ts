@@ -55,12 +55,15 @@ export class Workspace {
     const groupId = await this.deps.etherpad.groupForRoom(roomId);
     const padId = await this.deps.etherpad.createGroupPad(groupId, padName);
     const id = stableWidgetId("pad", roomId, padName.toLowerCase());
+    // The pad id stays out of the room state: with a session for the room's group, whoever
+    // knows it could open the editable pad, so members below the edit level only ever learn
+    // the read-only id (the pad page looks the pad up in Atrium's store).
     const content = etherpadWidget({
       id,
       creatorUserId: creator,
       name: padName,
       url: this.padWidgetUrl(),
-      data: { title: padName, padName, padId, groupId },
+      data: { title: padName, padName },
     });
     return this.place(roomId, content, { kind: "etherpad", pad_id: padId, conference_id: null });
   }
