@@ -5,6 +5,7 @@
  * room, and the pad URL opened without a session.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
 import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import { waitFor } from "../harness/wait";
@@ -194,5 +195,27 @@ describe("/verify/* (prosody's user verification)", () => {
     if (results.room_membership)
       expect(body.power_levels).toMatchObject({ user: 0, room: { users_default: 0 } });
     else expect(body.power_levels).toBeNull();
+  });
+});
+
+describe("the appservice's log", () => {
+  it("holds no token, key or session id after all of the above", async () => {
+    // One more session and token, so there is something to leak.
+    const token = await member.client.requestOpenIdToken();
+    const granted = await askForSession(stack, room, token);
+    expect(granted.sessionId).toMatch(/^s\./);
+    const log = readFileSync(stack.atrium.logFile, "utf8");
+    expect(log.length).toBeGreaterThan(0);
+    const secrets: Array<[string, string]> = [
+      ["as_token", stack.registration.as_token],
+      ["hs_token", stack.registration.hs_token],
+      ["Etherpad API key", stack.etherpad.apiKey],
+      ["verify bearer", stack.config.jitsi.verifyToken!],
+      ["OpenID token", token.access_token],
+      ["pad session id", granted.sessionId!],
+    ];
+    for (const [what, value] of secrets) {
+      expect({ what, found: log.includes(value) }).toEqual({ what, found: false });
+    }
   });
 });
