@@ -92,6 +92,29 @@ describe("Processor (durable inbox)", () => {
     await store.close();
   });
 
+  it("keeps each room's order while a slow room does not hold up another", async () => {
+    const store = await Store.open({ engine: "sqlite", filename: file });
+    const inRoom = (n: number, room: string) => ({ ...message(n), room_id: room });
+    await store.recordEvents("t", [
+      inRoom(1, "!slow:x"),
+      inRoom(2, "!slow:x"),
+      inRoom(3, "!fast:x"),
+      inRoom(4, "!fast:x"),
+    ]);
+    const order: string[] = [];
+    let releaseSlow: () => void = () => undefined;
+    const slowGate = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const { processor } = processorWith(store, async (e) => {
+      if (e.event_id === "$e1") await slowGate;
+      order.push(e.event_id);
+      if (e.event_id === "$e4") releaseSlow();
+    });
+    await processor.kick();
+    // The fast room finished while the slow room's first event waited; each room kept its order.
+    expect(order).toEqual(["$e3", "$e4", "$e1", "$e2"]);
+    await store.close();
+  });
+
   it("gives up on an event after repeated failures and tells the room", async () => {
     const store = await Store.open({ engine: "sqlite", filename: file });
     await store.recordEvents("t1", [message(1), message(2)]);

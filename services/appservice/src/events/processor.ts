@@ -1,7 +1,7 @@
 /**
- * Processes the durable inbox in order. Events are recorded before their transaction is
- * acknowledged (see transactions.ts); this loop handles each one, marks it processed, and on a
- * restart resumes whatever was left.
+ * Processes the durable inbox, each room's events in order. Events are recorded before their
+ * transaction is acknowledged (see transactions.ts); this loop handles each one, marks it
+ * processed, and on a restart resumes whatever was left.
  */
 import type { Logger } from "pino";
 import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
@@ -13,6 +13,7 @@ import type { MatrixGateway } from "../matrix/gateway";
 import { describeFailure } from "../service/describe";
 
 const MAX_ATTEMPTS = 5;
+const ROOM_CONCURRENCY = 4;
 
 export class Processor {
   private running: Promise<void> | null = null;
@@ -55,12 +56,28 @@ export class Processor {
         if (this.stopped) return;
         const batch = await this.deps.store.pendingEvents(50);
         if (batch.length === 0) break;
-        for (const entry of batch) {
+        await this.processByRoom(batch);
+      }
+    } while (this.again);
+  }
+
+  /**
+   * Each room's events in order, up to ROOM_CONCURRENCY rooms at a time: a room waiting on a
+   * slow Etherpad does not hold up the others.
+   */
+  private async processByRoom(batch: InboxEntry[]): Promise<void> {
+    const rooms = new Map<string, InboxEntry[]>();
+    for (const entry of batch) rooms.set(entry.roomId, [...(rooms.get(entry.roomId) ?? []), entry]);
+    const queues = [...rooms.values()];
+    const worker = async () => {
+      for (let queue = queues.shift(); queue; queue = queues.shift()) {
+        for (const entry of queue) {
           if (this.stopped) return;
           await this.processOne(entry);
         }
       }
-    } while (this.again);
+    };
+    await Promise.all(Array.from({ length: Math.min(ROOM_CONCURRENCY, queues.length) }, worker));
   }
 
   private async processOne(entry: InboxEntry): Promise<void> {
