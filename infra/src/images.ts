@@ -20,5 +20,6 @@ export const DEFAULT_IMAGES = {
 export type ImageKey = keyof typeof DEFAULT_IMAGES;
 export const IMAGE_KEYS = Object.keys(DEFAULT_IMAGES) as ImageKey[];
 
-/** Tag of the appservice image built from `services/appservice/Dockerfile`. */
-export const APPSERVICE_IMAGE = "atrium/appservice:0.1.0";
+/** Repository of the appservice image built from `services/appservice/Dockerfile`; its tag
+ * is the content hash of the build context (see source-hash.ts). */
+export const APPSERVICE_IMAGE_REPO = "atrium/appservice";

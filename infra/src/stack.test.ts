@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { sourceHash } from "./source-hash";
 import { parse } from "yaml";
 import { pinnedImage } from "./config-schema";
 import {
@@ -173,6 +174,8 @@ describe("images", () => {
     expect(build.context).toBe(root);
     expect(build.dockerfile).toBe(path.join(root, "services", "appservice", "Dockerfile"));
     expect(pinnedImage.safeParse(built?.inputs.imageName).success).toBe(true);
+    // Tagged by the content of its sources, so a code change replaces the container.
+    expect(built?.inputs.imageName).toBe(`atrium/appservice:${sourceHash(root)}`);
     expect(container("appservice").inputs.image).toBe(built?.inputs.imageName);
   });
 

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
-import { APPSERVICE_IMAGE } from "../images";
+import { APPSERVICE_IMAGE_REPO } from "../images";
+import { sourceHash } from "../source-hash";
 import { renderAppserviceConfigYaml } from "../render/appservice-config";
 import { serviceContainer } from "./container";
 import { DATABASES, HOSTS, JITSI_JWT_APP_ID, PORTS } from "./names";
@@ -73,7 +74,7 @@ export class Appservice extends pulumi.ComponentResource {
     const image = new docker.Image(
       `${name}-image`,
       {
-        imageName: APPSERVICE_IMAGE,
+        imageName: `${APPSERVICE_IMAGE_REPO}:${sourceHash(args.repoRoot)}`,
         build: {
           context: args.repoRoot,
           dockerfile: path.join(args.repoRoot, "services", "appservice", "Dockerfile"),
