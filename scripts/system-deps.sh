@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Debian packages the tests use as real peers: Chromium (browser tests), Caddy and coturn
-# (the rendered Caddyfile and turnserver.conf are loaded by the real programs), and Python's
-# venv module (the local Synapse). Installs what is missing when run as root; otherwise
-# prints the one command to run.
+# Debian packages Atrium's local stack and tests use as real peers. `dev` (for `pnpm dev`):
+# Python's venv module (the local Synapse). `test` (the default): also Chromium (browser
+# tests), Caddy and coturn (the rendered Caddyfile and turnserver.conf are loaded by the real
+# programs). Installs what is missing when run as root; otherwise prints the one command to run.
 set -euo pipefail
+mode="${1:-test}"
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v caddy >/dev/null 2>&1 || need+=(caddy)
-command -v turnserver >/dev/null 2>&1 || need+=(coturn)
-python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+if ! command -v python3 >/dev/null 2>&1; then
+  need+=(python3 python3-venv)
+elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  need+=(python3-venv)
+fi
+if [ "$mode" = test ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v caddy >/dev/null 2>&1 || need+=(caddy)
+  command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "atrium: missing Debian packages: ${need[*]}. Install them with: sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
