@@ -157,6 +157,15 @@ describe("!widgets, !pin, !remove", () => {
     const list = await command(stack, alice, roomId, "!widgets");
     expect(list.content.body).not.toMatch(/minutes/);
   });
+
+  it("brings an archived pad back, with its text, when asked for by name again", async () => {
+    const reply = await command(stack, alice, roomId, "!pad minutes");
+    expect(reply.content.body).toMatch(/Added the pad "minutes"/);
+    const widget = [...(await widgetsIn(alice, roomId)).values()].find((w) => w.name === "minutes");
+    expect(widget?.type).toBe("m.etherpad");
+    expect(await etherpad.getText(padId)).toBe("agenda\n");
+    expect(await etherpad.listPads(padId.split("$")[0]!)).toEqual([padId]);
+  });
 });
 
 describe("permissions and help", () => {
