@@ -1,20 +1,12 @@
 /** Starts a real Etherpad 1.8.14 (from the cached npm install) on loopback for tests and `pnpm dev`. */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, promises as fs, rmSync } from "node:fs";
+import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ensureEtherpadInstalled } from "./install-etherpad";
 import { createDatabase, dropDatabase, dropStaleDatabases, localPostgres } from "./postgres";
-import {
-  freePort,
-  isPortBusy,
-  onProcessExit,
-  pidAlive,
-  stopChild,
-  tailFile,
-  waitUntilAnswering,
-} from "./process-utils";
+import { freePort, isPortBusy, stopChild, tailFile, waitUntilAnswering } from "./process-utils";
+import { removeStaleTempDirs, spawnLogged } from "./temp-service";
 
 /** A PostgreSQL database for Etherpad; omitted fields come from {@link localPostgres}. */
 export interface EtherpadPostgres {
@@ -125,24 +117,13 @@ async function loadApiKey(file: string): Promise<string> {
   return key;
 }
 
-/** Removes temp data dirs of earlier runs whose process is gone (never another live run's). */
-async function removeStaleTempDirs(): Promise<void> {
-  const tmp = os.tmpdir();
-  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
-    if (!name.startsWith(TEMP_PREFIX)) continue;
-    const dir = path.join(tmp, name);
-    const owner = Number(await fs.readFile(path.join(dir, "owner.pid"), "utf8").catch(() => "0"));
-    if (owner > 0 && !pidAlive(owner)) await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Installs Etherpad if needed, starts it and waits until `GET /api` answers. Throws, naming the
  * log file and quoting its last 30 lines, when it does not come up within the timeout.
  */
 export async function startEtherpad(opts: StartEtherpadOptions = {}): Promise<EtherpadHandle> {
   const srcDir = await ensureEtherpadInstalled();
-  await removeStaleTempDirs();
+  await removeStaleTempDirs(TEMP_PREFIX);
   const temporary = opts.dataDir === undefined;
   const dataDir = temporary
     ? await fs.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX))
@@ -190,7 +171,12 @@ export async function startEtherpad(opts: StartEtherpadOptions = {}): Promise<Et
     const args = ["--require", watchdog, path.join(srcDir, "node", "server.js")];
     args.push("--settings", settingsFile, "--apikey", apiKeyFile);
     args.push("--sessionkey", path.join(dataDir, "SESSIONKEY.txt"));
-    const { child, unregister } = spawnEtherpad(args, path.dirname(srcDir), dataDir, logFile);
+    const { child, unregister } = spawnLogged(process.execPath, args, {
+      cwd: path.dirname(srcDir),
+      logFile,
+      dataDir,
+      tempPrefix: TEMP_PREFIX,
+    });
     const url = `http://127.0.0.1:${port}`;
     const error = await waitUntilAnswering(
       child,
@@ -229,22 +215,4 @@ export async function startEtherpad(opts: StartEtherpadOptions = {}): Promise<Et
       `atrium: Etherpad did not start (${error}); log ${logFile}, last lines:\n${tail}`,
     );
   }
-}
-
-function spawnEtherpad(
-  args: string[],
-  cwd: string,
-  dataDir: string,
-  logFile: string,
-): { child: ChildProcess; unregister: () => void } {
-  const fd = openSync(logFile, "a");
-  const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", fd, fd], env: process.env });
-  closeSync(fd);
-  const temporary = path.basename(dataDir).startsWith(TEMP_PREFIX);
-  const unregister = onProcessExit(() => {
-    child.kill("SIGKILL");
-    if (temporary && !process.env.ATRIUM_KEEP_DATA)
-      rmSync(dataDir, { recursive: true, force: true });
-  });
-  return { child, unregister };
 }

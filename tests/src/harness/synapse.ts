@@ -1,21 +1,13 @@
 /** Starts a real Synapse (from the cached PyPI virtualenv) on loopback for tests and `pnpm dev`. */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { openSync, closeSync, promises as fs, rmSync } from "node:fs";
+import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generateSigningKey, renderHomeserverYaml, type SynapseDatabase } from "./homeserver-yaml";
 import { ensureSynapseInstalled } from "./install-synapse";
 import { createDatabase, dropDatabase, dropStaleDatabases, localPostgres } from "./postgres";
-import {
-  freePort,
-  isPortBusy,
-  onProcessExit,
-  pidAlive,
-  stopChild,
-  tailFile,
-  waitUntilAnswering,
-} from "./process-utils";
+import { freePort, isPortBusy, stopChild, tailFile, waitUntilAnswering } from "./process-utils";
+import { removeStaleTempDirs, spawnLogged } from "./temp-service";
 
 /** Options of {@link startSynapse}; every key is optional. */
 export interface StartSynapseOptions {
@@ -89,17 +81,6 @@ async function loadSecrets(dataDir: string): Promise<Secrets> {
   }
 }
 
-/** Removes temp data dirs of earlier runs whose process is gone (never another live run's). */
-async function removeStaleTempDirs(): Promise<void> {
-  const tmp = os.tmpdir();
-  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
-    if (!name.startsWith(TEMP_PREFIX)) continue;
-    const dir = path.join(tmp, name);
-    const owner = Number(await fs.readFile(path.join(dir, "owner.pid"), "utf8").catch(() => "0"));
-    if (owner > 0 && !pidAlive(owner)) await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Starts Synapse and waits until `GET /health` answers. Throws, naming the log file and quoting
  * its last 30 lines, when it does not come up within the timeout.
@@ -108,7 +89,7 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
   const started = Date.now();
   const serverName = opts.serverName ?? "localhost";
   const { python } = await ensureSynapseInstalled();
-  await removeStaleTempDirs();
+  await removeStaleTempDirs(TEMP_PREFIX);
   const temporary = opts.dataDir === undefined;
   const dataDir = temporary
     ? await fs.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX))
@@ -159,7 +140,14 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
       }),
       { mode: 0o600 },
     );
-    const { child, unregister } = spawnSynapse(python, configFile, dataDir, logFile);
+    const { child, unregister } = spawnLogged(python, ["-c", WATCHDOG, "-c", configFile], {
+      cwd: dataDir,
+      logFile,
+      dataDir,
+      tempPrefix: TEMP_PREFIX,
+      stdin: "pipe",
+      env: { ...process.env, PYTHONUNBUFFERED: "1" },
+    });
     const url = `http://127.0.0.1:${port}`;
     const error = await waitUntilAnswering(
       child,
@@ -195,26 +183,4 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
       `atrium: Synapse did not start (${error}); log ${logFile}, last lines:\n${tail}`,
     );
   }
-}
-
-function spawnSynapse(
-  python: string,
-  configFile: string,
-  dataDir: string,
-  logFile: string,
-): { child: ChildProcess; unregister: () => void } {
-  const fd = openSync(logFile, "a");
-  const child = spawn(python, ["-c", WATCHDOG, "-c", configFile], {
-    cwd: dataDir,
-    stdio: ["pipe", fd, fd],
-    env: { ...process.env, PYTHONUNBUFFERED: "1" },
-  });
-  closeSync(fd);
-  const temporary = path.basename(dataDir).startsWith(TEMP_PREFIX);
-  const unregister = onProcessExit(() => {
-    child.kill("SIGKILL");
-    if (temporary && !process.env.ATRIUM_KEEP_DATA)
-      rmSync(dataDir, { recursive: true, force: true });
-  });
-  return { child, unregister };
 }
