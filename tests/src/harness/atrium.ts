@@ -132,7 +132,8 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
         await atrium?.stop();
         atrium = null;
         for (const s of started.reverse()) await s.stop();
-        await fs.rm(dataDir, { recursive: true, force: true });
+        // ATRIUM_KEEP_DATA=1 keeps config, store and appservice.log for a post-mortem.
+        if (!process.env.ATRIUM_KEEP_DATA) await fs.rm(dataDir, { recursive: true, force: true });
       },
     };
     return stack;
