@@ -34,7 +34,7 @@ function config(extra: Partial<AtriumConfigInput> = {}) {
   });
 }
 
-async function startApp(cfg = config()): Promise<void> {
+async function startApp(cfg = config(), exchangesPerMinute?: number): Promise<void> {
   store = fakeStore([padRow()]);
   const app = express();
   app.use(express.json());
@@ -48,7 +48,7 @@ async function startApp(cfg = config()): Promise<void> {
     }),
     log: pino({ level: "silent" }),
   } as unknown as WebDeps;
-  registerRoutes(app, deps, { openid: fakeOpenId() });
+  registerRoutes(app, deps, { openid: fakeOpenId(), exchangesPerMinute });
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -173,5 +173,30 @@ describe("public routes without a verify token", () => {
   it("does not offer /verify at all", async () => {
     const res = await post("/verify/user", { token: "x" }, { Authorization: "Bearer anything" });
     expect(res.status).toBe(404);
+  });
+});
+
+describe("the OpenID exchanges under a flood", () => {
+  beforeAll(() => startApp(config(), 3));
+  afterAll(() => stopApp());
+
+  it("answers M_LIMIT_EXCEEDED with retry_after_ms past the limit, and opens no more sessions", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await post("/atrium/pad/session", {
+        roomId: ROOM,
+        widgetId: "w1",
+        openid: { access_token: "t" },
+      });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expect(await res.json()).toMatchObject({
+          errcode: "M_LIMIT_EXCEEDED",
+          retry_after_ms: 60_000,
+        });
+      }
+    }
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+    expect(statuses.slice(3)).toEqual([429, 429]);
   });
 });

@@ -8,6 +8,7 @@
  * pad domain, so the cookie is the pad origin's own.
  */
 import express from "express";
+import { rateLimit } from "express-rate-limit";
 import type { Logger } from "pino";
 import type { WebDeps } from "./server";
 import { AccessError } from "./access-error";
@@ -23,6 +24,32 @@ import { bearerMatches, verifyUser, verifyUserInRoom } from "./user-verification
 /** Replaceable parts (tests give a verifier that talks to a stub homeserver). */
 export interface RouteOverrides {
   openid?: Pick<OpenIdVerifier, "verify">;
+  /** OpenID exchanges per client address and minute (default {@link EXCHANGES_PER_MINUTE}). */
+  exchangesPerMinute?: number;
+}
+
+/**
+ * Each OpenID exchange costs a call to a homeserver and Etherpad: a browser needs a handful a
+ * minute, a script hammering the endpoint gets M_LIMIT_EXCEEDED.
+ */
+export const EXCHANGES_PER_MINUTE = 30;
+
+function exchangeLimiter(perMinute: number): express.RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: "draft-7",
+    legacyHeaders: false,
+    handler: (_req, res, _next, options) => {
+      const retryAfterMs = options.windowMs;
+      res.status(429).send({
+        errcode: "M_LIMIT_EXCEEDED",
+        error:
+          "Too many attempts to open pads or calls from this address; wait a minute and try again.",
+        retry_after_ms: retryAfterMs,
+      });
+    },
+  });
 }
 
 type Handler = (req: express.Request, res: express.Response) => Promise<void>;
@@ -102,9 +129,11 @@ export function registerRoutes(
   const https = config.web.publicUrl.startsWith("https://");
 
   addStatic(app);
+  const limited = exchangeLimiter(overrides.exchangesPerMinute ?? EXCHANGES_PER_MINUTE);
   app.get("/atrium/pad", sendPage("pad"));
   app.post(
     "/atrium/pad/session",
+    limited,
     guarded(log, async (req, res) => {
       const grant = await openPad(
         { config, store, etherpad, gateway, openid },
@@ -133,6 +162,7 @@ export function registerRoutes(
   app.get("/atrium/conference", sendPage("conference"));
   app.post(
     "/atrium/conference/token",
+    limited,
     guarded(log, async (req, res) => {
       const grant = await openConference(
         { config, store, gateway, openid },
