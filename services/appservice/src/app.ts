@@ -20,7 +20,7 @@ import { instrumentEtherpad } from "./service/etherpad-metrics";
 import { logger, setLogLevel } from "./util/log";
 import { addOperationalRoutes } from "./web/operational";
 import { startWebServer, type WebServer } from "./web/server";
-import { checkRegistration, type RegistrationLike } from "./registration";
+import { StartupError, checkRegistration, type RegistrationLike } from "./registration";
 
 export {
   StartupError,
@@ -40,6 +40,20 @@ export interface AtriumHandle {
 }
 
 const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Turns a busy port into a StartupError that names the config key to change. */
+async function listening<T>(key: string, address: string, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (error: unknown) {
+    if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
+      throw new StartupError(
+        `${key}: ${address} is already in use. Stop what listens there or choose another port in config.yaml.`,
+      );
+    }
+    throw error;
+  }
+}
 
 export async function start(
   config: AtriumConfig,
@@ -92,7 +106,11 @@ export async function start(
     metrics,
     logger("transactions"),
   );
-  await bridge.listen(config.appservice.port, config.appservice.bindAddress, 10, appservice);
+  await listening(
+    "appservice.port",
+    `${config.appservice.bindAddress}:${config.appservice.port}`,
+    () => bridge.listen(config.appservice.port, config.appservice.bindAddress, 10, appservice),
+  );
 
   const intent = bridge.getIntent();
   const gateway = new BotSdkGateway(intent.matrixClient, botUserId);
@@ -111,12 +129,14 @@ export async function start(
   late.processor = processor;
 
   addOperationalRoutes(bridge, { store, etherpad, gateway, metrics });
-  const web: WebServer = await startWebServer({
-    config,
-    store,
-    etherpad,
-    gateway,
-    log: logger("web"),
+  const web: WebServer = await listening(
+    "web.port",
+    `${config.web.bindAddress}:${config.web.port}`,
+    () => startWebServer({ config, store, etherpad, gateway, log: logger("web") }),
+  ).catch(async (error: unknown) => {
+    await bridge.close();
+    await store.close();
+    throw error;
   });
 
   try {

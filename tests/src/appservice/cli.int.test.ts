@@ -4,11 +4,13 @@
  * every problem named.
  */
 import { spawnSync } from "node:child_process";
+import * as net from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { APPSERVICE_MAIN } from "../harness/appservice-process";
+import { freePort } from "../harness/process-utils";
 
 const sample = path.resolve(__dirname, "../../../services/appservice/config.sample.yaml");
 let dir: string;
@@ -97,3 +99,32 @@ it("refuses to start without tokens in the registration", () => {
     /registration file lacks (as_token, hs_token|hs_token, as_token)/,
   );
 });
+
+it.each([["appservice"], ["web"]] as const)(
+  "refuses to start when the %s port is busy, naming the config key",
+  async (which) => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const config = parse(readFileSync(sample, "utf8")) as Record<string, Record<string, unknown>>;
+      config.database = { engine: "sqlite", filename: path.join(dir, "atrium.db") };
+      const other = await freePort();
+      config.appservice = { port: which === "appservice" ? port : other, bindAddress: "127.0.0.1" };
+      config.web = {
+        ...config.web,
+        port: which === "web" ? port : other,
+        bindAddress: "127.0.0.1",
+      };
+      const configPath = path.join(dir, "config.yaml");
+      writeFileSync(configPath, stringify(config));
+      const reg = path.join(dir, "registration.yaml");
+      expect(cli("-r", "-u", "http://127.0.0.1:1", "-c", configPath, "-f", reg).status).toBe(0);
+      const run = cli("-c", configPath, "-f", reg);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`${which}.port: 127.0.0.1:${port} is already in use`);
+    } finally {
+      busy.close();
+    }
+  },
+);
