@@ -20,6 +20,22 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Writes `value` as YAML into the test's folder; returns the path. */
+function yamlFile(name: string, value: unknown): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, stringify(value));
+  return file;
+}
+
+const registration = (tokens: Record<string, string>) =>
+  yamlFile("registration.yaml", {
+    id: "atrium",
+    url: "http://x",
+    sender_localpart: "atrium",
+    namespaces: {},
+    ...tokens,
+  });
+
 function cli(...args: string[]) {
   return spawnSync(process.execPath, [APPSERVICE_MAIN, ...args], {
     encoding: "utf8",
@@ -55,24 +71,12 @@ it("-r writes a registration with fresh tokens and exclusive namespaces", () => 
 });
 
 it("refuses a config with problems, naming every one with its path", () => {
-  const config = path.join(dir, "config.yaml");
-  writeFileSync(
-    config,
-    stringify({ homeserver: { url: "nope", domain: "example.org" }, etherpad: {}, jitsi: {} }),
-  );
-  const reg = path.join(dir, "registration.yaml");
-  writeFileSync(
-    reg,
-    stringify({
-      id: "atrium",
-      url: "http://x",
-      as_token: "a",
-      hs_token: "b",
-      sender_localpart: "atrium",
-      namespaces: {},
-    }),
-  );
-  const run = cli("-c", config, "-f", reg);
+  const config = yamlFile("config.yaml", {
+    homeserver: { url: "nope", domain: "example.org" },
+    etherpad: {},
+    jitsi: {},
+  });
+  const run = cli("-c", config, "-f", registration({ as_token: "a", hs_token: "b" }));
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(/homeserver\.url: not a valid URL/);
   expect(run.stderr).toMatch(/web: Required/);
@@ -82,18 +86,7 @@ it("refuses a config with problems, naming every one with its path", () => {
 });
 
 it("refuses to start without tokens in the registration", () => {
-  const reg = path.join(dir, "registration.yaml");
-  writeFileSync(
-    reg,
-    stringify({
-      id: "atrium",
-      url: "http://x",
-      as_token: "",
-      sender_localpart: "atrium",
-      namespaces: {},
-    }),
-  );
-  const run = cli("-c", sample, "-f", reg);
+  const run = cli("-c", sample, "-f", registration({ as_token: "" }));
   expect(run.status).toBe(1);
   expect(`${run.stdout}${run.stderr}`).toMatch(
     /registration file lacks (as_token, hs_token|hs_token, as_token)/,

@@ -10,11 +10,8 @@ import {
   validateWidgetName,
   validateWidgetUrl,
 } from "@atrium/widgets";
-import type { AtriumConfig } from "../config/schema";
-import type { MatrixGateway } from "../matrix/gateway";
 import { powerContextFrom, stateLevel, userLevel } from "../matrix/power";
-import type { Store } from "../store/store";
-import type { Workspace } from "../service/workspace";
+import type { Workspace, WorkspaceDeps } from "../service/workspace";
 import { UserFacingError } from "../service/user-error";
 import { describeFailure } from "../service/describe";
 import type { Metrics } from "../util/metrics";
@@ -38,10 +35,7 @@ interface Outcome {
 
 export class CommandHandler {
   constructor(
-    private readonly deps: {
-      config: AtriumConfig;
-      store: Store;
-      gateway: MatrixGateway;
+    private readonly deps: Omit<WorkspaceDeps, "etherpad"> & {
       workspace: Workspace;
       metrics: Metrics;
     },

@@ -4,10 +4,7 @@
  */
 import type { Logger } from "pino";
 import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
-import type { AtriumConfig } from "../config/schema";
-import type { MatrixGateway } from "../matrix/gateway";
-import type { Store } from "../store/store";
-import type { EtherpadPort, Workspace } from "../service/workspace";
+import type { Workspace, WorkspaceDeps } from "../service/workspace";
 import { humanMembers } from "./members";
 
 export interface RoomEvent {
@@ -20,15 +17,7 @@ export interface RoomEvent {
 }
 
 export class Reactions {
-  constructor(
-    private readonly deps: {
-      config: AtriumConfig;
-      store: Store;
-      gateway: MatrixGateway;
-      workspace: Workspace;
-      etherpad: EtherpadPort;
-    },
-  ) {}
+  constructor(private readonly deps: WorkspaceDeps & { workspace: Workspace }) {}
 
   private get bot(): string {
     return this.deps.gateway.botUserId;
