@@ -37,14 +37,12 @@ const hostname = z
     "not a lower-case DNS name with a dot (e.g. chat.example.org)",
   );
 const port = z.coerce
-  .number({ invalid_type_error: "not a number" })
+  .number({ error: "not a number" })
   .int("not a whole number")
   .min(1, "below 1")
   .max(65535, "above 65535");
 const flag = z
-  .union([z.boolean(), z.enum(["true", "false"])], {
-    errorMap: () => ({ message: "must be true or false" }),
-  })
+  .union([z.boolean(), z.enum(["true", "false"])], { error: "must be true or false" })
   .transform((v) => v === true || v === "true");
 const secret = z
   .string()
@@ -70,12 +68,10 @@ export const rawSchema = z
     jitsiDomain: hostname.optional(),
     padDomain: hostname.optional(),
     turnDomain: hostname.optional(),
-    acmeEmail: z.string().email("not an e-mail address"),
-    publicIp: z.string().ip({ version: "v4", message: "not an IPv4 address" }),
+    acmeEmail: z.email("not an e-mail address"),
+    publicIp: z.ipv4("not an IPv4 address"),
     jitsiAuth: z
-      .enum(["matrix", "jwt", "none"], {
-        errorMap: () => ({ message: "must be matrix, jwt or none" }),
-      })
+      .enum(["matrix", "jwt", "none"], { error: "must be matrix, jwt or none" })
       .default("matrix"),
     elementWeb: flag.default(true),
     jitsiGuests: flag.default(false),
@@ -86,7 +82,7 @@ export const rawSchema = z
     jvbPort: port.default(10000),
     images: z
       .preprocess((v) => (typeof v === "string" ? safeJson(v) : v), imagesSchema)
-      .default({}),
+      .prefault({}),
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, secret.optional()])),
   })
   .strict()
@@ -199,11 +195,11 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): Parsed
   const result = rawSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue) => {
-      if (issue.code === "unrecognized_keys")
-        return issue.keys.map((k) => unknownKey(issue.path, k));
-      const missing = issue.code === "invalid_type" && issue.received === "undefined";
+      const path = issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
+      if (issue.code === "unrecognized_keys") return issue.keys.map((k) => unknownKey(path, k));
+      const missing = issue.code === "invalid_type" && valueAt(raw, path) === undefined;
       return [
-        `${NAMESPACE}:${issue.path.join(".")}: ${missing ? "required" : issue.message} — ${fixFor(issue.path)}`,
+        `${NAMESPACE}:${path.join(".")}: ${missing ? "required" : issue.message} — ${fixFor(path)}`,
       ];
     });
     throw new StackConfigError(problems);
@@ -235,6 +231,16 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): Parsed
     images,
   };
   return { settings: Object.freeze(settings), secretValues: Object.freeze(secretValues) };
+}
+
+/** The raw value at a schema path (`undefined` when any step is missing). */
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let value = raw;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
 }
 
 function unknownKey(path: readonly (string | number)[], key: string): string {

@@ -9,3 +9,4 @@ export * from "./parse-layout";
 export { WidgetInputError, type Validation } from "./result";
 export * from "./validate-names";
 export * from "./validate-url";
+export { atriumErrorMap } from "./zod-errors";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { atriumErrorMap } from "./zod-errors";
 import { WIDGET_EVENT_TYPE } from "./events";
 import { isPlainObject, kindOf } from "./plain";
 import { CONTROL_CHARS, FORBIDDEN_KEYS, quote } from "./result";
@@ -57,7 +58,7 @@ const eventSchema = z.object({
     .min(1)
     .max(MAX_KEY)
     .refine((key) => !CONTROL_CHARS.test(key), "must not contain control characters"),
-  content: z.record(z.unknown()),
+  content: z.record(z.string(), z.unknown()),
   sender: z.string().max(MAX_KEY).optional(),
 });
 
@@ -83,14 +84,14 @@ export function parseWidgetEvent(event: unknown): WidgetEventParseResult {
     if (!isPlainObject(event)) {
       return { ok: false, reason: `A widget event must be an object, not ${kindOf(event)}.` };
     }
-    const parsedEvent = eventSchema.safeParse(event);
+    const parsedEvent = eventSchema.safeParse(event, { error: atriumErrorMap });
     if (!parsedEvent.success) return { ok: false, reason: describe("event", parsedEvent.error) };
     const { state_key: stateKey, content, sender } = parsedEvent.data;
     // Checked on the raw content: zod drops a `__proto__` key, which would look empty.
     if (Object.keys(event.content as object).length === 0) {
       return { ok: true, removed: true, stateKey };
     }
-    const parsedContent = contentSchema.safeParse(content);
+    const parsedContent = contentSchema.safeParse(content, { error: atriumErrorMap });
     if (!parsedContent.success) {
       return {
         ok: false,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import YAML from "yaml";
+import { atriumErrorMap } from "@atrium/widgets";
 import { configSchema, type AtriumConfig } from "./schema";
 
 /** A configuration that failed validation; `problems` lists every one as `path: message`. */
@@ -23,7 +24,7 @@ function deepFreeze<T>(value: T): T {
 
 /** Validates a parsed config object; throws ConfigError listing every problem with its path. */
 export function parseConfig(raw: unknown, source = "config"): AtriumConfig {
-  const result = configSchema.safeParse(raw ?? {});
+  const result = configSchema.safeParse(raw ?? {}, { error: atriumErrorMap });
   if (!result.success) {
     const problems = result.error.issues.map(
       (i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`,

@@ -35,7 +35,7 @@ export const configSchema = z.object({
       port: port.default(9000),
       bindAddress: z.string().default("127.0.0.1"),
     })
-    .default({}),
+    .prefault({}),
   /** The public HTTP listener: widget pages, OpenID exchange, Jitsi user verification. */
   web: z.object({
     port: port.default(9001),
@@ -127,7 +127,7 @@ export const configSchema = z.object({
         .default("atrium"),
       displayName: z.string().min(1).max(64).default("Atrium"),
     })
-    .default({}),
+    .prefault({}),
   permissions: z
     .object({
       /** Servers whose users may invite the bot. Default: the homeserver's own domain. */
@@ -135,7 +135,7 @@ export const configSchema = z.object({
       /** Members below this power level get the read-only pad. Default 0 (everyone edits). */
       padEditPowerLevel: z.number().int().min(0).max(100).default(0),
     })
-    .default({}),
+    .prefault({}),
   aliases: z
     .object({
       padPrefix: z
@@ -149,12 +149,12 @@ export const configSchema = z.object({
       /** Join rule of rooms created on demand. */
       joinRule: z.enum(["public", "invite", "knock"]).default("public"),
     })
-    .default({}),
+    .prefault({}),
   logging: z
     .object({
       level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     })
-    .default({}),
+    .prefault({}),
 });
 
 export type AtriumConfig = z.infer<typeof configSchema>;

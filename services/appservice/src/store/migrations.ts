@@ -1,5 +1,6 @@
 /** Schema migrations, applied in order at start (Kysely's Migrator keeps track). */
-import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { sql, type Kysely } from "kysely";
+import type { Migration, MigrationProvider } from "kysely/migration";
 
 type Dialect = "sqlite" | "postgres";
 

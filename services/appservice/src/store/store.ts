@@ -3,7 +3,8 @@
  * per-room settings and the Etherpad sessions it opened. SQLite (better-sqlite3) by default,
  * PostgreSQL in production, both through Kysely with the same migrations.
  */
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Migrator } from "kysely/migration";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import type { AtriumConfig } from "../config/schema";

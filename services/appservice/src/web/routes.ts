@@ -93,7 +93,9 @@ function addStatic(app: express.Express): void {
   const widgetApiBundle = require.resolve("matrix-widget-api/dist/api.js");
   const cache = { "Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff" };
   app.get("/atrium/static/matrix-widget-api.js", (_req, res) => {
-    res.set(cache).type("application/javascript").sendFile(widgetApiBundle);
+    // `dotfiles: "allow"`: the path is ours, and pnpm keeps packages under node_modules/.pnpm,
+    // a dot-folder that Express 5 refuses by default.
+    res.set(cache).type("application/javascript").sendFile(widgetApiBundle, { dotfiles: "allow" });
   });
   app.get("/atrium/static/widget-page.js", (_req, res) => {
     res.set(cache).type("application/javascript").send(WIDGET_PAGE_SCRIPT);

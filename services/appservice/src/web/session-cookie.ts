@@ -11,7 +11,7 @@
  * In production the proxy serves /atrium/* under the pad domain, so the cookie is the pad
  * origin's own.
  */
-import { parse, serialize } from "cookie";
+import { parseCookie, stringifySetCookie } from "cookie";
 
 export const SESSION_COOKIE = "sessionID";
 /** Session ids kept in the cookie; older ones (likely expired) are dropped. */
@@ -22,7 +22,7 @@ const SESSION_ID = /^s\.[A-Za-z0-9]{1,64}$/u;
 /** The session ids of a `Cookie` header that look like Etherpad's (`s.…`). */
 export function sessionIdsOf(cookieHeader: string | undefined): string[] {
   if (!cookieHeader) return [];
-  const value = parse(cookieHeader)[SESSION_COOKIE] ?? "";
+  const value = parseCookie(cookieHeader)[SESSION_COOKIE] ?? "";
   return value.split(",").filter((id) => SESSION_ID.test(id));
 }
 
@@ -40,7 +40,9 @@ export function sessionCookie(
     0,
     MAX_SESSIONS_IN_COOKIE,
   );
-  return serialize(SESSION_COOKIE, ids.join(","), {
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value: ids.join(","),
     path: "/",
     maxAge: opts.maxAgeSeconds,
     secure: opts.https,
