@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import YAML from "yaml";
 import { atriumErrorMap } from "@atrium/widgets";
-import { configSchema, type AtriumConfig } from "./schema";
+import { checkedConfigSchema, type AtriumConfig } from "./schema";
 
 /** A configuration that failed validation; `problems` lists every one as `path: message`. */
 export class ConfigError extends Error {
@@ -24,7 +24,7 @@ function deepFreeze<T>(value: T): T {
 
 /** Validates a parsed config object; throws ConfigError listing every problem with its path. */
 export function parseConfig(raw: unknown, source = "config"): AtriumConfig {
-  const result = configSchema.safeParse(raw ?? {}, { error: atriumErrorMap });
+  const result = checkedConfigSchema.safeParse(raw ?? {}, { error: atriumErrorMap });
   if (!result.success) {
     const problems = result.error.issues.map(
       (i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`,

@@ -150,11 +150,69 @@ export const configSchema = z.object({
       joinRule: z.enum(["public", "invite", "knock"]).default("public"),
     })
     .prefault({}),
+  /**
+   * Atrium's integration manager: what Element opens from Room info → Extensions → "Add
+   * extensions". Its own listener and origin (`publicUrl`), distinct from `web.publicUrl`:
+   * Element accepts ScalarMessaging requests from any frame on the IM's origin, so widget
+   * pages must not share it. Absent: no integration manager.
+   */
+  integrationManager: z
+    .object({
+      port: port.default(9002),
+      bindAddress: z.string().default("127.0.0.1"),
+      /** The origin browsers reach the IM at, e.g. https://im.example.org (no path). */
+      publicUrl: httpUrl,
+      /** Hours an IM token (scalar_token) stays valid; Element never logs out. Default 720 (30 days). */
+      tokenLifetimeHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 365)
+        .default(720),
+      /**
+       * Terms people accept before using the IM (MSC2140), e.g.
+       * `[{id: privacy, version: "1.0", name: Privacy notice, url: https://…/privacy.html}]`.
+       * None by default.
+       */
+      policies: z
+        .array(
+          z.object({
+            id: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"),
+            version: z.string().min(1),
+            name: z.string().min(1),
+            url: httpUrl,
+            /** Language of `name` and `url`. Default en. */
+            lang: z.string().default("en"),
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
   logging: z
     .object({
       level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     })
     .prefault({}),
+});
+
+/** The schema with the checks that span sections. */
+export const checkedConfigSchema = configSchema.superRefine((c, ctx) => {
+  const im = c.integrationManager;
+  if (im && new URL(im.publicUrl).origin === new URL(c.web.publicUrl).origin) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["integrationManager", "publicUrl"],
+      message:
+        "must be another origin than web.publicUrl (Element obeys any frame on the IM's origin, so widget pages must not share it): use its own host name or port",
+    });
+  }
+  if (im && new URL(im.publicUrl).pathname !== "/") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["integrationManager", "publicUrl"],
+      message: "must be an origin without a path, e.g. https://im.example.org",
+    });
+  }
 });
 
 export type AtriumConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,135 @@
+import { createHmac } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, runProgram, startProgram, tempDir, type Running } from "../test-support/process";
+import { synapsePython } from "../test-support/synapse-python";
+import { renderHomeserverYaml, type HomeserverOptions } from "./homeserver";
+import { renderRegistrationYaml } from "./registration";
+
+const secrets = {
+  turn: "turn-secret-for-the-homeserver-test",
+  registration: "registration-secret-for-the-test",
+  asToken: "as-token-for-the-homeserver-test-0",
+  hsToken: "hs-token-for-the-homeserver-test-0",
+};
+
+function options(dir: string, port: number): HomeserverOptions {
+  return {
+    serverName: "example.org",
+    publicBaseUrl: `http://127.0.0.1:${port}/`,
+    listener: { port, bindAddresses: ["127.0.0.1"] },
+    database: { kind: "sqlite", path: join(dir, "homeserver.db") },
+    paths: {
+      signingKey: join(dir, "signing.key"),
+      mediaStore: join(dir, "media"),
+      registrations: [join(dir, "atrium-registration.yaml")],
+    },
+    turn: { uris: ["turn:turn.example.org:3478?transport=udp"], sharedSecret: secrets.turn },
+    registrationSharedSecret: secrets.registration,
+    macaroonSecretKey: "macaroon-secret-key-for-the-test",
+    formSecret: "form-secret-for-the-homeserver-test",
+  };
+}
+
+describe("homeserver.yaml and registration.yaml started by a local Synapse", () => {
+  let synapse: Running;
+  let base: string;
+
+  beforeAll(async () => {
+    const python = synapsePython();
+    const dir = tempDir("synapse");
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const opts = options(dir, port);
+    const file = join(dir, "homeserver.yaml");
+    writeFileSync(file, renderHomeserverYaml(opts));
+    writeFileSync(
+      opts.paths.registrations[0] ?? "",
+      renderRegistrationYaml({
+        id: "atrium",
+        url: `http://127.0.0.1:${await freePort()}`,
+        asToken: secrets.asToken,
+        hsToken: secrets.hsToken,
+        senderLocalpart: "atrium",
+        domain: "example.org",
+        userPrefix: "atrium_",
+        aliasPrefixes: ["pad_", "meet_"],
+      }),
+    );
+    const env = { ...process.env, PYTHONUNBUFFERED: "1" };
+    const keys = await runProgram(
+      python,
+      ["-m", "synapse.app.homeserver", "-c", file, "--generate-missing-configs"],
+      { env },
+    );
+    expect(keys.code).toBe(0);
+    const check = await runProgram(python, ["-m", "synapse.config", "-c", file], { env });
+    expect(check.stdout).toContain("Config parses OK!");
+    synapse = await startProgram(
+      python,
+      ["-m", "synapse.app.homeserver", "-c", file],
+      /Synapse now listening on TCP port|Started sending|Reactor running/,
+      { env, timeoutMs: 60000 },
+    );
+    await waitForHttp(`${base}/health`);
+  }, 90000);
+
+  afterAll(async () => {
+    await synapse?.stop();
+  });
+
+  it("answers the client API", async () => {
+    const res = await fetch(`${base}/_matrix/client/versions`);
+    expect(res.status).toBe(200);
+  });
+
+  it("accepts the registration's as_token for the bot user", async () => {
+    const res = await fetch(`${base}/_matrix/client/v3/account/whoami`, {
+      headers: { Authorization: `Bearer ${secrets.asToken}` },
+    });
+    expect(await res.json()).toEqual(expect.objectContaining({ user_id: "@atrium:example.org" }));
+  });
+
+  it("hands out TURN credentials derived from the shared secret coturn uses", async () => {
+    const res = await fetch(`${base}/_matrix/client/v3/voip/turnServer`, {
+      headers: { Authorization: `Bearer ${secrets.asToken}` },
+    });
+    const body = (await res.json()) as { username: string; password: string; uris: string[] };
+    expect(body.uris).toEqual(["turn:turn.example.org:3478?transport=udp"]);
+    expect(body.password).toBe(
+      createHmac("sha1", secrets.turn).update(body.username).digest("base64"),
+    );
+  });
+
+  it("registers the first admin with the registration shared secret (register_new_matrix_user's API)", async () => {
+    const url = `${base}/_synapse/admin/v1/register`;
+    const { nonce } = (await (await fetch(url)).json()) as { nonce: string };
+    const mac = createHmac("sha1", secrets.registration)
+      .update([nonce, "admin", "a-long-admin-password", "admin"].join("\0"))
+      .digest("hex");
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        nonce,
+        username: "admin",
+        password: "a-long-admin-password",
+        admin: true,
+        mac,
+      }),
+    });
+    expect(await res.json()).toEqual(expect.objectContaining({ user_id: "@admin:example.org" }));
+  });
+});
+
+async function waitForHttp(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer`);
+}
