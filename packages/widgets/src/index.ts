@@ -10,3 +10,4 @@ export { WidgetInputError, type Validation } from "./result";
 export * from "./validate-names";
 export * from "./validate-url";
 export { atriumErrorMap } from "./zod-errors";
+export type * from "./im-api";

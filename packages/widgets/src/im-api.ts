@@ -1,0 +1,90 @@
+/**
+ * The contract between Atrium's integration manager UI (the browser app Element opens from
+ * Room info → Extensions) and the appservice's IM REST API. Every route takes the IM token
+ * (`Authorization: Bearer <scalar_token>`; `access_token`/`scalar_token` query parameters are
+ * accepted too) and answers JSON; errors are `{errcode, error}` with `error` written for people.
+ *
+ * - `GET    /api/atrium/rooms/:roomId`                         → {@link ImRoomView}
+ * - `POST   /api/atrium/rooms/:roomId/widgets`                 body {@link ImAddRequest} → {@link ImActionResult}
+ * - `DELETE /api/atrium/rooms/:roomId/widgets/:widgetId`       → {@link ImActionResult} (a pad is archived, as `!remove`)
+ * - `PUT    /api/atrium/rooms/:roomId/widgets/:widgetId/pin`   body `{pinned: boolean}` → {@link ImActionResult}
+ *
+ * Error codes: 401 `M_MISSING_TOKEN`/`M_UNKNOWN_TOKEN`; 403 `M_FORBIDDEN` (not joined, or below
+ * the widget power level); 409 `ATRIUM_BOT_NOT_READY` (the bot is not joined or lacks the widget
+ * level: see {@link ImRoomView.bot}); 409 `ATRIUM_FEW_MEMBERS` (a conference in a room of fewer
+ * than three; send `force: true` to add it anyway); 400 `M_INVALID_PARAM` (a refused name or
+ * URL; `error` says why and nothing changed); 404 `M_NOT_FOUND` (no such widget); 429
+ * `M_LIMIT_EXCEEDED`.
+ */
+
+export type ImWidgetKind = "etherpad" | "jitsi" | "custom";
+
+/** An Atrium widget of the room (archived ones are not listed). */
+export interface ImWidget {
+  /** The widget id (the state key of its `im.vector.modular.widgets` event). */
+  id: string;
+  kind: ImWidgetKind;
+  name: string;
+  /** The widget URL as in the room state (a template for pads and conferences). */
+  url: string;
+  /** Pinned to the top of the room (Element's layout). */
+  pinned: boolean;
+  creator: string;
+}
+
+/** What the UI needs to draw a room. */
+export interface ImRoomView {
+  roomId: string;
+  /** The IM user (from the token). */
+  userId: string;
+  /** Atrium's bot: membership checks and pad sessions need it joined with the widget level. */
+  bot: {
+    userId: string;
+    /** Its membership, or null when it was never in the room. */
+    membership: "join" | "invite" | "leave" | "ban" | null;
+    /** Its power level, when the room is visible to it (joined); null otherwise. */
+    level: number | null;
+    /** True when it is joined and has at least `room.neededLevel`. */
+    ready: boolean;
+  };
+  /** Null while the bot is not joined (it cannot read the room then). */
+  room: {
+    name: string | null;
+    encrypted: boolean;
+    /** Joined members who are people (bots of appservices not counted). */
+    memberCount: number;
+    /** The IM user's membership. */
+    userMembership: "join" | "invite" | "leave" | "ban" | "knock" | null;
+    /** The IM user's level; `null` means unlimited (a room version 12 creator). */
+    userLevel: number | null;
+    /** The level for `im.vector.modular.widgets` state events. */
+    neededLevel: number;
+    /** The level for `io.element.widgets.layout` (pinning). */
+    layoutLevel: number;
+    canChangeWidgets: boolean;
+    canPin: boolean;
+    widgets: ImWidget[];
+  } | null;
+}
+
+/** What to add. Names and URLs follow the same rules as `!pad` and `!widget`. */
+export type ImAddRequest =
+  | { kind: "etherpad"; name: string }
+  | { kind: "jitsi"; force?: boolean }
+  | { kind: "custom"; url: string; name?: string };
+
+export interface ImActionResult {
+  /** What happened, for people ("Added the pad "notes". …"). */
+  message: string;
+  widget?: ImWidget;
+}
+
+/** The error body of every refused IM request. */
+export interface ImError {
+  errcode: string;
+  error: string;
+  /** With `ATRIUM_BOT_NOT_READY`: the level the bot needs. */
+  neededLevel?: number;
+  /** With `M_LIMIT_EXCEEDED`. */
+  retry_after_ms?: number;
+}
