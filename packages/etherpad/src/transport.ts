@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- packages that typecheck this one from source (tsconfig paths) see the ambient declaration only through this reference
+/// <reference path="./etherpad-lite-client.d.ts" />
 /**
  * The one place that talks to `etherpad-lite-client`: adds a per-call timeout that aborts the
  * request, a per-client http/https agent (the library's own choice is module-wide), and maps the

@@ -12,6 +12,7 @@ import { BotSdkGateway } from "./matrix/gateway";
 import { DurableAppService } from "./matrix/transactions";
 import { Workspace } from "./service/workspace";
 import { CommandHandler } from "./commands/handler";
+import { RoomActions } from "./service/room-actions";
 import { Reactions } from "./events/reactions";
 import { Processor } from "./events/processor";
 import { creationOptions, furnishRoom, readAlias } from "./service/rooms-on-demand";
@@ -20,6 +21,9 @@ import { instrumentEtherpad } from "./service/etherpad-metrics";
 import { logger, setLogLevel } from "./util/log";
 import { addOperationalRoutes } from "./web/operational";
 import { startWebServer, type WebServer } from "./web/server";
+import { openIdVerifierFor } from "./web/routes";
+import { startImServer } from "./im/server";
+import { ImTokens } from "./store/im-tokens";
 import { StartupError, checkRegistration, type RegistrationLike } from "./registration";
 
 export {
@@ -34,6 +38,8 @@ export interface AtriumHandle {
   appserviceUrl: string;
   /** Base URL of the public web listener (widget pages, /verify). */
   webUrl: string;
+  /** Base URL of the integration manager's listener, when configured. */
+  imUrl: string | null;
   botUserId: string;
   store: Store;
   stop(): Promise<void>;
@@ -116,7 +122,8 @@ export async function start(
   const gateway = new BotSdkGateway(intent.matrixClient, botUserId);
   const workspace = new Workspace({ config, store, gateway, etherpad });
   late.workspace = workspace;
-  const commands = new CommandHandler({ config, store, gateway, workspace, metrics });
+  const actions = new RoomActions({ config, store, gateway, workspace });
+  const commands = new CommandHandler({ config, store, gateway, actions, metrics });
   const reactions = new Reactions({ config, store, gateway, workspace, etherpad });
   const processor = new Processor({
     store,
@@ -139,6 +146,28 @@ export async function start(
     throw error;
   });
 
+  const im = config.integrationManager;
+  const imServer: WebServer | null = im
+    ? await listening("integrationManager.port", `${im.bindAddress}:${im.port}`, () =>
+        startImServer({
+          config,
+          im,
+          store,
+          gateway,
+          actions,
+          tokens: new ImTokens(store.db),
+          openid: openIdVerifierFor(config),
+          metrics,
+          log: logger("im"),
+        }),
+      ).catch(async (error: unknown) => {
+        await web.close();
+        await bridge.close();
+        await store.close();
+        throw error;
+      })
+    : null;
+
   try {
     await intent.ensureRegistered();
     await intent.matrixClient.setDisplayName(config.bot.displayName);
@@ -152,25 +181,31 @@ export async function start(
   void processor.kick();
   // Processed inbox rows are kept a week (for inspection), then dropped; the ledger stays.
   const prune = () =>
-    store
-      .pruneInbox(INBOX_RETENTION_MS)
-      .catch((error: unknown) => log.warn({ err: error }, "inbox prune failed"));
+    Promise.all([
+      store.pruneInbox(INBOX_RETENTION_MS),
+      new ImTokens(store.db).prune(INBOX_RETENTION_MS),
+    ]).catch((error: unknown) => log.warn({ err: error }, "inbox or token prune failed"));
   void prune();
   const pruneTimer = setInterval(() => void prune(), 60 * 60 * 1000);
   pruneTimer.unref();
 
   const appserviceUrl = `http://${config.appservice.bindAddress}:${config.appservice.port}`;
-  log.info({ appservice: appserviceUrl, web: web.url }, "Atrium is running");
+  log.info(
+    { appservice: appserviceUrl, web: web.url, im: imServer?.url ?? null },
+    "Atrium is running",
+  );
   let stopping: Promise<void> | undefined;
   return {
     appserviceUrl,
     webUrl: web.url,
+    imUrl: imServer?.url ?? null,
     botUserId,
     store,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(pruneTimer);
         await processor.stop();
+        await imServer?.close();
         await web.close();
         await bridge.close();
         await store.close();

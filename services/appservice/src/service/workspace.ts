@@ -185,15 +185,19 @@ export class Workspace {
     }
   }
 
-  async pin(roomId: string, nameOrId: string): Promise<WidgetRow> {
+  /** Pins the widget to the top of the room, or (`pinned` false) moves it back to the side. */
+  async pin(roomId: string, nameOrId: string, pinned = true): Promise<WidgetRow> {
     const row = await this.find(roomId, nameOrId);
-    await this.pinWidget(roomId, row.widget_id);
+    await this.pinWidget(roomId, row.widget_id, pinned);
     return row;
   }
 
-  async pinWidget(roomId: string, widgetId: string): Promise<void> {
+  async pinWidget(roomId: string, widgetId: string, pinned = true): Promise<void> {
     const current = await this.deps.gateway.getState(roomId, LAYOUT_EVENT_TYPE, "");
-    const layout = mergeLayout(current, { widgetId, container: "top", height: 40 });
+    const layout = mergeLayout(
+      current,
+      pinned ? { widgetId, container: "top", height: 40 } : { widgetId, container: "right" },
+    );
     await this.deps.gateway.sendState(
       roomId,
       LAYOUT_EVENT_TYPE,

@@ -77,6 +77,28 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`select 1`.execute(db);
       },
     },
+    "0002_integration_manager": {
+      async up(db: Kysely<unknown>) {
+        // IM tokens (scalar_token / MSC1961): only a SHA-256 of each token is kept.
+        await db.schema
+          .createTable("im_tokens")
+          .addColumn("token_hash", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .addColumn("revoked_at", "bigint")
+          .execute();
+        await db.schema.createIndex("im_tokens_user").on("im_tokens").column("user_id").execute();
+        // Terms (MSC2140) a user accepted, by policy URL.
+        await db.schema
+          .createTable("im_terms")
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("url", "text", (c) => c.notNull())
+          .addColumn("accepted_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("im_terms_pk", ["user_id", "url"])
+          .execute();
+      },
+    },
   };
 }
 

@@ -61,10 +61,28 @@ export interface PadSessionTable {
   created_at: number;
 }
 
+/** Integration manager tokens; `token_hash` is the hex SHA-256 of the opaque token. */
+export interface ImTokenTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+/** Terms of service (policy URLs) a user accepted in the integration manager. */
+export interface ImTermsTable {
+  user_id: string;
+  url: string;
+  accepted_at: number;
+}
+
 export interface Database {
   widgets: WidgetTable;
   ledger: LedgerTable;
   inbox: InboxTable;
   room_settings: RoomSettingsTable;
   pad_sessions: PadSessionTable;
+  im_tokens: ImTokenTable;
+  im_terms: ImTermsTable;
 }

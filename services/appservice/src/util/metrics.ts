@@ -26,6 +26,18 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
       registers: [registry],
     }),
+    imRegistrations: new Counter({
+      name: "atrium_im_registrations_total",
+      help: "Integration manager registrations (OpenID exchanges), by outcome",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    imActions: new Counter({
+      name: "atrium_im_actions_total",
+      help: "Integration manager actions (add, remove, pin), by action and outcome",
+      labelNames: ["action", "outcome"] as const,
+      registers: [registry],
+    }),
     transactions: new Counter({
       name: "atrium_transactions_total",
       help: "Transactions received from the homeserver, by result",

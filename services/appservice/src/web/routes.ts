@@ -10,6 +10,7 @@
 import express from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Logger } from "pino";
+import type { AtriumConfig } from "../config/schema";
 import type { WebDeps } from "./server";
 import { AccessError } from "./access-error";
 import { OpenIdVerifier } from "./openid";
@@ -34,7 +35,10 @@ export interface RouteOverrides {
  */
 export const EXCHANGES_PER_MINUTE = 30;
 
-function exchangeLimiter(perMinute: number): express.RequestHandler {
+export function exchangeLimiter(
+  perMinute: number,
+  what = "open pads or calls",
+): express.RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
@@ -44,18 +48,17 @@ function exchangeLimiter(perMinute: number): express.RequestHandler {
       const retryAfterMs = options.windowMs;
       res.status(429).send({
         errcode: "M_LIMIT_EXCEEDED",
-        error:
-          "Too many attempts to open pads or calls from this address; wait a minute and try again.",
+        error: `Too many attempts to ${what} from this address; wait a minute and try again.`,
         retry_after_ms: retryAfterMs,
       });
     },
   });
 }
 
-type Handler = (req: express.Request, res: express.Response) => Promise<void>;
+export type Handler = (req: express.Request, res: express.Response) => Promise<void>;
 
 /** Answers AccessErrors as they are and anything else as a 502/500 without internals. */
-function guarded(log: Logger, handler: Handler): express.RequestHandler {
+export function guarded(log: Logger, handler: Handler): express.RequestHandler {
   return (req, res) => {
     handler(req, res).catch((error: unknown) => {
       res.set("Cache-Control", "no-store");
@@ -105,6 +108,20 @@ function addStatic(app: express.Express): void {
   });
 }
 
+/**
+ * The one OpenID check of Atrium (pad and conference pages, the integration manager): the
+ * user's homeserver vouches for the token through federation userinfo, its server must be on
+ * the allow-list and the user must be one of its own.
+ */
+export function openIdVerifierFor(config: AtriumConfig): OpenIdVerifier {
+  return new OpenIdVerifier({
+    localServer: config.homeserver.domain,
+    localFederationUrl: config.homeserver.federationUrl ?? config.homeserver.url,
+    allowedServers: config.permissions.allowedServers ?? [config.homeserver.domain],
+    resolve: discoveryResolver(),
+  });
+}
+
 /** Adds every public route of Atrium to `app`. */
 export function registerRoutes(
   app: express.Express,
@@ -112,14 +129,7 @@ export function registerRoutes(
   overrides: RouteOverrides = {},
 ): void {
   const { config, store, etherpad, gateway, log } = deps;
-  const openid =
-    overrides.openid ??
-    new OpenIdVerifier({
-      localServer: config.homeserver.domain,
-      localFederationUrl: config.homeserver.federationUrl ?? config.homeserver.url,
-      allowedServers: config.permissions.allowedServers ?? [config.homeserver.domain],
-      resolve: discoveryResolver(),
-    });
+  const openid = overrides.openid ?? openIdVerifierFor(config);
   const webHost = new URL(config.web.publicUrl).hostname;
   const padHost = new URL(config.etherpad.publicUrl ?? config.etherpad.url).hostname;
   if (webHost !== padHost) {

@@ -1,0 +1,175 @@
+/**
+ * The integration manager's Atrium routes (`/api/atrium/rooms/…`, the contract in
+ * `@atrium/widgets` im-api.ts): the room view, and add, remove and pin through the same
+ * RoomActions as the `!commands`, so both front doors check power and input alike and write
+ * the same widgets. Only state events are written, so this works in encrypted rooms too.
+ */
+import type express from "express";
+import type { ImActionResult, ImAddRequest, ImWidget } from "@atrium/widgets";
+import type { ActionResult, RoomActions } from "../service/room-actions";
+import type { WidgetRow } from "../store/store";
+import { AccessError, badRequest } from "../web/access-error";
+import { guarded } from "../web/routes";
+import { userOfRequest } from "./auth";
+import { requireTerms, type ImProtocolDeps } from "./protocol";
+import { roomView, type RoomViewDeps } from "./room-view";
+
+export interface ImRoomDeps extends ImProtocolDeps, RoomViewDeps {
+  actions: RoomActions;
+}
+
+const ROOM_ID = /^![^:\s]{1,255}:[^\s]{1,255}$/u;
+
+function roomIdOf(req: express.Request): string {
+  const roomId = String(req.params.roomId ?? "");
+  if (!ROOM_ID.test(roomId)) throw badRequest(`${JSON.stringify(roomId)} is not a room id.`);
+  return roomId;
+}
+
+function widgetOf(row: WidgetRow, pinned = false): ImWidget {
+  return {
+    id: row.widget_id,
+    kind: row.kind,
+    name: row.name,
+    url: row.url,
+    pinned,
+    creator: row.creator,
+  };
+}
+
+const STATUS: Record<Exclude<ActionResult, { ok: true }>["kind"], [number, string]> = {
+  power: [403, "M_FORBIDDEN"],
+  "bot-power": [409, "ATRIUM_BOT_NOT_READY"],
+  invalid: [400, "M_INVALID_PARAM"],
+  "few-members": [409, "ATRIUM_FEW_MEMBERS"],
+  "not-found": [404, "M_NOT_FOUND"],
+};
+
+function addRequestOf(body: unknown): ImAddRequest {
+  const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  switch (b.kind) {
+    case "etherpad":
+      return { kind: "etherpad", name: str(b.name) ?? "" };
+    case "jitsi":
+      return { kind: "jitsi", force: b.force === true };
+    case "custom": {
+      const name = str(b.name);
+      return { kind: "custom", url: str(b.url) ?? "", ...(name !== undefined ? { name } : {}) };
+    }
+    default:
+      throw badRequest('kind must be "etherpad", "jitsi" or "custom".');
+  }
+}
+
+/** Whether the widget an action returns is pinned afterwards (as far as the action knows). */
+function pinnedAfter(action: string, req: express.Request): boolean {
+  return action === "pin" && (req.body as { pinned?: unknown } | undefined)?.pinned === true;
+}
+
+/** Adds the room routes to the IM app. */
+export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
+  const { tokens, actions, metrics, log } = deps;
+
+  /** The caller, checked: live token, terms accepted. */
+  const caller = async (req: express.Request): Promise<string> => {
+    const userId = await userOfRequest(req, tokens);
+    await requireTerms(deps, userId);
+    return userId;
+  };
+
+  /** Runs an action for a joined member, with the bot ready and the power checked. */
+  const act = (
+    action: string,
+    layoutToo: boolean,
+    run: (roomId: string, userId: string, req: express.Request) => Promise<ActionResult>,
+  ): express.RequestHandler =>
+    guarded(log, async (req, res) => {
+      const userId = await caller(req);
+      const roomId = roomIdOf(req);
+      const record = (outcome: string) => metrics.imActions.inc({ action, outcome });
+      try {
+        const view = await roomView(deps, roomId, userId);
+        if (!view.room) {
+          throw new AccessError(
+            409,
+            "ATRIUM_BOT_NOT_READY",
+            `Atrium's bot (${view.bot.userId}) is not in this room: invite it first, so it can check who belongs to the room and open pads for them.`,
+          );
+        }
+        if (view.room.userMembership !== "join") {
+          throw new AccessError(
+            403,
+            "M_FORBIDDEN",
+            "You are not a member of this room: join it first.",
+          );
+        }
+        const result =
+          (await actions.checkPower(roomId, userId, layoutToo)) ?? (await run(roomId, userId, req));
+        if (!result.ok) {
+          const [status, errcode] = STATUS[result.kind];
+          record("refused");
+          log.info(
+            { room_id: roomId, user: userId, action, refusal: result.kind },
+            "IM action refused",
+          );
+          res.status(status).send({
+            errcode,
+            error: result.message.replace("send `!meet --force`", 'choose "Add anyway"'),
+            ...(result.neededLevel !== undefined ? { neededLevel: result.neededLevel } : {}),
+          });
+          return;
+        }
+        record("done");
+        log.info({ room_id: roomId, user: userId, action }, "IM action done");
+        const body: ImActionResult = {
+          message: result.message,
+          ...(result.row ? { widget: widgetOf(result.row, pinnedAfter(action, req)) } : {}),
+        };
+        res.send(body);
+      } catch (error: unknown) {
+        record(error instanceof AccessError ? "refused" : "failed");
+        throw error;
+      }
+    });
+
+  app.get(
+    "/api/atrium/rooms/:roomId",
+    guarded(log, async (req, res) => {
+      const userId = await caller(req);
+      const roomId = roomIdOf(req);
+      const view = await roomView(deps, roomId, userId);
+      res.set("Cache-Control", "no-store").send(view);
+    }),
+  );
+  app.post(
+    "/api/atrium/rooms/:roomId/widgets",
+    act("add", false, async (roomId, userId, req) => {
+      const request = addRequestOf(req.body);
+      switch (request.kind) {
+        case "etherpad":
+          return actions.addPad(roomId, request.name, userId);
+        case "jitsi":
+          return actions.addConference(roomId, userId, request.force === true);
+        case "custom":
+          // The URL seeds the widget id: adding the same page again updates it, never doubles it.
+          return actions.addPage(roomId, request.url, request.name, userId, `im:${request.url}`);
+      }
+    }),
+  );
+  app.delete(
+    "/api/atrium/rooms/:roomId/widgets/:widgetId",
+    act("remove", false, (roomId, userId, req) =>
+      actions.remove(roomId, String(req.params.widgetId ?? ""), userId),
+    ),
+  );
+  app.put(
+    "/api/atrium/rooms/:roomId/widgets/:widgetId/pin",
+    act("pin", true, (roomId, _userId, req) => {
+      const pinned = (req.body as { pinned?: unknown } | undefined)?.pinned;
+      if (typeof pinned !== "boolean")
+        throw badRequest('Send {"pinned": true} or {"pinned": false}.');
+      return actions.pin(roomId, String(req.params.widgetId ?? ""), pinned);
+    }),
+  );
+}
