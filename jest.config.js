@@ -9,6 +9,7 @@ module.exports = {
     "<rootDir>/packages/etherpad",
     "<rootDir>/packages/jitsi",
     "<rootDir>/services/appservice",
+    "<rootDir>/services/im-ui",
     "<rootDir>/infra",
     "<rootDir>/tests",
   ],
