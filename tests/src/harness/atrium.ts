@@ -38,6 +38,8 @@ export interface AtriumStack {
   atrium: AppserviceProcess;
   appserviceUrl: string;
   webUrl: string;
+  /** The integration manager's origin (UI at /element/, API at /api). */
+  imUrl: string;
   config: AtriumConfig;
   registration: RegistrationLike;
   dataDir: string;
@@ -53,7 +55,12 @@ export interface AtriumStack {
 
 export async function startAtrium(opts: StartAtriumOptions = {}): Promise<AtriumStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "atrium-stack-"));
-  const [asPort, webPort, hsPort] = [await freePort(), await freePort(), await freePort()];
+  const [asPort, webPort, hsPort, imPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     const etherpad = await startEtherpad({ requireSession: true, editOnly: true });
@@ -77,6 +84,12 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
         domain: "meet.example.org",
         auth: "matrix",
         verifyToken: randomBytes(24).toString("hex"),
+      },
+      // The integration manager on an origin of its own (127.0.0.1, not localhost).
+      integrationManager: {
+        port: imPort,
+        bindAddress: "127.0.0.1",
+        publicUrl: `http://127.0.0.1:${imPort}`,
       },
       logging: { level: (process.env.ATRIUM_TEST_LOG as "info" | undefined) ?? "info" },
     };
@@ -110,6 +123,7 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
       },
       appserviceUrl,
       webUrl: `http://127.0.0.1:${webPort}`,
+      imUrl: `http://127.0.0.1:${imPort}`,
       config,
       registration,
       dataDir,
