@@ -23,6 +23,7 @@ describe("parseStackConfig", () => {
         elementDomain: "element.example.org",
         jitsiDomain: "meet.example.org",
         padDomain: "pad.example.org",
+        imDomain: "im.example.org",
         turnDomain: "turn.example.org",
         jitsiAuth: "matrix",
         elementWeb: true,
@@ -59,6 +60,27 @@ describe("parseStackConfig", () => {
     });
   });
 
+  it("reads a complete S3 target, its keys as secrets only", () => {
+    const parsed = parseStackConfig({
+      ...minimal,
+      backupS3Endpoint: "https://s3.example.net",
+      backupS3Bucket: "atrium/prod",
+      backupS3AccessKeyId: "AKIAEXAMPLE",
+      backupS3SecretAccessKey: "secret/with+chars",
+      backupKeep: "30",
+    });
+    expect(parsed.settings.backup).toEqual({
+      hour: 3,
+      keep: 30,
+      s3: { endpoint: "https://s3.example.net", bucket: "atrium/prod" },
+    });
+    expect(parsed.secretValues).toEqual({
+      backupS3AccessKeyId: "AKIAEXAMPLE",
+      backupS3SecretAccessKey: "secret/with+chars",
+    });
+    expect(JSON.stringify(parsed.settings)).not.toContain("AKIAEXAMPLE");
+  });
+
   it("keeps an operator secret apart from the settings", () => {
     const parsed = parseStackConfig({ ...minimal, turnSharedSecret: "a-long-enough-turn-secret" });
     expect(parsed.secretValues).toEqual({ turnSharedSecret: "a-long-enough-turn-secret" });
@@ -89,7 +111,7 @@ describe("parseStackConfig", () => {
     [
       "a latest image",
       { ...minimal, images: { caddy: "caddy:latest" } },
-      "atrium:images.caddy: `latest` is not a pin; name a version tag — set it with pulumi config set --path 'atrium:images.caddy' caddy:2.10.0-alpine",
+      "atrium:images.caddy: `latest` is not a pin; name a version tag — set it with pulumi config set --path 'atrium:images.caddy' caddy:2.11.4-alpine",
     ],
     [
       "an untagged image",
@@ -125,6 +147,36 @@ describe("parseStackConfig", () => {
       "a huge relay range",
       { ...minimal, turnRelayMinPort: "40000", turnRelayMaxPort: "60000" },
       "atrium:turnRelayMaxPort: relay range wider than 1000 ports",
+    ],
+    [
+      "a Jitsi image without a stable tag",
+      { ...minimal, images: { jitsiWeb: "ghcr.io/jitsi/web:unstable" } },
+      "atrium:images.jitsiWeb: ghcr.io/jitsi/web:unstable: a Jitsi image needs a stable-<build> tag",
+    ],
+    [
+      "Jitsi images from two releases",
+      { ...minimal, images: { jitsiProsody: "ghcr.io/jitsi/prosody:stable-11146" } },
+      "atrium:images.jitsiWeb: the Jitsi images name different stables (11248, 11146)",
+    ],
+    [
+      "a bad IM domain",
+      { ...minimal, imDomain: "IM" },
+      "atrium:imDomain: not a lower-case DNS name with a dot (e.g. chat.example.org) — set it with pulumi config set atrium:imDomain im.example.org",
+    ],
+    [
+      "the IM on the pad domain",
+      { ...minimal, imDomain: "pad.example.org" },
+      "atrium:imDomain: pad.example.org is also atrium:padDomain; each service needs its own host name",
+    ],
+    [
+      "a backup hour out of range",
+      { ...minimal, backupHour: "24" },
+      "atrium:backupHour: above 23 — set it with pulumi config set atrium:backupHour 3",
+    ],
+    [
+      "half an S3 target",
+      { ...minimal, backupS3Endpoint: "https://s3.example.net" },
+      "atrium:backupS3Bucket: required with backupS3Endpoint (an offsite backup target needs all four)",
     ],
     [
       "a port out of range",

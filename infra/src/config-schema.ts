@@ -3,13 +3,14 @@
  * raw values Pulumi holds; tests feed it plain objects.
  */
 import { z } from "zod";
-import { DEFAULT_IMAGES, IMAGE_KEYS, type ImageKey } from "./images";
+import { DEFAULT_IMAGES, IMAGE_KEYS, JITSI_IMAGE_KEYS, type ImageKey } from "./images";
+import { jitsiRelease } from "./jitsi-release";
 
 /** Pulumi config namespace of every key (the project name in Pulumi.yaml). */
 export const NAMESPACE = "atrium";
 
 /** Secrets that may be set with `pulumi config set --secret`; any left unset is generated. */
-export const SECRET_KEYS = [
+export const GENERATED_SECRET_KEYS = [
   "postgresPassword",
   "synapseDbPassword",
   "etherpadDbPassword",
@@ -24,10 +25,19 @@ export const SECRET_KEYS = [
   "etherpadAdminPassword",
   "jicofoAuthPassword",
   "jvbAuthPassword",
-  "jicofoComponentSecret",
   "jitsiVerifyToken",
   "jitsiJwtSecret",
 ] as const;
+export type GeneratedSecretKey = (typeof GENERATED_SECRET_KEYS)[number];
+
+/**
+ * Secrets only the operator can supply (never generated): the S3 credentials of the offsite
+ * backup copy. Set both with `pulumi config set --secret`, or neither.
+ */
+export const OPERATOR_SECRET_KEYS = ["backupS3AccessKeyId", "backupS3SecretAccessKey"] as const;
+
+/** Every secret key the stack config accepts. */
+export const SECRET_KEYS = [...GENERATED_SECRET_KEYS, ...OPERATOR_SECRET_KEYS] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 const hostname = z
@@ -49,6 +59,8 @@ const secret = z
   .min(16, "too short: secrets need at least 16 characters")
   .regex(/^\S+$/, "must not contain spaces")
   .refine((v) => !/^(changeme|password|secret|admin)/i.test(v), "looks like a default password");
+/** An S3 key as the provider issued it (MinIO and others allow short ones). */
+const s3Credential = z.string().regex(/^\S+$/, "must be one word without spaces");
 /** An image reference with an explicit tag that is not `latest` (a digest pin is fine too). */
 export const pinnedImage = z
   .string()
@@ -67,6 +79,7 @@ export const rawSchema = z
     elementDomain: hostname.optional(),
     jitsiDomain: hostname.optional(),
     padDomain: hostname.optional(),
+    imDomain: hostname.optional(),
     turnDomain: hostname.optional(),
     acmeEmail: z.email("not an e-mail address"),
     publicIp: z.ipv4("not an IPv4 address"),
@@ -80,10 +93,35 @@ export const rawSchema = z
     turnRelayMinPort: port.default(49160),
     turnRelayMaxPort: port.default(49200),
     jvbPort: port.default(10000),
+    backupHour: z.coerce
+      .number({ error: "not a number" })
+      .int("not a whole hour")
+      .min(0, "below 0")
+      .max(23, "above 23")
+      .default(3),
+    backupKeep: z.coerce
+      .number({ error: "not a number" })
+      .int("not a whole number")
+      .min(1, "below 1: keep at least one backup")
+      .max(365, "above 365")
+      .default(14),
+    backupS3Endpoint: z.url({ protocol: /^https?$/, error: "not an http(s) URL" }).optional(),
+    backupS3Bucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._/-]+)?$/,
+        "not a bucket name, optionally with a /prefix",
+      )
+      .optional(),
+    backupS3Region: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "not a region name")
+      .optional(),
     images: z
       .preprocess((v) => (typeof v === "string" ? safeJson(v) : v), imagesSchema)
       .prefault({}),
-    ...Object.fromEntries(SECRET_KEYS.map((k) => [k, secret.optional()])),
+    ...Object.fromEntries(GENERATED_SECRET_KEYS.map((k) => [k, secret.optional()])),
+    ...Object.fromEntries(OPERATOR_SECRET_KEYS.map((k) => [k, s3Credential.optional()])),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -100,7 +138,53 @@ export const rawSchema = z
         message: "relay range wider than 1000 ports (each one is published by Docker)",
       });
     }
+    checkJitsiImages(c.images as Partial<Record<ImageKey, string>>, ctx);
+    checkBackupTarget(c as unknown as Record<string, unknown>, ctx);
   });
+
+/** The four Jitsi images name one stable release, so the web port derived from it holds. */
+function checkJitsiImages(images: Partial<Record<ImageKey, string>>, ctx: z.RefinementCtx): void {
+  const builds = new Map<number, string>();
+  for (const key of JITSI_IMAGE_KEYS) {
+    const image = images[key] ?? DEFAULT_IMAGES[key];
+    try {
+      builds.set(jitsiRelease(image).build, key);
+    } catch (err) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["images", key],
+        message: err instanceof Error ? err.message : String(err),
+      });
+      return;
+    }
+  }
+  if (builds.size > 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["images", JITSI_IMAGE_KEYS[0]],
+      message: `the Jitsi images name different stables (${[...builds.keys()].join(", ")}); docker-jitsi-meet only supports one release across web, prosody, jicofo and jvb`,
+    });
+  }
+}
+
+/** An S3 target needs its endpoint, bucket and both keys; half a target is a mistake. */
+function checkBackupTarget(c: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const parts = [
+    "backupS3Endpoint",
+    "backupS3Bucket",
+    "backupS3AccessKeyId",
+    "backupS3SecretAccessKey",
+  ] as const;
+  const given = parts.filter((k) => c[k] !== undefined);
+  if (given.length === 0 || given.length === parts.length) return;
+  for (const k of parts.filter((p) => c[p] === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [k],
+      message: `required with ${given.join(", ")} (an offsite backup target needs all four)`,
+    });
+  }
+}
 
 /** Everything the components need, validated and defaulted; secrets are not in here. */
 export interface StackSettings {
@@ -114,7 +198,12 @@ export interface StackSettings {
   readonly jitsiDomain: string;
   /** Host serving pads and the appservice's pad pages (default: `pad.<domain>`). */
   readonly padDomain: string;
-  /** Host name put in Synapse's `turn_uris` (default: `turn.<domain>`). */
+  /**
+   * Host serving Atrium's integration manager, an origin of its own so widget pages cannot
+   * drive Element's ScalarMessaging API (default: `im.<domain>`).
+   */
+  readonly imDomain: string;
+  /** Host name put in Synapse's `turn_uris` and prosody's TURN entry (default: `turn.<domain>`). */
   readonly turnDomain: string;
   /** Contact address for the ACME (Let's Encrypt) account of the proxy. */
   readonly acmeEmail: string;
@@ -132,8 +221,25 @@ export interface StackSettings {
   readonly turnRelayMinPort: number;
   readonly turnRelayMaxPort: number;
   readonly jvbPort: number;
+  /** Backups: hour of day (UTC) of the daily run, how many to keep, optional S3 copy. */
+  readonly backup: BackupSettings;
   /** Image references, defaults overridden by `atrium:images.<key>`. */
   readonly images: Readonly<Record<ImageKey, string>>;
+}
+
+/** When and where backups are made. */
+export interface BackupSettings {
+  /** Hour of day (0–23, UTC) of the daily backup (default 3). */
+  readonly hour: number;
+  /** Backup sets kept on the backup volume, and days kept in S3 (default 14). */
+  readonly keep: number;
+  /** The S3-compatible offsite target, when configured (credentials are secrets). */
+  readonly s3?: {
+    readonly endpoint: string;
+    /** Bucket, optionally followed by `/prefix`. */
+    readonly bucket: string;
+    readonly region?: string;
+  };
 }
 
 /** A parse result: settings plus the secret values the operator set (plain text, unwrapped). */
@@ -156,6 +262,7 @@ const EXAMPLES: Record<string, string> = {
   elementDomain: "element.example.org",
   jitsiDomain: "meet.example.org",
   padDomain: "pad.example.org",
+  imDomain: "im.example.org",
   turnDomain: "turn.example.org",
   acmeEmail: "admin@example.org",
   publicIp: "203.0.113.10",
@@ -167,6 +274,11 @@ const EXAMPLES: Record<string, string> = {
   turnRelayMinPort: "49160",
   turnRelayMaxPort: "49200",
   jvbPort: "10000",
+  backupHour: "3",
+  backupKeep: "14",
+  backupS3Endpoint: "https://s3.eu-central-1.amazonaws.com",
+  backupS3Bucket: "atrium-backups/prod",
+  backupS3Region: "eu-central-1",
 };
 
 /** How to fix one key, as a command the operator can paste. */
@@ -177,6 +289,9 @@ export function fixFor(path: readonly (string | number)[]): string {
     const name = typeof sub === "string" ? sub : "<name>";
     const example = (DEFAULT_IMAGES as Record<string, string>)[name] ?? "repo/image:1.2.3";
     return `set it with pulumi config set --path '${key}.${name}' ${example}`;
+  }
+  if ((OPERATOR_SECRET_KEYS as readonly unknown[]).includes(top)) {
+    return `set it with pulumi config set --secret ${key} <value from your S3 provider>`;
   }
   if ((SECRET_KEYS as readonly unknown[]).includes(top)) {
     return `set it with pulumi config set --secret ${key} <at least 16 characters>, or remove it (pulumi config rm ${key}) to have one generated`;
@@ -195,7 +310,9 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): Parsed
   const result = rawSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue) => {
-      const path = issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
+      const path = issue.path.map((segment) =>
+        typeof segment === "number" ? segment : String(segment),
+      );
       if (issue.code === "unrecognized_keys") return issue.keys.map((k) => unknownKey(path, k));
       const missing = issue.code === "invalid_type" && valueAt(raw, path) === undefined;
       return [
@@ -217,6 +334,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): Parsed
     elementDomain: c.elementDomain ?? `element.${c.domain}`,
     jitsiDomain: c.jitsiDomain ?? `meet.${c.domain}`,
     padDomain: c.padDomain ?? `pad.${c.domain}`,
+    imDomain: c.imDomain ?? `im.${c.domain}`,
     turnDomain: c.turnDomain ?? `turn.${c.domain}`,
     acmeEmail: c.acmeEmail,
     publicIp: c.publicIp,
@@ -228,9 +346,50 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): Parsed
     turnRelayMinPort: c.turnRelayMinPort,
     turnRelayMaxPort: c.turnRelayMaxPort,
     jvbPort: c.jvbPort,
+    backup: Object.freeze({
+      hour: c.backupHour,
+      keep: c.backupKeep,
+      ...(c.backupS3Endpoint !== undefined && c.backupS3Bucket !== undefined
+        ? {
+            s3: Object.freeze({
+              endpoint: c.backupS3Endpoint,
+              bucket: c.backupS3Bucket,
+              ...(c.backupS3Region === undefined ? {} : { region: c.backupS3Region }),
+            }),
+          }
+        : {}),
+    }),
     images,
   };
+  const clashes = domainClashes(settings);
+  if (clashes.length > 0) throw new StackConfigError(clashes);
   return { settings: Object.freeze(settings), secretValues: Object.freeze(secretValues) };
+}
+
+/**
+ * Each web service needs a host name of its own (Caddy serves one site per name, and the
+ * integration manager must not share an origin with pads); only Synapse may sit on `domain`.
+ */
+function domainClashes(s: StackSettings): string[] {
+  const hosts: [string, string][] = [
+    ["homeserverDomain", s.homeserverDomain],
+    ["elementDomain", s.elementDomain],
+    ["jitsiDomain", s.jitsiDomain],
+    ["padDomain", s.padDomain],
+    ["imDomain", s.imDomain],
+  ];
+  const problems: string[] = [];
+  hosts.forEach(([key, host], i) => {
+    const earlier = hosts.slice(0, i).find(([, other]) => other === host);
+    const onDomain = key !== "homeserverDomain" && host === s.domain;
+    if (earlier !== undefined || onDomain) {
+      const other = earlier?.[0] ?? "domain";
+      problems.push(
+        `${NAMESPACE}:${key}: ${host} is also ${NAMESPACE}:${other}; each service needs its own host name — ${fixFor([key])}`,
+      );
+    }
+  });
+  return problems;
 }
 
 /** The raw value at a schema path (`undefined` when any step is missing). */

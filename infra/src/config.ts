@@ -11,8 +11,14 @@ import {
   type StackSettings,
 } from "./config-schema";
 
-export { StackConfigError, parseStackConfig, SECRET_KEYS } from "./config-schema";
-export type { SecretKey, StackSettings } from "./config-schema";
+export {
+  StackConfigError,
+  parseStackConfig,
+  SECRET_KEYS,
+  GENERATED_SECRET_KEYS,
+  OPERATOR_SECRET_KEYS,
+} from "./config-schema";
+export type { BackupSettings, GeneratedSecretKey, SecretKey, StackSettings } from "./config-schema";
 
 /** The validated stack config: plain settings, plus the secrets the operator set. */
 export interface StackConfig {

@@ -14,6 +14,13 @@ beforeAll(async () => {
     jitsiAuth: "jwt",
     jitsiGuests: "true",
     elementWeb: "false",
+    // The last stable before the rootless images: nginx on 80, writable root filesystem.
+    images: JSON.stringify({
+      jitsiWeb: "jitsi/web:stable-10314",
+      jitsiProsody: "jitsi/prosody:stable-10314",
+      jitsiJicofo: "jitsi/jicofo:stable-10314",
+      jitsiJvb: "jitsi/jvb:stable-10314",
+    }),
   }));
 }, 30000);
 
@@ -74,4 +81,22 @@ it("tells Element no openidtoken-jwt auth and delegates federation to the homese
   expect(caddyfile).toContain("respond `{}` 200");
   expect(caddyfile).toContain('{"m.server":"matrix.example.org:443"}');
   expect(caddyfile).toMatch(/^matrix\.example\.org \{$/m);
+});
+
+it("follows an older Jitsi release: nginx on 80, no read-only root, no prosody storage volume", () => {
+  expect(uploadOf("proxy", "/etc/caddy/Caddyfile")).toContain(
+    "reverse_proxy atrium-jitsi-web:80\n",
+  );
+  const web = container("jitsi-web");
+  expect((web.healthcheck as { tests: string[] }).tests.join(" ")).toContain(
+    "http://127.0.0.1:80/",
+  );
+  for (const name of ["jitsi-web", "jitsi-prosody", "jitsi-jicofo", "jitsi-jvb"]) {
+    expect(container(name).readOnly).toBeUndefined();
+    expect(container(name).tmpfs).toBeUndefined();
+  }
+  const volumes = (container("jitsi-prosody").volumes as { containerPath: string }[]).map(
+    (v) => v.containerPath,
+  );
+  expect(volumes).toEqual(["/config"]);
 });

@@ -201,7 +201,7 @@ describe("secrets", () => {
   it("generates every secret the operator did not set, 40 characters long", () => {
     const generated = ofType("random:index/randomPassword:RandomPassword");
     expect(generated.map((g) => g.name)).not.toContain("secrets-turnSharedSecret");
-    expect(generated.length).toBe(16);
+    expect(generated.length).toBe(15);
     for (const g of generated) expect(g.inputs.length).toBe(40);
   });
 
@@ -291,6 +291,55 @@ describe("shared secrets line up", () => {
       dbSettings: { password: string };
     };
     expect(pad.dbSettings.password).toBe(env("postgres", "ETHERPAD_DB_PASSWORD"));
+  });
+});
+
+describe("Jitsi follows its image release (stable-11248: rootless, nginx on 8000)", () => {
+  it("has Caddy and the healthcheck use the web port of the pinned release", () => {
+    expect(upload("proxy", "/etc/caddy/Caddyfile")).toContain(
+      "reverse_proxy atrium-jitsi-web:8000",
+    );
+    const tests = (plain(container("jitsi-web").inputs.healthcheck) as { tests: string[] }).tests;
+    expect(tests.join(" ")).toContain("http://127.0.0.1:8000/");
+  });
+
+  it.each([
+    ["jitsi-web", "16M"],
+    ["jitsi-prosody", "16M"],
+    ["jitsi-jicofo", "32M"],
+    ["jitsi-jvb", "32M"],
+  ])("runs %s read-only with a writable tmpfs on /run (%s) and /tmp", (name, size) => {
+    const c = plain(container(name).inputs) as {
+      readOnly?: boolean;
+      tmpfs?: Record<string, string>;
+    };
+    expect(c.readOnly).toBe(true);
+    expect(c.tmpfs).toEqual({
+      "/run": `size=${size},mode=1750,exec`,
+      "/tmp": "size=16M,mode=1777,noexec",
+    });
+  });
+
+  it("pulls the four Jitsi images from ghcr.io, one stable", () => {
+    const refs = ofType("docker:index/remoteImage:RemoteImage")
+      .map((r) => String(r.inputs.name))
+      .filter((n) => n.includes("/jitsi/"));
+    expect(refs).toHaveLength(4);
+    for (const ref of refs) expect(ref).toMatch(/^ghcr\.io\/jitsi\/[a-z]+:stable-11248$/);
+  });
+
+  it("gives prosody coturn as TURN server, UDP and TCP, with coturn's shared secret", () => {
+    expect(env("jitsi-prosody", "TURN_HOST")).toBe("turn.example.org");
+    expect(env("jitsi-prosody", "TURN_PORT")).toBe("3478");
+    expect(env("jitsi-prosody", "TURN_TRANSPORT")).toBe("udp,tcp");
+    expect(env("jitsi-prosody", "TURN_CREDENTIALS")).toBe(OPERATOR_TURN_SECRET);
+  });
+
+  it("sets no setting the images ignore", () => {
+    for (const name of ["jitsi-prosody", "jitsi-jicofo", "jitsi-jvb", "jitsi-web"])
+      expect(env(name, "JICOFO_COMPONENT_SECRET")).toBeUndefined();
+    expect(env("etherpad", "NODE_ENV")).toBeUndefined();
+    expect(env("etherpad", "TRUST_PROXY")).toBeUndefined();
   });
 });
 

@@ -78,7 +78,8 @@ export class Appservice extends pulumi.ComponentResource {
         build: {
           context: args.repoRoot,
           dockerfile: path.join(args.repoRoot, "services", "appservice", "Dockerfile"),
-          platform: "linux/amd64",
+          // No platform: the Docker engine that builds it (DOCKER_HOST) builds for itself, so an
+          // arm64 host gets an arm64 image instead of one it can only run under emulation.
         },
         skipPush: true,
       },

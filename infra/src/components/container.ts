@@ -37,6 +37,10 @@ export interface ServiceContainerArgs {
   readonly uploads?: readonly FileUpload[];
   readonly command?: readonly string[];
   readonly entrypoints?: readonly string[];
+  /** Run on a read-only root filesystem (images built for it, e.g. rootless Jitsi). */
+  readonly readOnly?: boolean;
+  /** tmpfs mounts by path, with their mount options (`size=16M,mode=1750`). */
+  readonly tmpfs?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -76,6 +80,8 @@ export function serviceContainer(
       uploads: (args.uploads ?? []).map((u) => ({ file: u.path, content: u.content })),
       command: args.command === undefined ? undefined : [...args.command],
       entrypoints: args.entrypoints === undefined ? undefined : [...args.entrypoints],
+      readOnly: args.readOnly,
+      tmpfs: args.tmpfs === undefined ? undefined : { ...args.tmpfs },
       logDriver: "json-file",
       logOpts: { "max-size": "20m", "max-file": "5" },
     },

@@ -18,8 +18,9 @@ export interface EtherpadArgs {
 const ROOT = "/opt/etherpad-lite";
 
 /**
- * Etherpad with a mounted settings.json (the image has no variable for `authenticationMethod`)
- * and the API key in APIKEY.txt. The proxy never publishes `/api` or `/admin`.
+ * Etherpad with a mounted settings.json (rendered whole, so every setting Atrium relies on is
+ * in one reviewed file rather than spread over the image's variables) and the API key in
+ * APIKEY.txt. The proxy publishes only what a pad page needs (see render/caddyfile.ts).
  */
 export class Etherpad extends pulumi.ComponentResource {
   readonly settingsJson: pulumi.Output<string>;
@@ -55,7 +56,8 @@ export class Etherpad extends pulumi.ComponentResource {
         name: HOSTS.etherpad,
         image: image.imageId,
         networks: [{ network: args.networks.services }, { network: args.networks.database }],
-        envs: ["NODE_ENV=production", "TRUST_PROXY=true"],
+        // No NODE_ENV/TRUST_PROXY: the image sets NODE_ENV=production itself, and TRUST_PROXY
+        // only feeds the image's own settings.json, which the mounted one replaces.
         volumes: [{ volume: data, path: `${ROOT}/var` }],
         uploads: [
           { path: `${ROOT}/settings.json`, content: this.settingsJson },
@@ -66,7 +68,8 @@ export class Etherpad extends pulumi.ComponentResource {
           "CMD",
           "node",
           "-e",
-          `fetch("http://127.0.0.1:${PORTS.etherpad}/").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+          // Etherpad 2.x's health endpoint (draft-inadarei-api-health-check): 200 once it serves.
+          `fetch("http://127.0.0.1:${PORTS.etherpad}/health").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
         ],
       },
       { parent: this },

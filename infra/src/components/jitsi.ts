@@ -1,7 +1,8 @@
 /** Jitsi Meet (web, prosody, jicofo, jvb) from docker-jitsi-meet's images. */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
-import { dataVolume, pinnedImage, serviceContainer } from "./container";
+import { jitsiRelease } from "../jitsi-release";
+import { dataVolume, pinnedImage, serviceContainer, type ServiceContainerArgs } from "./container";
 import { HOSTS, JITSI_JWT_APP_ID, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
@@ -50,6 +51,30 @@ function authEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
   ];
 }
 
+/**
+ * prosody's TURN entry (XEP-0215 external services): clients get time-limited credentials
+ * derived from the secret coturn checks (`use-auth-secret`), for UDP and TCP, so participants
+ * whose networks block the bridge's UDP port still get media through coturn.
+ */
+function turnEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
+  return [
+    ...env({ TURN_HOST: c.turnDomain, TURN_PORT: c.turnPort, TURN_TRANSPORT: "udp,tcp" }),
+    pulumi.interpolate`TURN_CREDENTIALS=${s.get("turnSharedSecret")}`,
+  ];
+}
+
+/**
+ * Rootless releases (stable-11146 on) run read-only with a tmpfs on /run, where they render
+ * their config, and /tmp; sizes and modes as in upstream's docker-compose.yml.
+ */
+function hardening(rootless: boolean, runSize: string): Partial<ServiceContainerArgs> {
+  if (!rootless) return {};
+  return {
+    readOnly: true,
+    tmpfs: { "/run": `size=${runSize},mode=1750,exec`, "/tmp": "size=16M,mode=1777,noexec" },
+  };
+}
+
 /** The four Jitsi containers on the services network; only JVB's media port is published. */
 export class Jitsi extends pulumi.ComponentResource {
   constructor(name: string, args: JitsiArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -60,11 +85,13 @@ export class Jitsi extends pulumi.ComponentResource {
       ...env({ ...XMPP, PUBLIC_URL: `https://${c.jitsiDomain}`, TZ: "UTC" }),
       ...authEnv(c, s),
     ];
+    // JICOFO_COMPONENT_SECRET is gone: jicofo logs in as a client (focus@auth), and the
+    // images read no component secret since the external focus component was dropped.
     const passwords = [
       pulumi.interpolate`JICOFO_AUTH_PASSWORD=${s.get("jicofoAuthPassword")}`,
       pulumi.interpolate`JVB_AUTH_PASSWORD=${s.get("jvbAuthPassword")}`,
-      pulumi.interpolate`JICOFO_COMPONENT_SECRET=${s.get("jicofoComponentSecret")}`,
     ];
+    const release = jitsiRelease(c.images.jitsiWeb);
     const volume = (part: string): ReturnType<typeof dataVolume> =>
       dataVolume(`${name}-${part}`, `atrium-jitsi-${part}`, { parent: this });
     const image = (part: string, ref: string): pulumi.Output<string> =>
@@ -77,12 +104,17 @@ export class Jitsi extends pulumi.ComponentResource {
         name: HOSTS.prosody,
         image: image("prosody", c.images.jitsiProsody),
         networks: [{ network: net, aliases: [XMPP.XMPP_SERVER] }],
-        envs: [...common, ...passwords],
+        envs: [...common, ...passwords, ...turnEnv(c, s)],
+        // Rootless releases keep prosody's storage in /var/lib/prosody (upstream's compose
+        // mounts a volume there); older ones kept it under /config, where the volume was unused.
         volumes: [
           { volume: volume("prosody-config"), path: "/config" },
-          { volume: volume("prosody-data"), path: "/var/lib/prosody" },
+          ...(release.rootless
+            ? [{ volume: volume("prosody-data"), path: "/var/lib/prosody" }]
+            : []),
         ],
         healthcheck: healthScript,
+        ...hardening(release.rootless, "16M"),
       },
       { parent: this },
     );
@@ -95,6 +127,7 @@ export class Jitsi extends pulumi.ComponentResource {
         envs: [...common, ...passwords],
         volumes: [{ volume: volume("jicofo-config"), path: "/config" }],
         healthcheck: healthScript,
+        ...hardening(release.rootless, "32M"),
       },
       { parent: this },
     );
@@ -112,6 +145,7 @@ export class Jitsi extends pulumi.ComponentResource {
         ports: [{ internal: c.jvbPort, external: c.jvbPort, protocol: "udp" }],
         volumes: [{ volume: volume("jvb-config"), path: "/config" }],
         healthcheck: healthScript,
+        ...hardening(release.rootless, "32M"),
       },
       { parent: this },
     );
@@ -139,8 +173,9 @@ export class Jitsi extends pulumi.ComponentResource {
           "-fsS",
           "-o",
           "/dev/null",
-          `http://127.0.0.1:${PORTS.jitsiWeb}/`,
+          `http://127.0.0.1:${release.webPort}/`,
         ],
+        ...hardening(release.rootless, "16M"),
       },
       { parent: this },
     );

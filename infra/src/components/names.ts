@@ -11,18 +11,24 @@ export const HOSTS = {
   appservice: "atrium-appservice",
   elementWeb: "atrium-element-web",
   proxy: "atrium-caddy",
+  backup: "atrium-backup",
+  backupOffsite: "atrium-backup-offsite",
 } as const;
 
+/**
+ * Internal ports. Jitsi web's port depends on the image release: see `jitsiRelease()` in
+ * jitsi-release.ts.
+ */
 export const PORTS = {
   postgres: 5432,
   synapse: 8008,
-  /** docker-jitsi-meet's web container serves plain HTTP on 8000 (current images). */
-  jitsiWeb: 8000,
   etherpad: 9001,
   /** The appservice listener Synapse calls. */
   appservice: 9000,
   /** The appservice's web listener: pad pages and Jitsi's user verification. */
   appserviceWeb: 9001,
+  /** The appservice's integration manager listener (private; the proxy publishes it). */
+  appserviceIm: 9002,
   elementWeb: 80,
 } as const;
 

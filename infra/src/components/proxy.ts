@@ -1,6 +1,7 @@
 /** Caddy: TLS for every domain and the only published HTTP ports. */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
+import { jitsiRelease } from "../jitsi-release";
 import { renderCaddyfile } from "../render/caddyfile";
 import {
   renderJitsiWellKnown,
@@ -35,7 +36,7 @@ export class Proxy extends pulumi.ComponentResource {
       elementDomain: args.elementUpstream === undefined ? undefined : c.elementDomain,
       upstreams: {
         synapse: `${HOSTS.synapse}:${PORTS.synapse}`,
-        jitsiWeb: `${HOSTS.jitsiWeb}:${PORTS.jitsiWeb}`,
+        jitsiWeb: `${HOSTS.jitsiWeb}:${jitsiRelease(c.images.jitsiWeb).webPort}`,
         etherpad: `${HOSTS.etherpad}:${PORTS.etherpad}`,
         appserviceWeb: `${HOSTS.appservice}:${PORTS.appserviceWeb}`,
         elementWeb: args.elementUpstream,

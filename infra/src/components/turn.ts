@@ -33,6 +33,7 @@ export class Turn extends pulumi.ComponentResource {
         relayMinPort: c.turnRelayMinPort,
         relayMaxPort: c.turnRelayMaxPort,
         externalIp: c.publicIp,
+        pidFile: "/tmp/turnserver.pid",
       }),
     );
     const ports: docker.types.input.ContainerPort[] = [

@@ -78,3 +78,35 @@ describe("turnserver.conf run by Debian's coturn on loopback", () => {
     15000,
   );
 });
+
+describe("turnserver.conf with the host's public address", () => {
+  it("lets the relay reach that address despite its denied range", async () => {
+    const dir = tempDir("turn-own");
+    const file = join(dir, "turnserver.conf");
+    writeFileSync(
+      file,
+      renderTurnserverConf({
+        realm: "example.org",
+        sharedSecret: SECRET,
+        listeningPort: await freePort(),
+        relayMinPort: 50100,
+        relayMaxPort: 50110,
+        listeningIps: ["127.0.0.1"],
+        // A TEST-NET-1 (denied) address standing in for the host's own public IP.
+        externalIp: "192.0.2.7",
+        pidFile: join(dir, "turnserver.pid"),
+      }),
+    );
+    const own = await startProgram(
+      "turnserver",
+      ["-c", file, "--db", join(dir, "turndb")],
+      /Total General servers/,
+    );
+    try {
+      expect(own.output()).toMatch(/White listing: 192\.0\.2\.7/);
+      expect(own.output()).toContain("Black listing: 100::-100::ffff:ffff:ffff:ffff");
+    } finally {
+      await own.stop();
+    }
+  }, 20000);
+});

@@ -21,7 +21,9 @@ describe("renderTurnserverConf", () => {
     "max-port=49200",
     "external-ip=203.0.113.10",
     "user-quota=12",
-    "total-quota=1200",
+    // 41 relay ports: one allocation each, so 41 is the most there can ever be.
+    "total-quota=41",
+    "allowed-peer-ip=203.0.113.10",
   ])("contains %s", (line) => {
     expect(conf.split("\n")).toContain(line);
   });
@@ -37,8 +39,21 @@ describe("renderTurnserverConf", () => {
     ["IPv6 unique local", "fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"],
     ["IPv6 link-local", "fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff"],
     ["IPv4-mapped IPv6", "::ffff:0.0.0.0-::ffff:255.255.255.255"],
+    ["IPv6 discard-only 100::/64", "100::-100::ffff:ffff:ffff:ffff"],
   ])("denies %s", (_name, range) => {
     expect(DENIED_PEER_RANGES).toContain(range);
     expect(conf).toContain(`denied-peer-ip=${range}\n`);
   });
+});
+
+it("keeps the user quota within a small relay range", () => {
+  const conf = renderTurnserverConf({
+    realm: "example.org",
+    sharedSecret: SECRET,
+    listeningPort: 3478,
+    relayMinPort: 50000,
+    relayMaxPort: 50004,
+  });
+  expect(conf.split("\n")).toEqual(expect.arrayContaining(["user-quota=5", "total-quota=5"]));
+  expect(conf).not.toContain("allowed-peer-ip");
 });

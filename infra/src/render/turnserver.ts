@@ -23,6 +23,8 @@ export const DENIED_PEER_RANGES: readonly string[] = [
   "240.0.0.0-255.255.255.255",
   "::1",
   "::ffff:0.0.0.0-::ffff:255.255.255.255",
+  // The discard-only prefix 100::/64 (RFC 6666).
+  "100::-100::ffff:ffff:ffff:ffff",
   "64:ff9b::-64:ff9b::ffff:ffff",
   "64:ff9b:1::-64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
   "2001::-2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff",
@@ -45,18 +47,28 @@ export interface TurnserverOptions {
   readonly externalIp?: string;
   /** Addresses to listen on; coturn listens on all when empty. */
   readonly listeningIps?: readonly string[];
-  /** Per-user and total allocation quotas. */
+  /**
+   * Allocations per user (default 12) and in total. Each allocation holds one relay port, so
+   * the total defaults to the size of the relay range: a larger quota could never be reached.
+   */
   readonly userQuota?: number;
   readonly totalQuota?: number;
-  /** Where the pid file goes (coturn's default is under /var/run). */
+  /**
+   * Where the pid file goes. coturn's default is under /var/run, which the coturn image's
+   * unprivileged user cannot write; the component puts it in /tmp.
+   */
   readonly pidFile?: string;
 }
 
 /**
  * Renders turnserver.conf: time-limited credentials from the shared secret (`use-auth-secret`),
- * UDP relay only, private and special ranges denied, quotas, no TLS (no certificate here).
+ * UDP relay only, private and special ranges denied (except the host's own address), quotas,
+ * no TLS (no certificate here).
  */
 export function renderTurnserverConf(o: TurnserverOptions): string {
+  const relayPorts = o.relayMaxPort - o.relayMinPort + 1;
+  const totalQuota = o.totalQuota ?? relayPorts;
+  const userQuota = Math.min(o.userQuota ?? 12, totalQuota);
   const lines = [
     `listening-port=${o.listeningPort}`,
     ...(o.listeningIps ?? []).map((ip) => `listening-ip=${ip}`),
@@ -73,9 +85,13 @@ export function renderTurnserverConf(o: TurnserverOptions): string {
     "no-dtls",
     "no-cli",
     "no-software-attribute",
-    `user-quota=${o.userQuota ?? 12}`,
-    `total-quota=${o.totalQuota ?? 1200}`,
+    `user-quota=${userQuota}`,
+    `total-quota=${totalQuota}`,
     ...DENIED_PEER_RANGES.map((r) => `denied-peer-ip=${r}`),
+    // The host's own public address is inside no allowed range when it is a documentation or
+    // private address, and is where the Jitsi bridge listens: relaying there must work. An
+    // allowed address wins over a denied range in coturn.
+    ...(o.externalIp === undefined ? [] : [`allowed-peer-ip=${o.externalIp}`]),
     "log-file=stdout",
     ...(o.pidFile === undefined ? [] : [`pidfile=${o.pidFile}`]),
   ];
