@@ -50,6 +50,7 @@ describe("exposure", () => {
     ["turn", ["3478/udp", "3478/tcp", ...relay]],
     ["jitsi-jvb", ["10000/udp"]],
     ["postgres", []],
+    ["postgres-roles", []],
     ["synapse", []],
     ["jitsi-web", []],
     ["jitsi-prosody", []],
@@ -78,6 +79,7 @@ describe("exposure", () => {
         "turn",
         "jitsi-jvb",
         "postgres",
+        "postgres-roles",
         "synapse",
         "jitsi-web",
         "jitsi-prosody",
@@ -134,7 +136,7 @@ describe("durability", () => {
 
   it("mounts every volume it creates", () => {
     const mounted = containers().flatMap((c) =>
-      (plain(c.inputs.volumes) as { volumeName: string }[]).map((v) => v.volumeName),
+      ((plain(c.inputs.volumes) ?? []) as { volumeName: string }[]).map((v) => v.volumeName),
     );
     for (const v of ofType("docker:index/volume:Volume")) expect(mounted).toContain(v.inputs.name);
   });
@@ -291,6 +293,24 @@ describe("shared secrets line up", () => {
       dbSettings: { password: string };
     };
     expect(pad.dbSettings.password).toBe(env("postgres", "ETHERPAD_DB_PASSWORD"));
+  });
+});
+
+describe("database passwords", () => {
+  it("are set on every role by a one-shot job from the stack's secrets, after Postgres", () => {
+    const job = plain(container("postgres-roles").inputs) as Record<string, unknown>;
+    expect(job.restart).toBe("on-failure");
+    expect(job.mustRun).toBe(false);
+    expect(job.entrypoints).toEqual(["/bin/sh", "/atrium/set-role-passwords.sh"]);
+    const script = upload("postgres-roles", "/atrium/set-role-passwords.sh");
+    for (const role of ["synapse", "etherpad", "atrium"])
+      expect(script).toContain(`ALTER ROLE ${role} WITH LOGIN PASSWORD :'pw';`);
+    for (const key of ["SYNAPSE_DB_PASSWORD", "ETHERPAD_DB_PASSWORD", "ATRIUM_DB_PASSWORD"])
+      expect(env("postgres-roles", key)).toBe(env("postgres", key));
+    expect(env("postgres-roles", "PGPASSWORD")).toBe(env("postgres", "POSTGRES_PASSWORD"));
+    expect(env("postgres-roles", "PGHOST")).toBe("atrium-postgres");
+    // Replaced, and so run again, whenever the server container is.
+    expect(env("postgres-roles", "ATRIUM_POSTGRES_CONTAINER")).toBe("postgres-id");
   });
 });
 

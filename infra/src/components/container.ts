@@ -106,3 +106,44 @@ export function dataVolume(
 ): docker.Volume {
   return new docker.Volume(resourceName, { name }, { ...opts, retainOnDelete: true });
 }
+
+/** Inputs of {@link oneShotContainer}. */
+export interface OneShotContainerArgs {
+  readonly name: string;
+  readonly image: pulumi.Input<string>;
+  readonly networks: readonly NetworkAttachment[];
+  readonly envs: readonly pulumi.Input<string>[];
+  readonly uploads: readonly FileUpload[];
+  readonly entrypoints: readonly string[];
+}
+
+/**
+ * A container that runs a job to completion: Docker retries it while it fails, and Pulumi does
+ * not wait for it to stay up. It runs again whenever its inputs change (it is replaced).
+ */
+export function oneShotContainer(
+  resourceName: string,
+  args: OneShotContainerArgs,
+  opts: pulumi.CustomResourceOptions,
+): docker.Container {
+  return new docker.Container(
+    resourceName,
+    {
+      name: args.name,
+      image: args.image,
+      restart: "on-failure",
+      maxRetryCount: 10,
+      mustRun: false,
+      networksAdvanced: args.networks.map((n) => ({
+        name: n.network.name,
+        aliases: [...(n.aliases ?? [])],
+      })),
+      envs: [...args.envs],
+      uploads: args.uploads.map((u) => ({ file: u.path, content: u.content })),
+      entrypoints: [...args.entrypoints],
+      logDriver: "json-file",
+      logOpts: { "max-size": "5m", "max-file": "2" },
+    },
+    { ...opts, deleteBeforeReplace: true },
+  );
+}

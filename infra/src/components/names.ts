@@ -1,6 +1,7 @@
 /** Container names (their DNS names on the private networks) and internal ports. */
 export const HOSTS = {
   postgres: "atrium-postgres",
+  postgresRoles: "atrium-postgres-roles",
   synapse: "atrium-synapse",
   coturn: "atrium-coturn",
   jitsiWeb: "atrium-jitsi-web",

@@ -1,9 +1,10 @@
 /** PostgreSQL for Synapse, Etherpad and the appservice. */
 import * as pulumi from "@pulumi/pulumi";
 import { renderPostgresInitScript } from "../render/postgres-init";
+import { renderRolePasswordsScript } from "../render/postgres-roles";
 import type { Secrets } from "./secrets";
-import { dataVolume, pinnedImage, serviceContainer } from "./container";
-import { DATABASES, HOSTS } from "./names";
+import { dataVolume, oneShotContainer, pinnedImage, serviceContainer } from "./container";
+import { DATABASES, HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
 
 /** Inputs of {@link Postgres}. */
@@ -13,19 +14,27 @@ export interface PostgresArgs {
   readonly secrets: Secrets;
 }
 
+/** Where the role-password job's script is mounted. */
+const ROLES_SCRIPT = "/atrium/set-role-passwords.sh";
+
 /**
  * One Postgres container on the internal database network. On its first start (empty volume)
- * the init script creates a database and owner per service, Synapse's with C collation.
+ * the init script creates a database and owner per service, Synapse's with C collation; after
+ * that a one-shot job sets every role's password from the stack's secrets (see
+ * render/postgres-roles.ts), so a kept volume and a new stack still agree.
  */
 export class Postgres extends pulumi.ComponentResource {
   readonly host = HOSTS.postgres;
+  /** The pulled server image (its client tools also serve the backup and role jobs). */
+  readonly imageId: pulumi.Output<string>;
 
   constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Postgres", name, {}, opts);
     const s = args.secrets;
     const image = pinnedImage(`${name}-image`, args.image, { parent: this });
+    this.imageId = image.imageId;
     const data = dataVolume(`${name}-data`, "atrium-postgres-data", { parent: this });
-    serviceContainer(
+    const server = serviceContainer(
       name,
       {
         name: HOSTS.postgres,
@@ -48,6 +57,30 @@ export class Postgres extends pulumi.ComponentResource {
         healthcheck: ["CMD", "pg_isready", "-U", "postgres", "-d", "postgres"],
       },
       { parent: this },
+    );
+    oneShotContainer(
+      `${name}-roles`,
+      {
+        name: HOSTS.postgresRoles,
+        image: image.imageId,
+        networks: [{ network: args.networks.database }],
+        envs: [
+          `PGHOST=${HOSTS.postgres}`,
+          `PGPORT=${PORTS.postgres}`,
+          "PGUSER=postgres",
+          pulumi.interpolate`PGPASSWORD=${s.get("postgresPassword")}`,
+          pulumi.interpolate`${DATABASES.synapse.passwordEnv}=${s.get("synapseDbPassword")}`,
+          pulumi.interpolate`${DATABASES.etherpad.passwordEnv}=${s.get("etherpadDbPassword")}`,
+          pulumi.interpolate`${DATABASES.atrium.passwordEnv}=${s.get("atriumDbPassword")}`,
+          // A new server container (a new stack, or a replaced one) runs the job again.
+          pulumi.interpolate`ATRIUM_POSTGRES_CONTAINER=${server.id}`,
+        ],
+        uploads: [
+          { path: ROLES_SCRIPT, content: renderRolePasswordsScript(Object.values(DATABASES)) },
+        ],
+        entrypoints: ["/bin/sh", ROLES_SCRIPT],
+      },
+      { parent: this, dependsOn: [server] },
     );
     this.registerOutputs({});
   }

@@ -8,6 +8,7 @@ export * from "./element-config";
 export * from "./etherpad-settings";
 export * from "./homeserver";
 export * from "./postgres-init";
+export * from "./postgres-roles";
 export * from "./registration";
 export * from "./turnserver";
 export * from "./well-known";

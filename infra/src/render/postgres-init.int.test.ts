@@ -1,24 +1,9 @@
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scramMatches } from "../test-support/postgres";
 import { runProgram, tempDir } from "../test-support/process";
 import { renderPostgresInitScript, type PostgresDatabase } from "./postgres-init";
-
-/** Checks a password against Postgres's stored SCRAM-SHA-256 verifier. */
-function scramMatches(verifier: string, password: string): boolean {
-  const match = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):/.exec(verifier);
-  if (match === null) return false;
-  const [, iterations, salt, storedKey] = match as unknown as [string, string, string, string];
-  const salted = pbkdf2Sync(
-    password,
-    Buffer.from(salt, "base64"),
-    Number(iterations),
-    32,
-    "sha256",
-  );
-  const clientKey = createHmac("sha256", salted).update("Client Key").digest();
-  return createHash("sha256").update(clientKey).digest("base64") === storedKey;
-}
 
 describe("the init script run by sh against the local PostgreSQL", () => {
   const suffix = randomBytes(4).toString("hex");
