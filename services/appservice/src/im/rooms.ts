@@ -18,7 +18,8 @@ export interface ImRoomDeps extends ImProtocolDeps, RoomViewDeps {
   actions: RoomActions;
 }
 
-const ROOM_ID = /^![^:\s]{1,255}:[^\s]{1,255}$/u;
+/** `!opaque:server`, or (room version 12) `!opaque` alone. */
+const ROOM_ID = /^![^\s]{1,511}$/u;
 
 function roomIdOf(req: express.Request): string {
   const roomId = String(req.params.roomId ?? "");
