@@ -14,6 +14,7 @@ export const APPSERVICE_SOURCES = [
   "pnpm-workspace.yaml",
   "tsconfig.base.json",
   "packages",
+  "services/im-ui",
   "services/appservice",
 ] as const;
 
