@@ -46,6 +46,7 @@ export const urls = {
   homeserver: `https://${settings.homeserverDomain}`,
   jitsi: `https://${settings.jitsiDomain}`,
   pads: `https://${settings.padDomain}`,
+  integrationManager: `https://${settings.imDomain}`,
 };
 /** The Matrix server name (user IDs end in `:<serverName>`). */
 export const serverName = settings.domain;

@@ -14,6 +14,7 @@ beforeAll(async () => {
     jitsiAuth: "jwt",
     jitsiGuests: "true",
     elementWeb: "false",
+    imDomain: "integrations.example.com",
     // The last stable before the rootless images: nginx on 80, writable root filesystem.
     images: JSON.stringify({
       jitsiWeb: "jitsi/web:stable-10314",
@@ -99,4 +100,16 @@ it("follows an older Jitsi release: nginx on 80, no read-only root, no prosody s
     (v) => v.containerPath,
   );
   expect(volumes).toEqual(["/config"]);
+});
+
+it("serves the integration manager on the configured IM domain", () => {
+  expect(uploadOf("proxy", "/etc/caddy/Caddyfile")).toMatch(
+    /^integrations\.example\.com \{\n\thandle \{\n\t\treverse_proxy atrium-appservice:9002/m,
+  );
+  expect(uploadOf("appservice", "/config/config.yaml")).toContain(
+    "publicUrl: https://integrations.example.com",
+  );
+  expect((outputs.urls as Record<string, unknown>).integrationManager).toBe(
+    "https://integrations.example.com",
+  );
 });

@@ -363,6 +363,42 @@ describe("Jitsi follows its image release (stable-11248: rootless, nginx on 8000
   });
 });
 
+describe("the integration manager", () => {
+  it("runs in the appservice on 9002, public at https://im.<domain>", () => {
+    const cfg = parse(upload("appservice", "/config/config.yaml")) as Record<string, unknown>;
+    expect(cfg.integrationManager).toEqual({
+      port: 9002,
+      bindAddress: "0.0.0.0",
+      publicUrl: "https://im.example.org",
+    });
+    expect((cfg.web as { publicUrl: string }).publicUrl).toBe("https://pad.example.org");
+  });
+
+  it("has its own Caddy site proxying every path to the appservice's 9002", () => {
+    const caddyfile = upload("proxy", "/etc/caddy/Caddyfile");
+    expect(caddyfile).toContain(
+      "im.example.org {\n\thandle {\n\t\treverse_proxy atrium-appservice:9002\n\t}\n}",
+    );
+  });
+
+  it("is Element's integration manager, with a widget prefix Atrium serves nothing under", () => {
+    const element = JSON.parse(upload("element-web", "/app/config.json")) as Record<
+      string,
+      unknown
+    >;
+    expect(element.integrations_ui_url).toBe("https://im.example.org/element");
+    expect(element.integrations_rest_url).toBe("https://im.example.org/api");
+    expect(element.integrations_widgets_urls).toEqual(["https://im.example.org/widgets"]);
+  });
+
+  it("is announced in /.well-known/matrix/client (MSC1957)", () => {
+    const caddyfile = upload("proxy", "/etc/caddy/Caddyfile");
+    expect(caddyfile).toContain(
+      '"m.integrations":{"managers":[{"api_url":"https://im.example.org/api","ui_url":"https://im.example.org/element"}]}',
+    );
+  });
+});
+
 describe("what clients discover", () => {
   it("has the proxy serve the well-known documents Element reads", () => {
     const caddyfile = upload("proxy", "/etc/caddy/Caddyfile");
@@ -390,6 +426,7 @@ it("exports the public URLs and the admin command", () => {
     homeserver: "https://example.org",
     jitsi: "https://meet.example.org",
     pads: "https://pad.example.org",
+    integrationManager: "https://im.example.org",
   });
   expect(outputs.createAdminCommand).toContain(
     "register_new_matrix_user -c /config/homeserver.yaml",

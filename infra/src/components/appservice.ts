@@ -32,7 +32,8 @@ export const APPSERVICE_PATHS = {
 
 /**
  * The appservice on the private networks: Synapse reaches its appservice port, prosody its
- * `/verify` route, and the proxy only its `/atrium/*` pad pages.
+ * `/verify` route, and the proxy only its `/atrium/*` pad pages and its integration manager
+ * listener (9002, published on the IM domain). No port is published on the host.
  */
 export class Appservice extends pulumi.ComponentResource {
   readonly configYaml: pulumi.Output<string>;
@@ -69,6 +70,11 @@ export class Appservice extends pulumi.ComponentResource {
           bot: { localpart: "atrium", displayName: "Atrium" },
           aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
           conferenceAtThirdMember: c.conferenceAtThirdMember,
+          integrationManager: {
+            port: PORTS.appserviceIm,
+            bindAddress: "0.0.0.0",
+            publicUrl: `https://${c.imDomain}`,
+          },
         }),
       );
     const image = new docker.Image(

@@ -24,6 +24,7 @@ export class ElementWeb extends pulumi.ComponentResource {
       homeserverUrl: `https://${c.homeserverDomain}`,
       serverName: c.domain,
       jitsiDomain: c.jitsiDomain,
+      integrationManagerUrl: `https://${c.imDomain}`,
     });
     const image = pinnedImage(`${name}-image`, c.images.elementWeb, { parent: this });
     serviceContainer(

@@ -33,12 +33,14 @@ export class Proxy extends pulumi.ComponentResource {
       homeserverDomain: c.homeserverDomain,
       jitsiDomain: c.jitsiDomain,
       padDomain: c.padDomain,
+      imDomain: c.imDomain,
       elementDomain: args.elementUpstream === undefined ? undefined : c.elementDomain,
       upstreams: {
         synapse: `${HOSTS.synapse}:${PORTS.synapse}`,
         jitsiWeb: `${HOSTS.jitsiWeb}:${jitsiRelease(c.images.jitsiWeb).webPort}`,
         etherpad: `${HOSTS.etherpad}:${PORTS.etherpad}`,
         appserviceWeb: `${HOSTS.appservice}:${PORTS.appserviceWeb}`,
+        appserviceIm: `${HOSTS.appservice}:${PORTS.appserviceIm}`,
         elementWeb: args.elementUpstream,
       },
       wellKnown: {
@@ -46,6 +48,7 @@ export class Proxy extends pulumi.ComponentResource {
         client: renderWellKnownClient({
           homeserverUrl: `https://${c.homeserverDomain}`,
           jitsiDomain: c.jitsiDomain,
+          integrationManagerUrl: `https://${c.imDomain}`,
         }),
         jitsi: renderJitsiWellKnown(c.jitsiAuth),
       },

@@ -27,6 +27,15 @@ export interface AppserviceConfigOptions {
   readonly aliases: { readonly padPrefix: string; readonly meetPrefix: string };
   /** Bring the conference into a room when its third member joins (`jitsi.autoConference`). */
   readonly conferenceAtThirdMember: boolean;
+  /**
+   * The integration manager's listener and public origin (its own host name, never the pad
+   * domain's); absent: no integration manager.
+   */
+  readonly integrationManager?: {
+    readonly port: number;
+    readonly bindAddress: string;
+    readonly publicUrl: string;
+  };
 }
 
 /** Renders config.yaml in the shape the appservice's config schema reads. */
@@ -52,5 +61,14 @@ export function renderAppserviceConfigYaml(o: AppserviceConfigOptions): string {
     bot: { localpart: o.bot.localpart, displayName: o.bot.displayName },
     permissions: { allowedServers: [o.homeserver.domain] },
     aliases: { padPrefix: o.aliases.padPrefix, meetPrefix: o.aliases.meetPrefix },
+    ...(o.integrationManager === undefined
+      ? {}
+      : {
+          integrationManager: {
+            port: o.integrationManager.port,
+            bindAddress: o.integrationManager.bindAddress,
+            publicUrl: o.integrationManager.publicUrl,
+          },
+        }),
   });
 }

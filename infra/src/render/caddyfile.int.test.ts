@@ -11,6 +11,7 @@ const base = (upstreams: CaddyfileOptions["upstreams"]): CaddyfileOptions => ({
   homeserverDomain: "matrix.example.org",
   jitsiDomain: "meet.example.org",
   padDomain: "pad.example.org",
+  imDomain: "im.example.org",
   elementDomain: "element.example.org",
   upstreams,
   wellKnown: {
@@ -18,6 +19,7 @@ const base = (upstreams: CaddyfileOptions["upstreams"]): CaddyfileOptions => ({
     client: renderWellKnownClient({
       homeserverUrl: "https://matrix.example.org",
       jitsiDomain: "meet.example.org",
+      integrationManagerUrl: "https://im.example.org",
     }),
     jitsi: renderJitsiWellKnown("matrix"),
   },
@@ -28,6 +30,7 @@ const containerUpstreams = {
   jitsiWeb: "jitsi-web:8000",
   etherpad: "etherpad:9001",
   appserviceWeb: "atrium-appservice:9001",
+  appserviceIm: "atrium-appservice:9002",
   elementWeb: "element-web:80",
 };
 
@@ -43,6 +46,7 @@ describe("Caddyfile loaded by Debian's caddy", () => {
       { ...base(containerUpstreams), homeserverDomain: "example.org" },
     ],
     ["without Element", { ...base(containerUpstreams), elementDomain: undefined }],
+    ["without the integration manager", { ...base(containerUpstreams), imDomain: undefined }],
   ])("adapts and validates (%s)", async (_name, options) => {
     const dir = tempDir("caddy");
     const file = join(dir, "Caddyfile");
@@ -74,7 +78,14 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
 
   beforeAll(async () => {
     // Stand-in upstreams answer with their own name and the path they received.
-    const names = ["synapse", "jitsiWeb", "etherpad", "appserviceWeb", "elementWeb"] as const;
+    const names = [
+      "synapse",
+      "jitsiWeb",
+      "etherpad",
+      "appserviceWeb",
+      "elementWeb",
+      "appserviceIm",
+    ] as const;
     const ports = await Promise.all(names.map(() => freePort()));
     servers = ports.map((p, i) =>
       createServer((req, res) => res.end(`${names[i]} ${req.url ?? ""}`)).listen(p, "127.0.0.1"),
@@ -92,6 +103,7 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
           etherpad: at(2),
           appserviceWeb: at(3),
           elementWeb: at(4),
+          appserviceIm: at(5),
         }),
         plainHttpPort: port,
       }),
@@ -112,19 +124,23 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
   function get(
     host: string,
     path: string,
+    method = "GET",
   ): Promise<{ status: number; body: string; cors?: string }> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, path, headers: { Host: host } }, (res) => {
-        let body = "";
-        res.on("data", (c: Buffer) => (body += c.toString()));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body,
-            cors: res.headers["access-control-allow-origin"] as string | undefined,
-          }),
-        );
-      });
+      const req = request(
+        { host: "127.0.0.1", port, path, method, headers: { Host: host } },
+        (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body,
+              cors: res.headers["access-control-allow-origin"] as string | undefined,
+            }),
+          );
+        },
+      );
       req.on("error", reject);
       req.end();
     });
@@ -133,6 +149,12 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
   it.each([
     ["example.org", "/.well-known/matrix/server", 200, '{"m.server":"matrix.example.org:443"}'],
     ["example.org", "/.well-known/matrix/client", 200, '"preferredDomain":"meet.example.org"'],
+    [
+      "example.org",
+      "/.well-known/matrix/client",
+      200,
+      '"m.integrations":{"managers":[{"api_url":"https://im.example.org/api","ui_url":"https://im.example.org/element"}]}',
+    ],
     ["meet.example.org", "/.well-known/element/jitsi", 200, '{"auth":"openidtoken-jwt"}'],
   ])("%s%s is JSON with CORS", async (host, path, status, body) => {
     const res = await get(host, path);
@@ -153,17 +175,94 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
     ["matrix.example.org", "/_synapse/admin", 404, ""],
     ["example.org", "/_matrix/client/versions", 404, ""],
     ["meet.example.org", "/somemeeting", 200, "jitsiWeb /somemeeting"],
-    ["pad.example.org", "/p/g.abc$minutes", 200, "etherpad /p/g.abc$minutes"],
-    ["pad.example.org", "/socket.io/?EIO=4", 200, "etherpad /socket.io/?EIO=4"],
     ["pad.example.org", "/atrium/pad/open", 200, "appserviceWeb /atrium/pad/open"],
-    ["pad.example.org", "/api", 404, ""],
-    ["pad.example.org", "/api/1.3.0/createGroup?apikey=x", 404, ""],
-    ["pad.example.org", "/admin/plugins", 404, ""],
-    ["pad.example.org", "/verify/user_in_room", 200, "etherpad /verify/user_in_room"],
     ["element.example.org", "/config.json", 200, "elementWeb /config.json"],
+    [
+      "im.example.org",
+      "/element?room_id=!r:example.org",
+      200,
+      "appserviceIm /element?room_id=!r:example.org",
+    ],
+    ["im.example.org", "/api/register?v=1.1", 200, "appserviceIm /api/register?v=1.1"],
+    [
+      "im.example.org",
+      "/_matrix/integrations/v1/account",
+      200,
+      "appserviceIm /_matrix/integrations/v1/account",
+    ],
+    [
+      "im.example.org",
+      "/.well-known/matrix/integrations",
+      200,
+      "appserviceIm /.well-known/matrix/integrations",
+    ],
   ])("%s%s → %i %s", async (host, path, status, body) => {
     const res = await get(host, path);
     expect(res.status).toBe(status);
     expect(res.body).toBe(body);
+  });
+
+  // What a pad page loads reaches Etherpad unchanged.
+  it.each([
+    "/p/g.abc$minutes",
+    "/p/g.abc$minutes/timeslider",
+    "/p/g.abc$minutes/export/html",
+    "/padbootstrap-Ab3_x.min.js",
+    "/timeSliderBootstrap-Ab3_x.min.js",
+    "/static/css/pad.css",
+    "/static/skins/colibris/pad.js",
+    "/locales.json",
+    "/locales/de.json",
+    "/pluginfw/plugin-definitions.json",
+    "/socket.io/?EIO=4&transport=polling",
+    "/favicon.ico",
+    "/robots.txt",
+  ])("pad.example.org%s reaches Etherpad", async (path) => {
+    const res = await get("pad.example.org", path);
+    expect([res.status, res.body]).toEqual([200, `etherpad ${path}`]);
+  });
+
+  it("lets the pad's session keep-alive (PUT) through", async () => {
+    const res = await get("pad.example.org", "/_extendExpressSessionLifetime", "PUT");
+    expect([res.status, res.body]).toEqual([200, "etherpad /_extendExpressSessionLifetime"]);
+  });
+
+  // Etherpad 2.x serves all of these without the proxy's help; none may leave the host.
+  it.each([
+    "/",
+    "/api",
+    "/api/",
+    "/API/1.3.0/createGroup?apikey=x",
+    "/api/1.3.0/createGroup?apikey=x",
+    "/api/2/pads",
+    "/api/openapi.json",
+    "/rest/openapi.json",
+    "/rest/1.3.0/createGroup?apikey=x",
+    "/api-docs",
+    "/api-docs.json",
+    "/api-docs/",
+    "/stats",
+    "/stats/prometheus",
+    "/health",
+    "/oidc/.well-known/openid-configuration",
+    "/oidc/jwks",
+    "/oidc/auth?client_id=x",
+    "/interaction/abc",
+    "/admin",
+    "/admin/",
+    "/admin/plugins",
+    "/admin-auth/",
+    "/tests/frontend/",
+    "/javascript",
+    "/watch/pad",
+    "/jserror",
+    "/verify/user_in_room",
+    "/static/../api/1.3.0/listAllPads",
+    "/p/../admin/",
+    "/p/..%2fadmin/",
+    "/pluginfw/../stats",
+  ])("pad.example.org%s → 404", async (path) => {
+    const res = await get("pad.example.org", path);
+    expect([res.status, res.body.startsWith("etherpad")]).toEqual([404, false]);
   });
 });

@@ -7,6 +7,8 @@ export interface ProxyUpstreams {
   readonly etherpad: string;
   /** The appservice's web listener (pad pages under `/atrium/`). */
   readonly appserviceWeb: string;
+  /** The appservice's integration manager listener, when the IM domain is served. */
+  readonly appserviceIm?: string;
   /** Element Web, when deployed. */
   readonly elementWeb?: string;
 }
@@ -20,6 +22,8 @@ export interface CaddyfileOptions {
   readonly homeserverDomain: string;
   readonly jitsiDomain: string;
   readonly padDomain: string;
+  /** The integration manager's own origin (every path goes to the IM listener). */
+  readonly imDomain?: string;
   /** Element's host, when Element Web is deployed. */
   readonly elementDomain?: string;
   readonly upstreams: ProxyUpstreams;
@@ -61,8 +65,31 @@ const proxied = (paths: string, upstream: string): string[] => [
 const fallback = (body: string): string[] => ["\thandle {", `\t\t${body}`, "\t}"];
 
 /**
- * Renders the Caddyfile. Synapse's admin API, Etherpad's HTTP API and Etherpad's admin pages
- * answer 404; only the routes listed here reach a container.
+ * What an Etherpad 2.x pad page loads, and nothing else: the page and its sub-pages
+ * (timeslider, export), the esbuild bundles served at the root (`padbootstrap-<hash>.min.js`,
+ * `timeSliderBootstrap-<hash>.min.js`), static assets, translations, the plugin list, the
+ * socket.io channel and the session keep-alive (etherpad `specialpages.ts`, `i18n.ts`).
+ * Everything else Etherpad serves publicly — its HTTP API under `/api` and `/rest/<version>`,
+ * `/api-docs*`, `/stats`, `/health`, `/oidc/*`, `/interaction/*`, `/admin*`, `/tests/*`, the
+ * index page that creates pads by name — answers 404 at the proxy.
+ */
+export const ETHERPAD_PUBLIC_PATHS: readonly string[] = [
+  "/p/*",
+  "/padbootstrap-*",
+  "/timeSliderBootstrap-*",
+  "/static/*",
+  "/locales/*",
+  "/locales.json",
+  "/pluginfw/plugin-definitions.json",
+  "/socket.io/*",
+  "/_extendExpressSessionLifetime",
+  "/favicon.ico",
+  "/robots.txt",
+];
+
+/**
+ * Renders the Caddyfile. Synapse's admin API answers 404, Etherpad only serves what a pad page
+ * needs; only the routes listed here reach a container.
  */
 export function renderCaddyfile(o: CaddyfileOptions): string {
   const site = (host: string, body: string[]): string =>
@@ -95,12 +122,19 @@ export function renderCaddyfile(o: CaddyfileOptions): string {
   );
   sites.push(
     site(o.padDomain, [
-      ...blocked("etherpadApi", "/api /api/*"),
-      ...blocked("etherpadAdmin", "/admin /admin/* /admin-auth /admin-auth/*"),
       ...proxied("/atrium/*", o.upstreams.appserviceWeb),
-      ...fallback(`reverse_proxy ${o.upstreams.etherpad}`),
+      `\t@etherpad path ${ETHERPAD_PUBLIC_PATHS.join(" ")}`,
+      "\thandle @etherpad {",
+      `\t\treverse_proxy ${o.upstreams.etherpad}`,
+      "\t}",
+      ...fallback("respond 404"),
     ]),
   );
+  if (o.imDomain !== undefined && o.upstreams.appserviceIm !== undefined) {
+    // The IM serves its UI (/element), REST API (/api), MSC1961 routes (/_matrix/integrations)
+    // and /.well-known/matrix/integrations itself, on an origin no widget page shares.
+    sites.push(site(o.imDomain, fallback(`reverse_proxy ${o.upstreams.appserviceIm}`)));
+  }
   if (o.elementDomain !== undefined && o.upstreams.elementWeb !== undefined) {
     sites.push(site(o.elementDomain, fallback(`reverse_proxy ${o.upstreams.elementWeb}`)));
   }

@@ -6,11 +6,31 @@ export function renderWellKnownServer(homeserverDomain: string): string {
   return JSON.stringify({ "m.server": `${homeserverDomain}:443` });
 }
 
-/** `/.well-known/matrix/client`: the homeserver URL and Element's preferred Jitsi domain. */
-export function renderWellKnownClient(o: { homeserverUrl: string; jitsiDomain: string }): string {
+/**
+ * `/.well-known/matrix/client`: the homeserver URL, Element's preferred Jitsi domain and, when
+ * given, the integration manager (`m.integrations`, MSC1957), which clients that read
+ * well-known (Element Desktop and Web pointed at another config) then offer.
+ */
+export function renderWellKnownClient(o: {
+  homeserverUrl: string;
+  jitsiDomain: string;
+  integrationManagerUrl?: string;
+}): string {
   return JSON.stringify({
     "m.homeserver": { base_url: o.homeserverUrl },
     "im.vector.riot.jitsi": { preferredDomain: o.jitsiDomain },
+    ...(o.integrationManagerUrl === undefined
+      ? {}
+      : {
+          "m.integrations": {
+            managers: [
+              {
+                api_url: `${o.integrationManagerUrl}/api`,
+                ui_url: `${o.integrationManagerUrl}/element`,
+              },
+            ],
+          },
+        }),
   });
 }
 
