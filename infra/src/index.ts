@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { loadStackConfig } from "./config";
 import { Appservice } from "./components/appservice";
+import { Backup } from "./components/backup";
 import { ElementWeb } from "./components/element-web";
 import { Etherpad } from "./components/etherpad";
 import { Jitsi } from "./components/jitsi";
@@ -23,10 +24,14 @@ const networks = new Networks("networks");
 const secrets = new Secrets("secrets", providedSecrets);
 const base = { settings, networks, secrets };
 
-new Postgres("postgres", { image: settings.images.postgres, networks, secrets });
+const postgres = new Postgres("postgres", {
+  image: settings.images.postgres,
+  networks,
+  secrets,
+});
 const synapse = new Synapse("synapse", base);
 new Turn("turn", base);
-new Jitsi("jitsi", base);
+const jitsi = new Jitsi("jitsi", base);
 const etherpad = new Etherpad("etherpad", base);
 new Appservice("appservice", {
   ...base,
@@ -38,7 +43,18 @@ new Appservice("appservice", {
 const element = settings.elementWeb
   ? new ElementWeb("element-web", { settings, networks })
   : undefined;
-new Proxy("proxy", { settings, networks, elementUpstream: element?.upstream });
+const proxy = new Proxy("proxy", { settings, networks, elementUpstream: element?.upstream });
+new Backup("backup", {
+  ...base,
+  postgresImage: postgres.imageId,
+  sources: [
+    { name: "synapse-data", volume: synapse.data },
+    ...(jitsi.prosodyData === undefined
+      ? []
+      : [{ name: "prosody-data", volume: jitsi.prosodyData }]),
+    { name: "caddy-data", volume: proxy.data },
+  ],
+});
 
 /** Public URLs of the stack. */
 export const urls = {
@@ -57,6 +73,8 @@ export const turnUris = [
 ];
 /** Creates the first admin account (asks for a password). */
 export const createAdminCommand = `docker exec -it ${HOSTS.synapse} register_new_matrix_user -c ${SYNAPSE_PATHS.config} -a -u admin http://localhost:${PORTS.synapse}`;
+/** Makes a backup now; `pnpm backup` in infra/ runs it. */
+export const backupCommand = `docker exec ${HOSTS.backup} sh /atrium-backup/backup.sh`;
 /** Ports the host firewall must open. */
 export const publicPorts = [
   "80/tcp",

@@ -1,28 +1,39 @@
-import { plain, runProgram, type CapturedResource } from "./test-support/mock-stack";
+import { leaks, plain, runProgram, type CapturedResource } from "./test-support/mock-stack";
 
 // One program run per test file (jest gives each file its own module registry): JWT auth for
 // Jitsi, guests allowed, no Element Web, Synapse on its own host name.
 let resources: CapturedResource[];
 let outputs: Record<string, unknown>;
 
+const S3_SECRET = "s3-secret-access-key-0123456789";
+
 beforeAll(async () => {
-  ({ resources, outputs } = await runProgram({
-    domain: "example.org",
-    homeserverDomain: "matrix.example.org",
-    acmeEmail: "admin@example.org",
-    publicIp: "203.0.113.10",
-    jitsiAuth: "jwt",
-    jitsiGuests: "true",
-    elementWeb: "false",
-    imDomain: "integrations.example.com",
-    // The last stable before the rootless images: nginx on 80, writable root filesystem.
-    images: JSON.stringify({
-      jitsiWeb: "jitsi/web:stable-10314",
-      jitsiProsody: "jitsi/prosody:stable-10314",
-      jitsiJicofo: "jitsi/jicofo:stable-10314",
-      jitsiJvb: "jitsi/jvb:stable-10314",
-    }),
-  }));
+  ({ resources, outputs } = await runProgram(
+    {
+      domain: "example.org",
+      homeserverDomain: "matrix.example.org",
+      acmeEmail: "admin@example.org",
+      publicIp: "203.0.113.10",
+      jitsiAuth: "jwt",
+      jitsiGuests: "true",
+      elementWeb: "false",
+      imDomain: "integrations.example.com",
+      // The last stable before the rootless images: nginx on 80, writable root filesystem.
+      images: JSON.stringify({
+        jitsiWeb: "jitsi/web:stable-10314",
+        jitsiProsody: "jitsi/prosody:stable-10314",
+        jitsiJicofo: "jitsi/jicofo:stable-10314",
+        jitsiJvb: "jitsi/jvb:stable-10314",
+      }),
+      backupHour: "23",
+      backupKeep: "7",
+      backupS3Endpoint: "https://s3.example.net",
+      backupS3Bucket: "atrium-backups/prod",
+      backupS3AccessKeyId: "AKIAEXAMPLEKEY",
+      backupS3SecretAccessKey: S3_SECRET,
+    },
+    ["backupS3AccessKeyId", "backupS3SecretAccessKey"],
+  ));
 }, 30000);
 
 const container = (name: string): Record<string, unknown> => {
@@ -112,4 +123,28 @@ it("serves the integration manager on the configured IM domain", () => {
   expect((outputs.urls as Record<string, unknown>).integrationManager).toBe(
     "https://integrations.example.com",
   );
+});
+
+it("copies backups to the S3 target, its keys secret, keeping them as many days as sets", () => {
+  const offsite = resources.find(
+    (r) => r.type === "docker:index/container:Container" && r.name === "backup-offsite",
+  );
+  expect(offsite).toBeDefined();
+  expect(leaks(offsite?.inputs, [S3_SECRET, "AKIAEXAMPLEKEY"], "offsite")).toEqual([]);
+  const env = envOf("backup-offsite");
+  expect(env).toEqual(
+    expect.arrayContaining([
+      "RCLONE_CONFIG_ATRIUM_TYPE=s3",
+      "RCLONE_CONFIG_ATRIUM_ENDPOINT=https://s3.example.net",
+      `RCLONE_CONFIG_ATRIUM_SECRET_ACCESS_KEY=${S3_SECRET}`,
+      "RCLONE_CONFIG_ATRIUM_ACCESS_KEY_ID=AKIAEXAMPLEKEY",
+    ]),
+  );
+  const script = uploadOf("backup-offsite", "/atrium-backup/offsite.sh");
+  expect(script).toContain("rclone copy /backups atrium:atrium-backups/prod");
+  expect(script).toContain("--min-age 7d");
+  expect(script).not.toContain("rclone sync");
+  expect(uploadOf("backup", "/atrium-backup/schedule.sh")).toContain("(82800 - now + 86400)");
+  // No prosody storage in the older Jitsi release, so nothing of it to back up.
+  expect(uploadOf("backup", "/atrium-backup/backup.sh")).not.toContain("prosody-data");
 });

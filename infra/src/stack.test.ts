@@ -51,6 +51,7 @@ describe("exposure", () => {
     ["jitsi-jvb", ["10000/udp"]],
     ["postgres", []],
     ["postgres-roles", []],
+    ["backup", []],
     ["synapse", []],
     ["jitsi-web", []],
     ["jitsi-prosody", []],
@@ -80,6 +81,7 @@ describe("exposure", () => {
         "jitsi-jvb",
         "postgres",
         "postgres-roles",
+        "backup",
         "synapse",
         "jitsi-web",
         "jitsi-prosody",
@@ -121,6 +123,10 @@ describe("durability", () => {
     ["jitsi-web", ["/config"]],
     ["etherpad", ["/opt/etherpad-lite/var"]],
     ["proxy", ["/data", "/config"]],
+    [
+      "backup",
+      ["/backups", "/sources/synapse-data", "/sources/prosody-data", "/sources/caddy-data"],
+    ],
   ])("%s keeps its data in named volumes at %j", (name, paths) => {
     const volumes = plain(container(name).inputs.volumes) as {
       volumeName: string;
@@ -153,6 +159,7 @@ describe("durability", () => {
     "appservice",
     "element-web",
     "proxy",
+    "backup",
   ])("%s has a restart policy and a healthcheck", (name) => {
     const c = container(name).inputs;
     expect(c.restart).toBe("unless-stopped");
@@ -311,6 +318,42 @@ describe("database passwords", () => {
     expect(env("postgres-roles", "PGHOST")).toBe("atrium-postgres");
     // Replaced, and so run again, whenever the server container is.
     expect(env("postgres-roles", "ATRIUM_POSTGRES_CONTAINER")).toBe("postgres-id");
+  });
+});
+
+describe("backups", () => {
+  it("dump every database and archive the state volumes daily at 03:00 UTC, keeping 14", () => {
+    const backup = upload("backup", "/atrium-backup/backup.sh");
+    for (const db of ["synapse", "etherpad", "atrium"])
+      expect(backup).toContain(`pg_dump --format=custom --dbname=${db} `);
+    for (const v of ["synapse-data", "prosody-data", "caddy-data"])
+      expect(backup).toContain(`volumes/${v}.tar.gz`);
+    expect(backup).toContain("excess=$((count - 14))");
+    expect(upload("backup", "/atrium-backup/schedule.sh")).toContain("(10800 - now + 86400)");
+    expect(upload("backup", "/atrium-backup/restore.sh")).toContain(
+      "pg_restore --exit-on-error --no-owner --role=synapse --dbname=synapse",
+    );
+    const volumes = plain(container("backup").inputs.volumes) as {
+      volumeName: string;
+      containerPath: string;
+    }[];
+    expect(volumes.map((v) => `${v.volumeName}:${v.containerPath}`)).toEqual([
+      "atrium-backups:/backups",
+      "atrium-synapse-data:/sources/synapse-data",
+      "atrium-jitsi-prosody-data:/sources/prosody-data",
+      "atrium-caddy-data:/sources/caddy-data",
+    ]);
+  });
+
+  it("reach Postgres with the superuser password, on the database network only", () => {
+    expect(env("backup", "PGPASSWORD")).toBe(env("postgres", "POSTGRES_PASSWORD"));
+    const nets = plain(container("backup").inputs.networksAdvanced) as { name: string }[];
+    expect(nets.map((n) => n.name)).toEqual(["atrium-db"]);
+    expect(containers().some((c) => c.name === "backup-offsite")).toBe(false);
+  });
+
+  it("export the command that makes one now", () => {
+    expect(outputs.backupCommand).toBe("docker exec atrium-backup sh /atrium-backup/backup.sh");
   });
 });
 

@@ -1,4 +1,5 @@
 /** Jitsi Meet (web, prosody, jicofo, jvb) from docker-jitsi-meet's images. */
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { jitsiRelease } from "../jitsi-release";
@@ -77,6 +78,9 @@ function hardening(rootless: boolean, runSize: string): Partial<ServiceContainer
 
 /** The four Jitsi containers on the services network; only JVB's media port is published. */
 export class Jitsi extends pulumi.ComponentResource {
+  /** prosody's storage volume (rootless releases only), backed up. */
+  readonly prosodyData: docker.Volume | undefined;
+
   constructor(name: string, args: JitsiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Jitsi", name, {}, opts);
     const { settings: c, secrets: s } = args;
@@ -97,6 +101,7 @@ export class Jitsi extends pulumi.ComponentResource {
     const image = (part: string, ref: string): pulumi.Output<string> =>
       pinnedImage(`${name}-${part}-image`, ref, { parent: this }).imageId;
     const healthScript = ["CMD", "/usr/local/bin/healthcheck.sh"];
+    this.prosodyData = release.rootless ? volume("prosody-data") : undefined;
 
     serviceContainer(
       `${name}-prosody`,
@@ -109,9 +114,9 @@ export class Jitsi extends pulumi.ComponentResource {
         // mounts a volume there); older ones kept it under /config, where the volume was unused.
         volumes: [
           { volume: volume("prosody-config"), path: "/config" },
-          ...(release.rootless
-            ? [{ volume: volume("prosody-data"), path: "/var/lib/prosody" }]
-            : []),
+          ...(this.prosodyData === undefined
+            ? []
+            : [{ volume: this.prosodyData, path: "/var/lib/prosody" }]),
         ],
         healthcheck: healthScript,
         ...hardening(release.rootless, "16M"),

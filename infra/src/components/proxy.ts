@@ -1,4 +1,5 @@
 /** Caddy: TLS for every domain and the only published HTTP ports. */
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { jitsiRelease } from "../jitsi-release";
@@ -23,6 +24,8 @@ export interface ProxyArgs {
 /** Caddy publishing 80 and 443 (TCP, plus UDP for HTTP/3); certificates on a volume. */
 export class Proxy extends pulumi.ComponentResource {
   readonly caddyfile: string;
+  /** Caddy's data volume: ACME account and certificates (backed up). */
+  readonly data: docker.Volume;
 
   constructor(name: string, args: ProxyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Proxy", name, {}, opts);
@@ -54,6 +57,7 @@ export class Proxy extends pulumi.ComponentResource {
       },
     });
     const image = pinnedImage(`${name}-image`, c.images.caddy, { parent: this });
+    this.data = dataVolume(`${name}-data`, "atrium-caddy-data", { parent: this });
     serviceContainer(
       name,
       {
@@ -66,10 +70,7 @@ export class Proxy extends pulumi.ComponentResource {
           { internal: 443, external: 443, protocol: "udp" },
         ],
         volumes: [
-          {
-            volume: dataVolume(`${name}-data`, "atrium-caddy-data", { parent: this }),
-            path: "/data",
-          },
+          { volume: this.data, path: "/data" },
           {
             volume: dataVolume(`${name}-config`, "atrium-caddy-config", { parent: this }),
             path: "/config",

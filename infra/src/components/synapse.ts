@@ -1,4 +1,5 @@
 /** Synapse, with Atrium's registration and TURN settings. */
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { renderHomeserverYaml } from "../render/homeserver";
@@ -34,6 +35,8 @@ export class Synapse extends pulumi.ComponentResource {
   readonly homeserverYaml: pulumi.Output<string>;
   /** Internal URL of the client API. */
   readonly internalUrl = `http://${HOSTS.synapse}:${PORTS.synapse}`;
+  /** The data volume: signing key and media store (backed up). */
+  readonly data: docker.Volume;
 
   constructor(name: string, args: SynapseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Synapse", name, {}, opts);
@@ -92,6 +95,7 @@ export class Synapse extends pulumi.ComponentResource {
       );
     const image = pinnedImage(`${name}-image`, c.images.synapse, { parent: this });
     const data = dataVolume(`${name}-data`, "atrium-synapse-data", { parent: this });
+    this.data = data;
     serviceContainer(
       name,
       {

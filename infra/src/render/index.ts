@@ -12,3 +12,4 @@ export * from "./postgres-roles";
 export * from "./registration";
 export * from "./turnserver";
 export * from "./well-known";
+export * from "./backup";

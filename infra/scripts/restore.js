@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * `pnpm restore -- <set> --yes` (in infra/): restores a backup set made by `pnpm backup` or the
+ * daily run. It stops the services that hold the data (appservice, Synapse, Etherpad, prosody, Caddy),
+ * replaces the Synapse, Etherpad and Atrium databases and the state volumes with the set's
+ * copies, and starts the services again. Without arguments it lists the sets.
+ */
+"use strict";
+const { spawnSync } = require("node:child_process");
+
+const CONTAINER = "atrium-backup";
+/** Stopped in this order, started in reverse: nothing writes while the data is replaced. */
+const SERVICES = [
+  "atrium-appservice",
+  "atrium-synapse",
+  "atrium-etherpad",
+  "atrium-jitsi-prosody",
+  "atrium-caddy",
+];
+
+function docker(args, quiet = false) {
+  const result = spawnSync("docker", args, { stdio: quiet ? "ignore" : "inherit" });
+  if (result.error) {
+    process.stderr.write(`atrium restore: could not run docker: ${result.error.message}\n`);
+    process.exit(1);
+  }
+  return result.status ?? 1;
+}
+
+const args = process.argv.slice(2).filter((a) => a !== "--");
+const set = args.find((a) => !a.startsWith("-"));
+if (set === undefined) {
+  process.stderr.write(
+    "atrium restore: backup sets (newest last); restore one with pnpm restore -- <set> --yes\n",
+  );
+  process.exit(
+    docker([
+      "exec",
+      CONTAINER,
+      "sh",
+      "-c",
+      'ls -1 "$ATRIUM_BACKUP_DIR" | grep -E "^[0-9]{8}T[0-9]{6}Z$"',
+    ]),
+  );
+}
+if (!/^\d{8}T\d{6}Z$/.test(set)) {
+  process.stderr.write(
+    `atrium restore: "${set}" is not a backup set name (e.g. 20260101T030000Z)\n`,
+  );
+  process.exit(2);
+}
+if (!args.includes("--yes")) {
+  process.stderr.write(
+    `atrium restore: this replaces every database and the Synapse media, signing key, prosody and Caddy data with backup set ${set}; run again with --yes to go ahead.\n`,
+  );
+  process.exit(2);
+}
+const existing = SERVICES.filter(
+  (name) => docker(["container", "inspect", "--format", "{{.State.Running}}", name], true) === 0,
+);
+for (const name of SERVICES) docker(["stop", name], true);
+const status = docker(["exec", CONTAINER, "sh", "/atrium-backup/restore.sh", set]);
+if (status !== 0) {
+  process.stderr.write(
+    `atrium restore: the restore failed (exit ${status}); the services stay stopped so nothing writes to half-restored data. Fix the cause and run it again, or start them with docker start ${SERVICES.join(" ")}.\n`,
+  );
+  process.exit(status);
+}
+for (const name of [...existing].reverse()) docker(["start", name]);
+process.stderr.write(`atrium restore: backup set ${set} restored; services started again.\n`);

@@ -1,0 +1,166 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LOCAL_PG_ENV, psql } from "../test-support/postgres";
+import { runProgram, tempDir } from "../test-support/process";
+import { renderBackupScript, renderRestoreScript, type BackupOptions } from "./backup";
+import type { PostgresDatabase } from "./postgres-init";
+
+/**
+ * The rendered backup and restore scripts, run by sh against the local PostgreSQL: three
+ * databases shaped like Synapse's, Etherpad's and Atrium's, and two volume directories. Back
+ * up, destroy, restore: the rows, owners, collation and files are back.
+ */
+describe("backup and restore against the local PostgreSQL", () => {
+  const suffix = randomBytes(4).toString("hex");
+  const db = (service: string, cCollation: boolean): PostgresDatabase => ({
+    name: `t_bk_${service}_${suffix}`,
+    owner: `t_bk_${service}_${suffix}`,
+    passwordEnv: "UNUSED",
+    cCollation,
+  });
+  const [synapse, etherpad, atrium] = [db("syn", true), db("pad", false), db("atr", false)] as [
+    PostgresDatabase,
+    PostgresDatabase,
+    PostgresDatabase,
+  ];
+  const root = tempDir("backup");
+  const backups = join(root, "backups");
+  const media = join(root, "synapse-data");
+  const prosody = join(root, "prosody-data");
+  const options: BackupOptions = {
+    databases: [synapse, etherpad, atrium],
+    volumes: [
+      { name: "synapse-data", path: media },
+      { name: "prosody-data", path: prosody },
+    ],
+    keep: 2,
+  };
+  const backupSh = join(root, "backup.sh");
+  const restoreSh = join(root, "restore.sh");
+  const env = { ...process.env, ...LOCAL_PG_ENV, ATRIUM_BACKUP_DIR: backups };
+  const sql = async (text: string, database = "postgres"): Promise<string> => {
+    const r = await psql(text, database);
+    if (r.code !== 0) throw new Error(`psql failed: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  const sets = (): string[] =>
+    readdirSync(backups)
+      .filter((d) => /^\d{8}T\d{6}Z$/.test(d))
+      .sort();
+
+  beforeAll(async () => {
+    writeFileSync(backupSh, renderBackupScript(options));
+    writeFileSync(restoreSh, renderRestoreScript(options));
+    for (const d of options.databases) {
+      await sql(`CREATE ROLE ${d.owner} LOGIN`);
+      await sql(
+        `CREATE DATABASE ${d.name} OWNER ${d.owner}${d.cCollation ? " LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" : ""}`,
+      );
+    }
+    // Rows each service would write, created by the service's own role.
+    await sql(
+      `SET ROLE ${synapse.owner}; CREATE TABLE events (event_id text PRIMARY KEY, body jsonb); INSERT INTO events VALUES ('$e1', '{"body":"héllo"}'), ('$e2', '{"body":"world"}')`,
+      synapse.name,
+    );
+    await sql(
+      `SET ROLE ${etherpad.owner}; CREATE TABLE store (key text PRIMARY KEY, value text); INSERT INTO store VALUES ('pad:g.abc$minutes', 'agenda text')`,
+      etherpad.name,
+    );
+    await sql(
+      `SET ROLE ${atrium.owner}; CREATE TABLE widgets (id text PRIMARY KEY, room_id text); CREATE TABLE ledger (seq serial PRIMARY KEY, entry text); INSERT INTO widgets VALUES ('pad_1', '!r:example.org'); INSERT INTO ledger (entry) VALUES ('created'), ('archived')`,
+      atrium.name,
+    );
+    mkdirSync(join(media, "media_store", "local_content"), { recursive: true });
+    writeFileSync(join(media, "signing.key"), "ed25519 a_key c2lnbmluZw");
+    writeFileSync(join(media, "media_store", "local_content", "abc"), Buffer.from([0, 1, 2, 255]));
+    mkdirSync(prosody, { recursive: true });
+    writeFileSync(join(prosody, "accounts.dat"), "focus");
+  }, 30000);
+
+  afterAll(async () => {
+    for (const d of options.databases) {
+      await psql(`DROP DATABASE IF EXISTS ${d.name} WITH (FORCE)`);
+      await psql(`DROP ROLE IF EXISTS ${d.owner}`);
+    }
+  });
+
+  it("backs up, and after the databases and volumes are gone restores them intact", async () => {
+    const backup = await runProgram("sh", [backupSh], { env });
+    expect([backup.code, backup.stderr]).toEqual([0, ""]);
+    const [set] = sets();
+    expect(set).toBeDefined();
+    const files = readFileSync(join(backups, set ?? "", "SHA256SUMS"), "utf8");
+    for (const name of [
+      `${synapse.name}.dump`,
+      `${etherpad.name}.dump`,
+      `${atrium.name}.dump`,
+      "volumes/synapse-data.tar.gz",
+      "volumes/prosody-data.tar.gz",
+    ])
+      expect(files).toContain(`./${name}`);
+
+    // Disaster: the databases and the volumes' contents are gone.
+    for (const d of options.databases) await sql(`DROP DATABASE ${d.name} WITH (FORCE)`);
+    rmSync(media, { recursive: true });
+    rmSync(join(prosody, "accounts.dat"));
+    writeFileSync(join(prosody, "stray"), "written after the backup");
+
+    const restore = await runProgram("sh", [restoreSh, set ?? ""], { env });
+    expect([restore.code, restore.stderr]).toEqual([0, ""]);
+
+    expect(await sql("SELECT event_id, body->>'body' FROM events ORDER BY 1", synapse.name)).toBe(
+      "$e1|héllo\n$e2|world",
+    );
+    expect(await sql("SELECT value FROM store", etherpad.name)).toBe("agenda text");
+    expect(await sql("SELECT id, room_id FROM widgets", atrium.name)).toBe("pad_1|!r:example.org");
+    expect(await sql("SELECT entry FROM ledger ORDER BY seq", atrium.name)).toBe(
+      "created\narchived",
+    );
+    for (const d of options.databases) {
+      const row = await sql(
+        `SELECT r.rolname, d.datcollate FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = '${d.name}'`,
+      );
+      expect(row.split("|")[0]).toBe(d.owner);
+      if (d.cCollation) expect(row.split("|")[1]).toBe("C");
+    }
+    // The tables belong to the service role again, so the service can write to them.
+    expect(
+      await sql("SELECT tableowner FROM pg_tables WHERE tablename = 'ledger'", atrium.name),
+    ).toBe(atrium.owner);
+    expect(readFileSync(join(media, "signing.key"), "utf8")).toBe("ed25519 a_key c2lnbmluZw");
+    expect([...readFileSync(join(media, "media_store", "local_content", "abc"))]).toEqual([
+      0, 1, 2, 255,
+    ]);
+    expect(readFileSync(join(prosody, "accounts.dat"), "utf8")).toBe("focus");
+    expect(existsSync(join(prosody, "stray"))).toBe(false);
+  }, 60000);
+
+  it("refuses a set whose files do not match their checksums, changing nothing", async () => {
+    const [set] = sets();
+    const dump = join(backups, set ?? "", `${atrium.name}.dump`);
+    const original = readFileSync(dump);
+    writeFileSync(dump, Buffer.concat([original, Buffer.from("tampered")]));
+    try {
+      const restore = await runProgram("sh", [restoreSh, set ?? ""], { env });
+      expect(restore.code).not.toBe(0);
+      expect(await sql("SELECT count(*) FROM ledger", atrium.name)).toBe("2");
+    } finally {
+      writeFileSync(dump, original);
+    }
+  }, 30000);
+
+  it("keeps only the newest sets, never a partial one, and keeps dumps private", async () => {
+    mkdirSync(join(backups, ".partial-19990101T000000Z"));
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 1100)); // stamps have one-second resolution
+      const run = await runProgram("sh", [backupSh], { env });
+      expect(run.code).toBe(0);
+    }
+    expect(sets()).toHaveLength(2);
+    expect(readdirSync(backups).filter((d) => d.startsWith(".partial"))).toEqual([]);
+    const [newest] = sets().slice(-1);
+    const mode = (await runProgram("stat", ["-c", "%a", join(backups, newest ?? "")])).stdout;
+    expect(mode.trim()).toBe("700");
+  }, 60000);
+});
