@@ -5,7 +5,7 @@
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startDev, type DevOptions } from "./dev";
+import { imConfigLines, startDev, type DevOptions } from "./dev";
 import { freePort } from "./harness/process-utils";
 import { loginUser, clientFor } from "./harness/users";
 import { readStackJson } from "./harness/stack";
@@ -22,6 +22,7 @@ beforeAll(async () => {
     etherpadPort: await freePort(),
     appservicePort: await freePort(),
     webPort: await freePort(),
+    imPort: await freePort(),
     jitsiDomain: "meet.example.org",
   };
 });
@@ -56,6 +57,28 @@ it("comes up, writes stack.json, and gives the demo user a pad and a conference;
       .map((e) => e.content.type)
       .sort();
     expect(types).toEqual(["jitsi", "m.etherpad"]);
+
+    // The integration manager the printed config.json lines point Element at.
+    const lines = imConfigLines(info);
+    const elementConfig = JSON.parse(`{${lines.join("").replace(/,$/, "")}}`) as Record<
+      string,
+      unknown
+    >;
+    expect(elementConfig.integrations_ui_url).toBe(`http://127.0.0.1:${opts.imPort}/element`);
+    const restUrl = String(elementConfig.integrations_rest_url);
+    const registered = await fetch(`${restUrl}/register?v=1.1`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(await demo.requestOpenIdToken()),
+    });
+    const { scalar_token: token } = (await registered.json()) as { scalar_token: string };
+    const account = await fetch(
+      `${restUrl}/account?v=1.1&scalar_token=${encodeURIComponent(token)}`,
+    );
+    expect(await account.json()).toEqual({ user_id: info.demoUser.userId });
+    const ui = await fetch(`${String(elementConfig.integrations_ui_url)}/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/<div id="root"|<script type="module"/);
   } finally {
     await appservice.stop();
     await stack.stop();

@@ -25,6 +25,8 @@ export interface DevOptions {
   appservicePort: number;
   /** The appservice's public listener: pad pages, OpenID exchange, /verify. */
   webPort: number;
+  /** The integration manager's listener (its own origin: 127.0.0.1, not localhost). */
+  imPort: number;
   /** Jitsi used by conference widgets (no Jitsi runs locally). */
   jitsiDomain: string;
 }
@@ -46,7 +48,7 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 /**
- * Defaults: `.atrium/dev` at the repo root; ports 8008, 9001, 9100, 9180 (`ATRIUM_*_PORT`
+ * Defaults: `.atrium/dev` at the repo root; ports 8008, 9001, 9100, 9180, 9190 (`ATRIUM_*_PORT`
  * override); conference widgets use `ATRIUM_JITSI_DOMAIN` (default meet.jit.si: no Jitsi runs
  * on a dev machine).
  */
@@ -57,6 +59,7 @@ export function devOptionsFromEnv(): DevOptions {
     etherpadPort: portFromEnv("ATRIUM_ETHERPAD_PORT", 9001),
     appservicePort: portFromEnv("ATRIUM_APPSERVICE_PORT", 9100),
     webPort: portFromEnv("ATRIUM_WEB_PORT", 9180),
+    imPort: portFromEnv("ATRIUM_IM_PORT", 9190),
     jitsiDomain: process.env.ATRIUM_JITSI_DOMAIN ?? "meet.jit.si",
   };
 }
@@ -85,6 +88,7 @@ export async function startDev(
     ["Etherpad", opts.etherpadPort],
     ["APPSERVICE", opts.appservicePort],
     ["WEB", opts.webPort],
+    ["IM", opts.imPort],
   ] as const) {
     if (await isPortBusy(port)) {
       throw new Error(
@@ -104,6 +108,8 @@ export async function startDev(
   // The registration must exist before Synapse starts; the config needs Etherpad's key, so it
   // is written once Etherpad is up.
   const hs = `http://127.0.0.1:${opts.synapsePort}`;
+  // Another origin than the pad pages (localhost): Element obeys any frame on the IM's origin.
+  const imOrigin = `http://127.0.0.1:${opts.imPort}`;
   const configFor = (etherpadApiKey: string): AtriumConfigInput => ({
     homeserver: { url: hs, domain: serverName },
     appservice: { port: opts.appservicePort, bindAddress: "127.0.0.1" },
@@ -120,6 +126,11 @@ export async function startDev(
     },
     jitsi: { domain: opts.jitsiDomain, auth: "none", autoConference: true },
     permissions: { allowedServers: [serverName] },
+    integrationManager: {
+      port: opts.imPort,
+      bindAddress: "127.0.0.1",
+      publicUrl: imOrigin,
+    },
   });
   const registrationObject = {
     ...buildRegistration(parseConfig(configFor("x".repeat(32)), "dev config"), appserviceUrl),
@@ -156,6 +167,7 @@ export async function startDev(
       publicUrl: `http://localhost:${opts.webPort}`,
       botUserId: `@atrium:${serverName}`,
       demoUser: { userId: demo.userId, password: secrets.demoPassword },
+      integrationManager: { uiUrl: `${imOrigin}/element`, restUrl: `${imOrigin}/api` },
     };
     await writeStackJson(path.join(opts.devDir, "stack.json"), info);
     return { stack, appservice, info };
@@ -164,6 +176,18 @@ export async function startDev(
     await stack.stop();
     throw err;
   }
+}
+
+/** The config.json lines that point Element at the dev stack's integration manager. */
+export function imConfigLines(info: StackInfo): string[] {
+  const im = info.integrationManager;
+  if (!im) return [];
+  const widgets = im.uiUrl.replace(/\/element$/, "/widgets");
+  return [
+    `"integrations_ui_url": ${JSON.stringify(im.uiUrl)},`,
+    `"integrations_rest_url": ${JSON.stringify(im.restUrl)},`,
+    `"integrations_widgets_urls": [${JSON.stringify(widgets)}],`,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -184,6 +208,7 @@ async function main(): Promise<void> {
       `  homeserver  ${info.homeserverUrl}  (server name ${info.serverName})`,
       `  etherpad    ${info.etherpadUrl}`,
       `  atrium      ${info.appserviceUrl} (appservice API), ${info.publicUrl} (pad pages)`,
+      `  integration ${info.integrationManager?.uiUrl ?? "-"} (UI), ${info.integrationManager?.restUrl ?? "-"} (API)`,
       `  bot         ${info.botUserId}`,
       `  demo login  ${info.demoUser.userId} / ${info.demoUser.password}`,
       `  details     ${path.join(opts.devDir, "stack.json")} (secrets, mode 0600)`,
@@ -194,6 +219,11 @@ async function main(): Promise<void> {
       `room, invite ${info.botUserId}, give it power level 50 and send \`!help\`, \`!pad notes\``,
       "or `!meet --force`. Or join #pad_ideas:localhost to get a room with a pad.",
       `Conference widgets use ${opts.jitsiDomain} (set ATRIUM_JITSI_DOMAIN to your Jitsi).`,
+      "",
+      "Integration manager (Room info → Extensions → Add extensions in Element): put these lines",
+      "in Element Web's config.json (Element Desktop: ~/.config/Element/config.json):",
+      ...imConfigLines(info).map((line) => `  ${line}`),
+      "",
       "Press Ctrl-C to stop.",
     ].join("\n"),
   );

@@ -32,7 +32,7 @@ export async function matrixFetch<T>(baseUrl: string, req: MatrixRequest): Promi
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    let body: unknown = {};
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
     } catch {

@@ -27,6 +27,7 @@ async function withAdmin<T>(server: PostgresServer, fn: (c: Client) => Promise<T
   } catch (err: unknown) {
     throw new Error(
       `atrium: cannot reach PostgreSQL at ${server.host}:${server.port} as "${server.user}" (${String(err)}); start it or set PGHOST/PGPORT/PGUSER`,
+      { cause: err },
     );
   }
   try {

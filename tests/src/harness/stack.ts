@@ -66,6 +66,8 @@ export interface StackInfo {
   publicUrl: string;
   botUserId: string;
   demoUser: { userId: string; password: string };
+  /** Atrium's integration manager: the two URLs Element's config.json takes. */
+  integrationManager?: { uiUrl: string; restUrl: string };
 }
 
 /** Writes {@link StackInfo} as JSON (mode 0600: it holds secrets), creating the folder. */

@@ -13,7 +13,7 @@ export async function waitFor<T>(
 ): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
+  let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();

@@ -152,6 +152,18 @@ describe("registration and tokens (Element's flow and MSC1961)", () => {
     expect(account.headers.get("access-control-allow-origin")).toBe("*");
   });
 
+  it("serves the UI at /element/ under a strict CSP, keeping Element's query on the redirect", async () => {
+    const bare = await fetch(`${stack.imUrl}/element?scalar_token=abc&room_id=%21r`, {
+      redirect: "manual",
+    });
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get("location")).toBe("/element/?scalar_token=abc&room_id=%21r");
+    const page = await fetch(`${stack.imUrl}/element/?scalar_token=abc`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
+    expect(await page.text()).toMatch(/<script type="module"[^>]* src="\.\/assets\//);
+  });
+
   it("has no terms by default, and serves its discovery file", async () => {
     expect((await call("GET", "/_matrix/integrations/v1/terms")).body).toEqual({ policies: {} });
     expect((await call("GET", "/.well-known/matrix/integrations")).body).toEqual({

@@ -55,10 +55,15 @@ function addUi(app: express.Express, deps: ImRoomDeps): void {
   if (!dist) {
     deps.log.warn("@atrium/im-ui is not built: /element answers 503 until it is");
   }
-  app.get("/element", (req, res) => {
-    // Element appends `?scalar_token=…`: keep the query on the way to the trailing slash.
-    const query = req.originalUrl.slice(req.path.length);
-    res.redirect(301, `/element/${query}`);
+  app.get("/element", (req, res, next) => {
+    // Element opens `/element?scalar_token=…`: the app's relative assets need the trailing
+    // slash, so redirect with the query kept (routing is not strict: `/element/` lands here too).
+    const [pathname = "", query = ""] = req.originalUrl.split(/\?(.*)/s);
+    if (pathname.endsWith("/")) {
+      next();
+      return;
+    }
+    res.redirect(301, `/element/${query ? `?${query}` : ""}`);
   });
   app.use(
     "/element",
