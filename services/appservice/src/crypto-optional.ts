@@ -8,8 +8,8 @@
  *
  * This module must be imported before the bridge. If the real binding loads, it is used
  * unchanged. If it does not, the bridge gets a stand-in whose every property access throws
- * an error that says how to enable encryption; nothing of it is reached while
- * `bridgeEncryption` stays off (the bot-sdk only touches it inside its crypto client).
+ * an error that says so; nothing of it is reached while the bridge's encryption stays off
+ * (the bot-sdk only touches it inside its crypto client), which is how Atrium runs.
  */
 import Module from "node:module";
 
@@ -25,12 +25,12 @@ interface ModuleWithLoad {
 const moduleInternals = Module as unknown as ModuleWithLoad;
 const originalLoad = moduleInternals._load;
 
-/** The stand-in: every property access throws an error that says how to enable encryption. */
+/** The stand-in: every property access throws an error that says why it is missing. */
 export function unavailable(reason: string): unknown {
   const message =
     `End-to-end encryption is not available: ${CRYPTO_PACKAGE} did not load (${reason}). ` +
-    "Atrium runs without encryption by default; to enable it, install that package's native " +
-    "binary (see the README, 'Encryption') and set encryption.enabled in config.yaml.";
+    "Atrium does not decrypt messages: in encrypted rooms it tells people to use its " +
+    "integration manager, which works there (see the README, 'Encryption').";
   return new Proxy(
     {},
     {

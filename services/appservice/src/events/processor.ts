@@ -139,6 +139,11 @@ export class Processor {
       case "m.room.name":
         if (isState) return this.deps.reactions.onRename(event, log);
         return;
+      case "m.room.encryption":
+        if (isState) return this.deps.reactions.onEncryption(event, log);
+        return;
+      case "m.room.encrypted":
+        return this.deps.reactions.onEncrypted(event, log);
       default:
         return;
     }

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
 import type { Workspace, WorkspaceDeps } from "../service/workspace";
 import { humanMembers } from "./members";
+import { EncryptionNotice } from "./encryption-notice";
 
 export interface RoomEvent {
   event_id: string;
@@ -17,7 +18,11 @@ export interface RoomEvent {
 }
 
 export class Reactions {
-  constructor(private readonly deps: WorkspaceDeps & { workspace: Workspace }) {}
+  private readonly encryption: EncryptionNotice;
+
+  constructor(private readonly deps: WorkspaceDeps & { workspace: Workspace }) {
+    this.encryption = new EncryptionNotice(deps);
+  }
 
   private get bot(): string {
     return this.deps.gateway.botUserId;
@@ -28,6 +33,7 @@ export class Reactions {
     const membership = event.content.membership;
     if (target === this.bot) {
       if (membership === "invite") await this.onInvite(event, log);
+      if (membership === "join") await this.encryption.maybeSay(event.room_id, log);
       return;
     }
     if (membership === "join") await this.maybeAddConference(event.room_id, log);
@@ -101,6 +107,20 @@ export class Reactions {
       typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
     const count = await this.deps.workspace.carryOver(event.room_id, next, roomName);
     log.info({ replacement: next, widgets: count }, "carried widgets to the upgraded room");
+  }
+
+  /** The room became encrypted (or changed its encryption): say what still works. */
+  async onEncryption(event: RoomEvent, log: Logger): Promise<void> {
+    await this.encryption.maybeSay(event.room_id, log);
+  }
+
+  /**
+   * Someone wrote in an encrypted room (perhaps a command the bot cannot read). Rooms that
+   * were encrypted before the bot learned to say so get the notice here, once.
+   */
+  async onEncrypted(event: RoomEvent, log: Logger): Promise<void> {
+    if (event.sender === this.bot) return;
+    await this.encryption.maybeSay(event.room_id, log);
   }
 
   async onRename(event: RoomEvent, log: Logger): Promise<void> {
