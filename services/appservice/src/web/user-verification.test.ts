@@ -34,6 +34,21 @@ describe("verifyUser (UVS POST /verify/user)", () => {
   });
 });
 
+describe("verifyUserInRoom always sends room.state_default (prosody's power sync needs it)", () => {
+  it.each([
+    ["a power-levels event without it: the spec's 50", { users: { "@alice:example.org": 0 } }, 50],
+    ["no power-levels event: 0", null, 0],
+    ["the room's own value", { users: {}, state_default: 20 }, 20],
+  ])("%s", async (_name, powerLevels, expected) => {
+    const room: FakeRoom = { members: { "@alice:example.org": "join" }, powerLevels };
+    const result = await verifyUserInRoom(deps(room), {
+      token: "token-@alice:example.org",
+      room_id: ROOM,
+    });
+    expect(result.power_levels?.room.state_default).toBe(expected);
+  });
+});
+
 describe("verifyUserInRoom (UVS POST /verify/user_in_room)", () => {
   it.each([
     [

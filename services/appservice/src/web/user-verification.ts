@@ -90,7 +90,13 @@ export async function verifyUserInRoom(
   if (access?.membership !== "join") {
     return { results: { user: true, room_membership: false }, user_id: userId, power_levels: null };
   }
-  const { users: _users, ...room } = access.powerLevels ?? {};
+  const { users: _users, ...levels } = access.powerLevels ?? {};
+  // prosody's power sync compares `user >= room.state_default` and refuses the member when the
+  // key is missing (REFERENCE.md §8): always send it, with the spec's default (50 when a power
+  // levels event lacks it, 0 when the room has none).
+  const stateDefault =
+    typeof levels.state_default === "number" ? levels.state_default : access.powerLevels ? 50 : 0;
+  const room = { ...levels, state_default: stateDefault };
   return {
     results: { user: true, room_membership: true },
     user_id: userId,
