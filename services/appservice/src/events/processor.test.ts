@@ -8,6 +8,58 @@ import { Processor } from "./processor";
 import type { CommandHandler } from "../commands/handler";
 import type { Reactions } from "./reactions";
 import type { MatrixGateway } from "../matrix/gateway";
+import { parseConfig } from "../config/load";
+import { CommandHandler as RealCommandHandler } from "../commands/handler";
+import { RoomActions } from "../service/room-actions";
+import { Workspace, type EtherpadPort } from "../service/workspace";
+
+const config = parseConfig({
+  homeserver: { url: "http://127.0.0.1:8008", domain: "x" },
+  web: { publicUrl: "https://pads.example.org" },
+  etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
+  jitsi: { domain: "meet.example.org", auth: "none" },
+});
+
+/** The real command handler and workspace over `store`, with counting Matrix and Etherpad. */
+function realCommands(store: Store) {
+  const padsCreated: string[] = [];
+  const widgetWrites: string[] = [];
+  const notices: string[] = [];
+  const gateway = {
+    botUserId: "@atrium:x",
+    roomState: async () => [
+      { type: "m.room.create", state_key: "", sender: "@alice:x", content: { room_version: "10" } },
+      {
+        type: "m.room.power_levels",
+        state_key: "",
+        content: { users: { "@alice:x": 100, "@atrium:x": 50 } },
+      },
+    ],
+    getState: async () => null,
+    sendState: async (_room: string, type: string, key: string) => {
+      if (type === "im.vector.modular.widgets") widgetWrites.push(key);
+      return "$state";
+    },
+    sendNotice: async (_room: string, plain: string) => void notices.push(plain),
+  } as unknown as MatrixGateway;
+  const etherpad = {
+    groupForRoom: async () => "g.group",
+    createGroupPad: async (_group: string, name: string) => {
+      padsCreated.push(name);
+      return `g.group$${name}`;
+    },
+  } as unknown as EtherpadPort;
+  const workspace = new Workspace({ config, store, gateway, etherpad });
+  const actions = new RoomActions({ config, store, gateway, workspace });
+  const commands = new RealCommandHandler({
+    config,
+    store,
+    gateway,
+    actions,
+    metrics: createMetrics(),
+  });
+  return { commands, gateway, padsCreated, widgetWrites, notices };
+}
 
 const message = (n: number) => ({
   event_id: `$e${n}`,
@@ -39,6 +91,7 @@ describe("Processor (durable inbox)", () => {
       gateway,
       metrics: createMetrics(),
       log: pino({ level: "silent" }),
+      backoffMs: () => 10,
     });
     return { processor, notices };
   }
@@ -52,18 +105,33 @@ describe("Processor (durable inbox)", () => {
     await store.close();
   });
 
-  it("prunes processed events only, and a pruned event is still not run twice (the ledger)", async () => {
+  it("runs a replayed command once, even after its inbox row was pruned: pads, widgets, ledger", async () => {
     const store = await Store.open({ engine: "sqlite", filename: file });
-    await store.recordEvents("t1", [message(1), message(2)]);
-    const [first] = await store.pendingEvents();
-    await store.markProcessed(first!.seq);
+    const world = realCommands(store);
+    const processor = new Processor({
+      store,
+      commands: world.commands,
+      reactions: {} as Reactions,
+      gateway: world.gateway,
+      metrics: createMetrics(),
+      log: pino({ level: "silent" }),
+      backoffMs: () => 10,
+    });
+    await store.recordEvents("t1", [message(1)]);
+    await processor.kick();
     await new Promise((r) => setTimeout(r, 5));
     await store.pruneInbox(0);
-    expect((await store.pendingEvents()).map((e) => e.eventId)).toEqual(["$e2"]);
-    expect(await store.claimCommand("$e1", "!r:x", "@alice:x", "pad")).toBeNull();
-    expect(await store.claimCommand("$e1", "!r:x", "@alice:x", "pad")).toMatchObject({
-      outcome: "pending",
-    });
+    // The homeserver retries the transaction, and the same event comes again in another one.
+    expect(await store.recordEvents("t1", [message(1)])).toBe(1);
+    await processor.kick();
+    expect(await store.recordEvents("t2", [message(1)])).toBe(0);
+    await processor.kick();
+    expect(world.padsCreated).toEqual(["p1"]);
+    expect(world.widgetWrites).toHaveLength(1);
+    expect(world.notices).toHaveLength(1);
+    expect(await store.widgetsInRoom("!r:x")).toHaveLength(1);
+    const ledger = await store.db.selectFrom("ledger").selectAll().execute();
+    expect(ledger).toEqual([expect.objectContaining({ event_id: "$e1", outcome: "done" })]);
     await store.close();
   });
 
@@ -112,6 +180,60 @@ describe("Processor (durable inbox)", () => {
     await processor.kick();
     // The fast room finished while the slow room's first event waited; each room kept its order.
     expect(order).toEqual(["$e3", "$e4", "$e1", "$e2"]);
+    await store.close();
+  });
+
+  it("retries a failed event before the room's next one (per-room order holds)", async () => {
+    const store = await Store.open({ engine: "sqlite", filename: file });
+    await store.recordEvents("t1", [message(1), message(2)]);
+    const order: string[] = [];
+    let failures = 0;
+    const { processor } = processorWith(store, async (e) => {
+      if (e.event_id === "$e1" && failures++ === 0) throw new Error("Etherpad hiccup");
+      order.push(e.event_id);
+    });
+    await processor.kick();
+    expect(order).toEqual(["$e1", "$e2"]);
+    expect(await store.pendingEvents()).toEqual([]);
+    await store.close();
+  });
+
+  it("handles new events of other rooms while one room is stuck, batch after batch", async () => {
+    const store = await Store.open({ engine: "sqlite", filename: file });
+    const inRoom = (n: number, room: string) => ({ ...message(n), room_id: room });
+    // More stuck events than one read of the inbox holds, all ahead of the other rooms'.
+    await store.recordEvents(
+      "t1",
+      Array.from({ length: 250 }, (_, i) => inRoom(1000 + i, "!stuck:x")),
+    );
+    const handled: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered: () => void = () => undefined;
+    const stuckEntered = new Promise<void>((resolve) => (entered = resolve));
+    const { processor } = processorWith(store, async (e) => {
+      if (e.event_id === "$e1000") {
+        entered();
+        await gate;
+      }
+      handled.push(e.event_id);
+    });
+    const drained = processor.kick();
+    await stuckEntered;
+    for (const [txn, n] of [
+      ["t2", 1],
+      ["t3", 2],
+      ["t4", 3],
+    ] as const) {
+      await store.recordEvents(txn, [inRoom(n, `!other${n}:x`)]);
+      void processor.kick();
+      await waitFor(() => handled.includes(`$e${n}`));
+    }
+    expect(handled).toEqual(["$e1", "$e2", "$e3"]);
+    release();
+    await drained;
+    expect(handled).toHaveLength(253);
+    expect(await store.pendingEvents()).toEqual([]);
     await store.close();
   });
 
@@ -169,3 +291,11 @@ describe("Processor (durable inbox)", () => {
     await store.close();
   });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

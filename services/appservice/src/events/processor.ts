@@ -2,6 +2,13 @@
  * Processes the durable inbox, each room's events in order. Events are recorded before their
  * transaction is acknowledged (see transactions.ts); this loop handles each one, marks it
  * processed, and on a restart resumes whatever was left.
+ *
+ * Each room has at most one worker (its lane), and up to ROOM_CONCURRENCY lanes run at once.
+ * A lane handles its room's events strictly in order: an event that fails is retried (with
+ * backoff) before anything after it in that room, so `!pad a` then `!remove a` never run the
+ * other way round. A lane that is slow or stuck holds only its own room: the scheduler looks
+ * for new work outside the busy rooms whenever something is recorded or a lane ends, so the
+ * other rooms' events go on being handled meanwhile, in every later batch as well.
  */
 import type { Logger } from "pino";
 import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
@@ -14,73 +21,116 @@ import { describeFailure } from "../service/describe";
 
 const MAX_ATTEMPTS = 5;
 const ROOM_CONCURRENCY = 4;
+/** Events a lane reads from the store at a time. */
+const LANE_BATCH = 20;
+/** Rooms the scheduler looks at per pass. */
+const SCHEDULE_BATCH = 200;
+
+export interface ProcessorDeps {
+  store: Pick<Store, "pendingEvents" | "markProcessed" | "markAttempt">;
+  commands: Pick<CommandHandler, "handle">;
+  reactions: Reactions;
+  gateway: MatrixGateway;
+  metrics: Metrics;
+  log: Logger;
+  /** Backoff before retrying a failed event (attempt 1, 2, …), ms. Default 200 · 2^(n-1). */
+  backoffMs?: (attempt: number) => number;
+}
 
 export class Processor {
-  private running: Promise<void> | null = null;
+  /** Rooms with a running lane. */
+  private readonly lanes = new Map<string, Promise<void>>();
+  private scheduling = false;
   private again = false;
   private stopped = false;
+  /** Callers of kick() waiting for the inbox to be drained. */
+  private idleWaiters: Array<() => void> = [];
 
-  constructor(
-    private readonly deps: {
-      store: Store;
-      commands: CommandHandler;
-      reactions: Reactions;
-      gateway: MatrixGateway;
-      metrics: Metrics;
-      log: Logger;
-    },
-  ) {}
+  constructor(private readonly deps: ProcessorDeps) {}
 
-  /** Starts a drain unless one is running; a running drain picks up new rows before ending. */
+  /**
+   * Looks for new work (starting lanes for rooms with pending events); resolves once nothing
+   * is pending and no lane runs, or once stopped.
+   */
   kick(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    void this.schedule();
+    return idle;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.running;
+    await Promise.all([...this.lanes.values()]);
+    this.wakeIdle();
   }
 
-  private async drain(): Promise<void> {
-    do {
-      this.again = false;
-      for (;;) {
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async schedule(): Promise<void> {
+    if (this.scheduling) {
+      this.again = true;
+      return;
+    }
+    this.scheduling = true;
+    try {
+      do {
+        this.again = false;
+        if (this.stopped || this.lanes.size >= ROOM_CONCURRENCY) continue;
+        const batch = await this.deps.store.pendingEvents(SCHEDULE_BATCH, {
+          exceptRooms: [...this.lanes.keys()],
+        });
+        for (const entry of batch) {
+          if (this.lanes.size >= ROOM_CONCURRENCY) break;
+          if (!this.lanes.has(entry.roomId)) this.startLane(entry.roomId);
+        }
+      } while (this.again);
+    } catch (error: unknown) {
+      this.deps.log.error({ err: error }, "could not read the inbox; retrying on the next event");
+    } finally {
+      this.scheduling = false;
+    }
+    if (this.lanes.size === 0 || this.stopped) this.wakeIdle();
+  }
+
+  private startLane(roomId: string): void {
+    const lane = this.runLane(roomId)
+      .catch((error: unknown) =>
+        this.deps.log.error({ err: error, room_id: roomId }, "room lane failed"),
+      )
+      .finally(() => {
+        this.lanes.delete(roomId);
+        void this.schedule();
+      });
+    this.lanes.set(roomId, lane);
+  }
+
+  /** One room's events, in order; a failed event is retried before the next one. */
+  private async runLane(roomId: string): Promise<void> {
+    for (;;) {
+      const queue = await this.deps.store.pendingEvents(LANE_BATCH, { room: roomId });
+      if (queue.length === 0) return;
+      for (const entry of queue) {
         if (this.stopped) return;
-        const batch = await this.deps.store.pendingEvents(50);
-        if (batch.length === 0) break;
-        await this.processByRoom(batch);
-      }
-    } while (this.again);
-  }
-
-  /**
-   * Each room's events in order, up to ROOM_CONCURRENCY rooms at a time: a room waiting on a
-   * slow Etherpad does not hold up the others.
-   */
-  private async processByRoom(batch: InboxEntry[]): Promise<void> {
-    const rooms = new Map<string, InboxEntry[]>();
-    for (const entry of batch) rooms.set(entry.roomId, [...(rooms.get(entry.roomId) ?? []), entry]);
-    const queues = [...rooms.values()];
-    const worker = async () => {
-      for (let queue = queues.shift(); queue; queue = queues.shift()) {
-        for (const entry of queue) {
-          if (this.stopped) return;
-          await this.processOne(entry);
+        if (!(await this.processOne(entry))) {
+          // Read the room's queue again: the failed event (attempts counted) comes first.
+          await sleep(this.backoff(entry.attempts + 1));
+          break;
         }
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(ROOM_CONCURRENCY, queues.length) }, worker));
+    }
   }
 
-  private async processOne(entry: InboxEntry): Promise<void> {
+  private backoff(attempt: number): number {
+    return this.deps.backoffMs?.(attempt) ?? 200 * 2 ** (attempt - 1);
+  }
+
+  /** True when the event is done with (handled, or given up on); false when it will be retried. */
+  private async processOne(entry: InboxEntry): Promise<boolean> {
     const event = entry.event;
     const type = typeof event.type === "string" ? event.type : "unknown";
     const log = this.deps.log.child({ room_id: entry.roomId, event_id: entry.eventId, type });
@@ -88,15 +138,17 @@ export class Processor {
     try {
       await this.dispatch(event, log);
       await this.deps.store.markProcessed(entry.seq);
+      return true;
     } catch (error: unknown) {
       log.error({ err: error, attempt: entry.attempts + 1 }, "event processing failed");
+      const reason = String((error as Error)?.message ?? error);
       if (entry.attempts + 1 >= MAX_ATTEMPTS) {
-        await this.deps.store.markProcessed(entry.seq, String((error as Error)?.message ?? error));
+        await this.deps.store.markProcessed(entry.seq, reason);
         await this.tellRoom(entry, error, log);
-      } else {
-        await this.deps.store.markAttempt(entry.seq, String((error as Error)?.message ?? error));
-        await new Promise((r) => setTimeout(r, 200 * 2 ** entry.attempts));
+        return true;
       }
+      await this.deps.store.markAttempt(entry.seq, reason);
+      return false;
     } finally {
       timer();
     }
@@ -148,6 +200,10 @@ export class Processor {
         return;
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isRoomEvent(e: Record<string, unknown>): e is RoomEvent & Record<string, unknown> {

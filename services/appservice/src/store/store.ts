@@ -96,14 +96,21 @@ export class Store {
     return added;
   }
 
-  async pendingEvents(limit = 100): Promise<InboxEntry[]> {
-    const rows = await this.db
+  /**
+   * Unprocessed events in arrival order: of one room (`room`), or of every room but the ones
+   * in `exceptRooms` (rooms the processor is already working on).
+   */
+  async pendingEvents(
+    limit = 100,
+    filter: { room?: string; exceptRooms?: readonly string[] } = {},
+  ): Promise<InboxEntry[]> {
+    let query = this.db
       .selectFrom("inbox")
       .select(["seq", "event_id", "room_id", "event_json", "attempts"])
-      .where("processed_at", "is", null)
-      .orderBy("seq")
-      .limit(limit)
-      .execute();
+      .where("processed_at", "is", null);
+    if (filter.room !== undefined) query = query.where("room_id", "=", filter.room);
+    if (filter.exceptRooms?.length) query = query.where("room_id", "not in", filter.exceptRooms);
+    const rows = await query.orderBy("seq").limit(limit).execute();
     return rows.map((r) => ({
       seq: Number(r.seq),
       eventId: r.event_id,
