@@ -36,10 +36,15 @@ describe.each([["matrix"], ["jwt"], ["none"]] as const)("jitsi auth %s", (auth) 
     bot: { localpart: "atrium", displayName: "Atrium" },
     aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
     conferenceAtThirdMember: true,
+    integrationManager: { port: 9002, bindAddress: "0.0.0.0", publicUrl: "https://im.example.org" },
   });
 
   it("is a valid appservice config", () => {
     const config = parseConfig(parse(yaml), "rendered config.yaml");
+    expect(config.integrationManager).toMatchObject({
+      port: 9002,
+      publicUrl: "https://im.example.org",
+    });
     expect(config.jitsi.auth).toBe(auth);
     expect(config.database.engine).toBe("postgres");
     expect(config.jitsi.autoConference).toBe(true);
