@@ -1,5 +1,5 @@
 // Builds the IM UI into dist/ as static files the appservice serves at <IM origin>/element/.
-import path from "node:path";
+import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
@@ -8,17 +8,17 @@ export default defineConfig({
   base: "./",
   plugins: [react()],
   resolve: {
-    // The validators are read from source: pure TypeScript, bundled with the app.
+    // Only the validators, read from source (see src/widget-rules.ts).
     alias: {
-      "@atrium/widgets": path.resolve(__dirname, "../../packages/widgets/src/index.ts"),
+      "@atrium/widgets": fileURLToPath(new URL("./src/widget-rules.ts", import.meta.url)),
     },
   },
   build: {
     outDir: "dist",
     emptyOutDir: true,
-    // No inline data: URLs (fonts, icons) so a strict CSP (font-src 'self') loads everything.
+    // No inline data: URLs (fonts, icons): every asset is a file the CSP's 'self' allows.
     assetsInlineLimit: 0,
-    // No modulepreload polyfill: it is not needed by current browsers.
+    // No modulepreload polyfill: current browsers do not need it.
     modulePreload: { polyfill: false },
   },
 });

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState } from "react";
 import type { ImActionResult, ImRoomView } from "@atrium/widgets";
-import { Alert, Button, H1, InlineSpinner, Text } from "@vector-im/compound-web";
+import { Alert, Button, H1, IconButton, InlineSpinner, Text } from "@vector-im/compound-web";
 import CloseIcon from "@vector-im/compound-design-tokens/assets/web/icons/close";
 import { accessOf } from "../access";
 import { type ImApi, messageOf } from "../api";
@@ -85,9 +85,9 @@ export function App({ params, api, messaging }: AppProps) {
             </Text>
           )}
         </div>
-        <Button kind="tertiary" size="md" Icon={CloseIcon} onClick={close}>
-          Close
-        </Button>
+        <IconButton aria-label="Close" onClick={close}>
+          <CloseIcon />
+        </IconButton>
       </header>
       <main className="im-main">
         {api === null || roomId === null ? (

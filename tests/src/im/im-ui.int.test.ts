@@ -1,0 +1,284 @@
+/**
+ * The integration manager UI in real Chromium, against real Synapse, Etherpad and the
+ * appservice. A test host page on its own origin plays Element (fixtures/host.js): it registers
+ * with the IM using a real OpenID token, opens the IM iframe with Element's query parameters and
+ * answers ScalarMessaging as INTEGRATION-MANAGER.md §4 describes. People use the UI by its roles
+ * and labels; the tests then read the room state in Synapse and the pads in Etherpad.
+ */
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { Browser, BrowserContext, FrameLocator } from "playwright-core";
+import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
+import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
+import { launchChromium } from "../access/browser";
+import { waitFor } from "../harness/wait";
+import { roomWithBot, widgetsIn, WIDGETS } from "../appservice/fixtures";
+import { openIm, startHostServer, type HostServer, type OpenOptions } from "./host";
+
+const SCREENSHOTS = path.join(__dirname, "..", "..", "..", "docs", "screenshots");
+const LAYOUT = "io.element.widgets.layout";
+
+let stack: AtriumStack;
+let etherpad: EtherpadClient;
+let browser: Browser;
+let host: HostServer;
+let owner: TestUser;
+let member: TestUser;
+let stranger: TestUser;
+let roomId: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  stack = await startAtrium();
+  etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
+  [browser, host] = await Promise.all([launchChromium(), startHostServer()]);
+  [owner, member, stranger] = [
+    await stack.user("owner"),
+    await stack.user("member"),
+    await stack.user("stranger"),
+  ];
+  roomId = await roomWithBot(stack, owner, { name: "Team" });
+  await member.client.join(roomId);
+}, 240_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await host?.close();
+  await stack?.stop();
+});
+
+function open(who: TestUser, opts: Partial<OpenOptions> & { roomId?: string } = {}) {
+  return openIm(browser, contexts, stack, host, who, { roomId, roomName: "Team", ...opts });
+}
+
+/** Waits for the outcome region to say `text` (the server's message for people). */
+async function outcome(im: FrameLocator, text: string | RegExp): Promise<void> {
+  await im.getByRole("status").filter({ hasText: text }).waitFor({ timeout: 30_000 });
+}
+
+/** The ids of the room's current state events: any change replaces one. */
+async function stateIds(id: string): Promise<string[]> {
+  return (await owner.client.getAllState(id)).map((e) => e.event_id).sort();
+}
+
+/** The room's live widget events of one type, by state key. */
+async function widgetsOfType(roomIdOf: string, type: string) {
+  return [...(await widgetsIn(owner, roomIdOf)).entries()].filter(([, w]) => w.type === type);
+}
+
+describe("the integration manager UI", () => {
+  it("adds a pad, a conference and a web page; the room state and Etherpad have them", async () => {
+    const { im, problems, hostLog } = await open(owner);
+    await im.getByRole("heading", { name: "Extensions", level: 1 }).waitFor();
+
+    // The pad name rule is checked while typing, with the reason shown next to the field.
+    const padName = im.getByLabel("Pad name");
+    await padName.fill("team notes");
+    await im.getByText("Pad names cannot contain spaces").waitFor();
+    await padName.fill("minutes");
+    await im.getByRole("button", { name: "Add pad" }).click();
+    await outcome(im, 'Added the pad "minutes"');
+    const [[, pad]] = (await widgetsOfType(roomId, "m.etherpad")) as [
+      [string, Record<string, unknown>],
+    ];
+    expect(pad.name).toBe("minutes");
+    const group = await etherpad.groupForRoom(roomId);
+    expect(await etherpad.listPads(group)).toContain(`${group}$minutes`);
+
+    // A room of one person: the server asks first, "Add anyway" forces it.
+    await im.getByRole("button", { name: "Add conference" }).click();
+    await im.getByText("Fewer than three people").waitFor();
+    await im.getByRole("button", { name: "Add anyway" }).click();
+    await outcome(im, /Added|conference/i);
+    const conferences = await widgetsOfType(roomId, "jitsi");
+    expect(conferences).toHaveLength(1);
+    expect(conferences[0]![1].data).toMatchObject({ isAudioOnly: false });
+
+    // The URL rule refuses private addresses as the user types.
+    const address = im.getByLabel("Address");
+    await address.fill("http://127.0.0.1/admin");
+    await im.getByText("The widget URL points at 127.0.0.1").waitFor();
+    await address.fill("https://example.org/board");
+    await im.getByLabel("Name (optional)").fill("Board");
+    await im.getByRole("button", { name: "Add web page" }).click();
+    await outcome(im, 'Added the widget "Board"');
+    const pages = [...(await widgetsIn(owner, roomId)).values()].filter(
+      (w) => w.url === "https://example.org/board",
+    );
+    expect(pages).toHaveLength(1);
+    expect(pages[0]!.name).toBe("Board");
+
+    const list = im.getByRole("list", { name: "Extensions in this room" });
+    await expect(list.getByRole("listitem").count()).resolves.toBe(3);
+
+    // The IM only ever talked to Element through the REST API here, and nothing broke the CSP.
+    expect((await hostLog()).filter((e) => e.dir === "request")).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it("takes screenshots in Element's light and dark themes", async () => {
+    await fs.mkdir(SCREENSHOTS, { recursive: true });
+    for (const theme of ["light", "dark"] as const) {
+      const { page, im } = await open(owner, { theme, height: 760 });
+      await im.getByRole("list", { name: "Extensions in this room" }).waitFor();
+      const background = await im.locator("body").evaluate(
+        (b) =>
+          (
+            globalThis as unknown as {
+              getComputedStyle(e: unknown): { backgroundColor: string };
+            }
+          ).getComputedStyle(b).backgroundColor,
+      );
+      // Dark canvas is near black, light is white.
+      expect(background === "rgb(255, 255, 255)").toBe(theme === "light");
+      await page.locator("#im").screenshot({ path: path.join(SCREENSHOTS, `im-${theme}.png`) });
+    }
+  });
+
+  it("opens straight on the edit view of an existing widget, then pins, unpins and removes it", async () => {
+    const pageId = [...(await widgetsIn(owner, roomId)).entries()].find(
+      ([, w]) => w.name === "Board",
+    )?.[0];
+    expect(pageId).toBeDefined();
+    const { im } = await open(owner, { screen: "type_m.custom", integId: pageId });
+    await im.getByRole("heading", { name: "Board", level: 2 }).waitFor();
+    await expect(im.getByText("https://example.org/board").isVisible()).resolves.toBe(true);
+    // The edit view shows one widget, not the add forms.
+    await expect(im.getByRole("button", { name: "Add pad" }).count()).resolves.toBe(0);
+
+    await im.getByRole("button", { name: "Pin Board" }).click();
+    await outcome(im, /pinned/i);
+    const layout = await owner.client.waitForState<{
+      widgets?: Record<string, { container?: string }>;
+    }>(roomId, LAYOUT, "", (c) => c.widgets?.[pageId!]?.container === "top");
+    expect(layout.widgets?.[pageId!]?.container).toBe("top");
+    await im.getByRole("button", { name: "Unpin Board" }).click();
+    await owner.client.waitForState<{ widgets?: Record<string, { container?: string }> }>(
+      roomId,
+      LAYOUT,
+      "",
+      (c) => c.widgets?.[pageId!]?.container !== "top",
+    );
+
+    await im.getByRole("button", { name: "Remove Board" }).click();
+    await im.getByRole("button", { name: "Confirm removing Board" }).click();
+    // Back on the home view, without the page; the widget event is emptied in Synapse.
+    await im.getByRole("heading", { name: "In this room" }).waitFor();
+    await outcome(im, 'Removed "Board"');
+    expect(await owner.client.getState(roomId, WIDGETS, pageId!)).toEqual({});
+  });
+
+  it("falls back to the home view on an unknown screen", async () => {
+    const { im } = await open(owner, { screen: "type_m.stickerpicker", integId: "nope" });
+    await im.getByRole("heading", { name: "In this room" }).waitFor();
+    await expect(im.getByRole("button", { name: "Add pad" }).isEnabled()).resolves.toBe(true);
+  });
+
+  it("tells a member without power the level needed and theirs, and changes nothing", async () => {
+    const before = await stateIds(roomId);
+    const { im, page } = await open(member);
+    await im.getByText("needs power level 50; yours is 0").waitFor();
+    await expect(im.getByRole("button", { name: "Add pad" }).isDisabled()).resolves.toBe(true);
+    await expect(im.getByRole("button", { name: "Remove minutes" }).isDisabled()).resolves.toBe(
+      true,
+    );
+    await expect(im.getByRole("button", { name: "Pin minutes" }).isDisabled()).resolves.toBe(true);
+    // The server refuses the same action if someone calls the API anyway.
+    const token = await page.evaluate(
+      () => (globalThis as unknown as { atriumHost: { token: string } }).atriumHost.token,
+    );
+    const refused = await fetch(
+      `${stack.imUrl}/api/atrium/rooms/${encodeURIComponent(roomId)}/widgets`,
+      {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: "etherpad", name: "sneaky" }),
+      },
+    );
+    expect(refused.status).toBe(403);
+    expect(await stateIds(roomId)).toEqual(before);
+  });
+
+  it("tells someone who is not in the room so, and shows nothing of it", async () => {
+    const { im } = await open(stranger);
+    await im.getByText("You are not a member of this room").waitFor();
+    await expect(im.getByRole("button", { name: "Add pad" }).isDisabled()).resolves.toBe(true);
+    await expect(im.getByRole("list", { name: "Extensions in this room" }).count()).resolves.toBe(
+      0,
+    );
+  });
+
+  it("works in an encrypted room (it only writes state events)", async () => {
+    const encrypted = await owner.client.createRoom({
+      preset: "private_chat",
+      name: "Secret",
+      initial_state: [
+        {
+          type: "m.room.encryption",
+          state_key: "",
+          content: { algorithm: "m.megolm.v1.aes-sha2" },
+        },
+      ],
+    });
+    await owner.client.invite(encrypted, stack.botUserId);
+    await owner.client.waitForMembership(encrypted, stack.botUserId, "join", 30_000);
+    await owner.client.setPowerLevel(encrypted, stack.botUserId, 50);
+    const { im } = await open(owner, { roomId: encrypted, roomName: "Secret" });
+    await im.getByLabel("Pad name").fill("plans");
+    await im.getByRole("button", { name: "Add pad" }).click();
+    await outcome(im, 'Added the pad "plans"');
+    expect((await widgetsOfType(encrypted, "m.etherpad")).map(([, w]) => w.name)).toEqual([
+      "plans",
+    ]);
+  });
+
+  it("invites Atrium's bot with the user's click and gives it the widget level, nothing more", async () => {
+    const bare = await owner.client.createRoom({ preset: "public_chat", name: "No bot" });
+    const { im, hostLog } = await open(owner, { roomId: bare, roomName: "No bot" });
+    await im.getByText("Atrium's bot is not in this room").waitFor();
+    await expect(im.getByRole("button", { name: "Add pad" }).isDisabled()).resolves.toBe(true);
+    await im.getByRole("button", { name: "Invite Atrium's bot" }).click();
+    await im
+      .getByText("Atrium's bot is not in this room")
+      .waitFor({ state: "detached", timeout: 30_000 });
+    await waitFor("the forms to open", async () =>
+      (await im.getByRole("button", { name: "Add pad" }).isEnabled()) ? true : undefined,
+    );
+
+    const members = await owner.client.getState<{ membership: string }>(
+      bare,
+      "m.room.member",
+      stack.botUserId,
+    );
+    expect(members?.membership).toBe("join");
+    const power = await owner.client.getState<{ users: Record<string, number> }>(
+      bare,
+      "m.room.power_levels",
+    );
+    expect(power?.users[stack.botUserId]).toBe(50);
+
+    const requests = (await hostLog()).filter((e) => e.dir === "request");
+    expect(requests.map((e) => e.action)).toEqual(["invite", "set_bot_power"]);
+    expect(requests[0]!.data).toEqual({
+      action: "invite",
+      room_id: bare,
+      user_id: stack.botUserId,
+      request_id: expect.any(String),
+    });
+    expect(requests[1]!.data).toMatchObject({ level: 50, ignoreIfGreater: true });
+    expect(requests.every((e) => !("api" in (e.data ?? {})))).toBe(true);
+  });
+
+  it("is readable at phone width and closes through close_scalar", async () => {
+    const { im, page, hostLog } = await open(owner, { width: 360, height: 640 });
+    await im.getByRole("list", { name: "Extensions in this room" }).waitFor();
+    const overflow = await im.locator("html").evaluate((h) => h.scrollWidth - h.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await im.getByRole("button", { name: "Close" }).click();
+    await page.locator('body[data-state="closed"]').waitFor({ state: "attached" });
+    expect((await hostLog()).some((e) => e.dir === "reply" && e.action === "close_scalar")).toBe(
+      true,
+    );
+  });
+});
