@@ -85,7 +85,11 @@ export class CommandHandler {
     const room = event.room_id;
     try {
       if (!READ_ONLY.has(name)) {
-        const refusal = await actions.checkPower(room, event.sender, name === "pin");
+        const refusal = await actions.checkPower(
+          room,
+          event.sender,
+          name === "pin" || name === "unpin",
+        );
         if (refusal) return outcomeOf(refusal);
       }
       switch (name) {
@@ -108,6 +112,8 @@ export class CommandHandler {
           return outcomeOf(await actions.remove(room, rest, event.sender));
         case "pin":
           return outcomeOf(await actions.pin(room, rest));
+        case "unpin":
+          return outcomeOf(await actions.pin(room, rest, false));
         case "autoconference":
           return await this.autoConference(room, args[0]);
       }

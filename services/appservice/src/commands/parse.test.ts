@@ -27,6 +27,7 @@ describe("parseCommand", () => {
     ["!widgets", "widgets", [], ""],
     ["!remove minutes", "remove", ["minutes"], "minutes"],
     ["!pin minutes", "pin", ["minutes"], "minutes"],
+    ["!unpin minutes", "unpin", ["minutes"], "minutes"],
     ["!help", "help", [], ""],
   ])("%p → %s", (body, name, args, rest) => {
     expect(parseCommand(body)).toEqual({ kind: "command", name, args, rest, force: false });

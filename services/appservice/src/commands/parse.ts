@@ -7,6 +7,7 @@ export const COMMAND_NAMES = [
   "widgets",
   "remove",
   "pin",
+  "unpin",
   "autoconference",
   "help",
 ] as const;
@@ -21,8 +22,8 @@ const ALIASES: Record<string, CommandName> = {
   widget: "widget",
   widgets: "widgets",
   remove: "remove",
-  unpin: "remove",
   pin: "pin",
+  unpin: "unpin",
   autoconference: "autoconference",
   help: "help",
 };

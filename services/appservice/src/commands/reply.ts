@@ -30,6 +30,7 @@ export const HELP_TEXT = [
   "`!widgets` — what Atrium placed here",
   "`!remove <name>` — remove a widget (pads are archived, not deleted)",
   "`!pin <name>` — pin a widget to the top of the room",
+  "`!unpin <name>` — move a pinned widget back to the side (it stays in the room)",
   "`!autoconference on|off|default` — bring the conference in when a third member joins",
   "`!help` — this message",
 ].join("\n");

@@ -8,58 +8,7 @@ import { Processor } from "./processor";
 import type { CommandHandler } from "../commands/handler";
 import type { Reactions } from "./reactions";
 import type { MatrixGateway } from "../matrix/gateway";
-import { parseConfig } from "../config/load";
-import { CommandHandler as RealCommandHandler } from "../commands/handler";
-import { RoomActions } from "../service/room-actions";
-import { Workspace, type EtherpadPort } from "../service/workspace";
-
-const config = parseConfig({
-  homeserver: { url: "http://127.0.0.1:8008", domain: "x" },
-  web: { publicUrl: "https://pads.example.org" },
-  etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
-  jitsi: { domain: "meet.example.org", auth: "none" },
-});
-
-/** The real command handler and workspace over `store`, with counting Matrix and Etherpad. */
-function realCommands(store: Store) {
-  const padsCreated: string[] = [];
-  const widgetWrites: string[] = [];
-  const notices: string[] = [];
-  const gateway = {
-    botUserId: "@atrium:x",
-    roomState: async () => [
-      { type: "m.room.create", state_key: "", sender: "@alice:x", content: { room_version: "10" } },
-      {
-        type: "m.room.power_levels",
-        state_key: "",
-        content: { users: { "@alice:x": 100, "@atrium:x": 50 } },
-      },
-    ],
-    getState: async () => null,
-    sendState: async (_room: string, type: string, key: string) => {
-      if (type === "im.vector.modular.widgets") widgetWrites.push(key);
-      return "$state";
-    },
-    sendNotice: async (_room: string, plain: string) => void notices.push(plain),
-  } as unknown as MatrixGateway;
-  const etherpad = {
-    groupForRoom: async () => "g.group",
-    createGroupPad: async (_group: string, name: string) => {
-      padsCreated.push(name);
-      return `g.group$${name}`;
-    },
-  } as unknown as EtherpadPort;
-  const workspace = new Workspace({ config, store, gateway, etherpad });
-  const actions = new RoomActions({ config, store, gateway, workspace });
-  const commands = new RealCommandHandler({
-    config,
-    store,
-    gateway,
-    actions,
-    metrics: createMetrics(),
-  });
-  return { commands, gateway, padsCreated, widgetWrites, notices };
-}
+import { world } from "../test-support/world";
 
 const message = (n: number) => ({
   event_id: `$e${n}`,
@@ -107,12 +56,12 @@ describe("Processor (durable inbox)", () => {
 
   it("runs a replayed command once, even after its inbox row was pruned: pads, widgets, ledger", async () => {
     const store = await Store.open({ engine: "sqlite", filename: file });
-    const world = realCommands(store);
+    const w = world(store);
     const processor = new Processor({
       store,
-      commands: world.commands,
+      commands: w.commands,
       reactions: {} as Reactions,
-      gateway: world.gateway,
+      gateway: w.gateway,
       metrics: createMetrics(),
       log: pino({ level: "silent" }),
       backoffMs: () => 10,
@@ -126,9 +75,9 @@ describe("Processor (durable inbox)", () => {
     await processor.kick();
     expect(await store.recordEvents("t2", [message(1)])).toBe(0);
     await processor.kick();
-    expect(world.padsCreated).toEqual(["p1"]);
-    expect(world.widgetWrites).toHaveLength(1);
-    expect(world.notices).toHaveLength(1);
+    expect(w.padsCreated).toEqual(["p1"]);
+    expect(w.widgetWrites).toHaveLength(1);
+    expect(w.notices).toHaveLength(1);
     expect(await store.widgetsInRoom("!r:x")).toHaveLength(1);
     const ledger = await store.db.selectFrom("ledger").selectAll().execute();
     expect(ledger).toEqual([expect.objectContaining({ event_id: "$e1", outcome: "done" })]);

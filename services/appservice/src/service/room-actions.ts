@@ -163,10 +163,15 @@ export class RoomActions {
     });
   }
 
-  /** `!pin <name>` (and the IM's unpin): the widget at the top of the room, or back. */
+  /** `!pin <name>` and `!unpin <name>`: the widget at the top of the room, or back. */
   async pin(roomId: string, nameOrId: string, pinned = true): Promise<ActionResult> {
-    if (!nameOrId)
-      return refused("invalid", "Say which widget to pin: `!pin <name>`. `!widgets` lists them.");
+    if (!nameOrId) {
+      const verb = pinned ? "pin" : "unpin";
+      return refused(
+        "invalid",
+        `Say which widget to ${verb}: \`!${verb} <name>\`. \`!widgets\` lists them.`,
+      );
+    }
     return this.found(async () => {
       const row = await this.deps.workspace.pin(roomId, nameOrId, pinned);
       return {

@@ -20,6 +20,7 @@ import type { MatrixGateway } from "../matrix/gateway";
 import type { Store, WidgetRow } from "../store/store";
 import { stableWidgetId } from "./ids";
 import { UserFacingError } from "./user-error";
+import { describeMatrixError } from "../matrix/errors";
 
 export type EtherpadPort = Pick<
   EtherpadClient,
@@ -51,10 +52,26 @@ export class Workspace {
     return `${this.config.web.publicUrl}/atrium/pad?roomId=$matrix_room_id&widgetId=$matrix_widget_id`;
   }
 
+  /**
+   * The room's pad called `padName`. Names that differ only in case are the same pad: the
+   * widget id is made from the lower-cased name, and when the room already has (or had) that
+   * widget, its pad and its first spelling are kept, so `!pad notes` after `!pad Notes` brings
+   * back "Notes" with its text instead of pointing the widget at a new, empty pad.
+   */
   async addPad(roomId: string, padName: string, creator: string): Promise<WidgetRow> {
-    const groupId = await this.deps.etherpad.groupForRoom(roomId);
-    const padId = await this.deps.etherpad.createGroupPad(groupId, padName);
     const id = stableWidgetId("pad", roomId, padName.toLowerCase());
+    const existing = await this.deps.store.widget(roomId, id);
+    const deleted =
+      !!existing &&
+      existing.archived_at !== null &&
+      this.config.etherpad.onWidgetRemoved === "delete";
+    const name = existing?.kind === "etherpad" ? existing.name : padName;
+    let padId = existing?.kind === "etherpad" && !deleted ? existing.pad_id : null;
+    if (!padId) {
+      const groupId = await this.deps.etherpad.groupForRoom(roomId);
+      padId = await this.deps.etherpad.createGroupPad(groupId, name);
+    }
+    padName = name;
     // The pad id stays out of the room state: with a session for the room's group, whoever
     // knows it could open the editable pad, so members below the edit level only ever learn
     // the read-only id (the pad page looks the pad up in Atrium's store).
@@ -139,9 +156,26 @@ export class Workspace {
       archived_by: null,
       ...extra,
     };
-    // Recorded first: if the state write fails, the row tells `!widgets` and a retry what to do.
+    // Recorded first, so the pad page finds the pad the moment the widget appears. A crash
+    // in between is finished by the durable retry (the command ledger or the inbox). A refused
+    // state write puts the row back as it was: the store never lists a widget the room lacks.
+    const previous = await this.deps.store.widget(roomId, content.id);
     await this.deps.store.saveWidget(row);
-    await this.deps.gateway.sendState(roomId, WIDGET_EVENT_TYPE, content.id, { ...content });
+    try {
+      await this.deps.gateway.sendState(roomId, WIDGET_EVENT_TYPE, content.id, { ...content });
+    } catch (error: unknown) {
+      if (previous) await this.deps.store.restoreWidget(previous);
+      else await this.deps.store.deleteWidget(roomId, content.id);
+      throw new UserFacingError(
+        `widget state write failed in ${roomId}: ${describeMatrixError(error)}`,
+        `I could not put "${row.name}" in the room: the homeserver refused the widget ` +
+          `(${describeMatrixError(error)}). ${previous && previous.archived_at === null ? "The widget that was there is unchanged" : "It is not in the room and Atrium has not recorded it"}` +
+          (extra.kind === "etherpad"
+            ? "; the pad itself is kept in Etherpad, and the same command puts it in the room once this is fixed."
+            : "; try again once this is fixed."),
+        "failed",
+      );
+    }
     return row;
   }
 

@@ -224,6 +224,35 @@ export class Store {
       .execute();
   }
 
+  /** Puts a row back exactly as it was (undoing a save whose state write failed). */
+  async restoreWidget(row: WidgetRow): Promise<void> {
+    await this.db
+      .insertInto("widgets")
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(["room_id", "widget_id"]).doUpdateSet({
+          kind: row.kind,
+          name: row.name,
+          url: row.url,
+          pad_id: row.pad_id,
+          conference_id: row.conference_id,
+          creator: row.creator,
+          created_at: row.created_at,
+          archived_at: row.archived_at,
+          archived_by: row.archived_by,
+        }),
+      )
+      .execute();
+  }
+
+  async deleteWidget(roomId: string, widgetId: string): Promise<void> {
+    await this.db
+      .deleteFrom("widgets")
+      .where("room_id", "=", roomId)
+      .where("widget_id", "=", widgetId)
+      .execute();
+  }
+
   async widgetsInRoom(roomId: string, includeArchived = false): Promise<WidgetRow[]> {
     let q = this.db.selectFrom("widgets").selectAll().where("room_id", "=", roomId);
     if (!includeArchived) q = q.where("archived_at", "is", null);
