@@ -21,6 +21,6 @@ if [ "$(id -u)" != 0 ]; then
   echo "atrium: missing Debian packages: ${need[*]}. Install them with: sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
   exit 1
 fi
-echo "atrium: installing Debian packages: ${need[*]}" >&2
+echo "atrium: installing Debian packages: ${need[*]} (once; 1–3 minutes, Chromium is the largest)" >&2
 apt-get update -qq >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

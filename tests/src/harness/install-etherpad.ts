@@ -47,8 +47,16 @@ export async function ensureEtherpadInstalled(): Promise<string> {
   const release = await acquireInstallLock(`${dir}.lock`, "Etherpad");
   try {
     const layout = await installedLayout(dir);
-    if (layout === null) await install(dir);
-    else if (layout !== LAYOUT) await layOut(dir);
+    if (layout === null) {
+      const started = Date.now();
+      process.stderr.write(
+        `atrium: installing Etherpad ${ETHERPAD_VERSION} from npm into ${dir} (once; about 1 minute)…\n`,
+      );
+      await install(dir);
+      process.stderr.write(
+        `atrium: Etherpad installed in ${Math.round((Date.now() - started) / 1000)} s\n`,
+      );
+    } else if (layout !== LAYOUT) await layOut(dir);
     return path.join(dir, "src");
   } finally {
     await release();

@@ -41,7 +41,14 @@ export async function ensureSynapseInstalled(): Promise<SynapseInstall> {
   try {
     const again = await readInstall(dir);
     if (again) return again;
+    const started = Date.now();
+    process.stderr.write(
+      `atrium: installing Synapse ${SYNAPSE_VERSION} from PyPI into ${dir} (once; about 2 minutes)…\n`,
+    );
     await install(dir);
+    process.stderr.write(
+      `atrium: Synapse installed in ${Math.round((Date.now() - started) / 1000)} s\n`,
+    );
     const done = await readInstall(dir);
     if (!done)
       throw new Error(`atrium: Synapse install in ${dir} left no marker; delete it and retry`);
