@@ -35,8 +35,14 @@ export interface PadGrant {
   validUntil: Date;
 }
 
-/** Checks the shape of a request body; throws a 400 naming the bad field. */
-export function parseSessionRequest(body: unknown): PadSessionRequest {
+/** Which widget a request is about (`roomId`, `widgetId`). */
+export interface WidgetRef {
+  roomId: string;
+  widgetId: string;
+}
+
+/** Checks `roomId` and `widgetId` of a request body; throws a 400 naming the bad field. */
+export function parseWidgetRef(body: unknown): WidgetRef {
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b.roomId !== "string" || !b.roomId.startsWith("!")) {
     throw badRequest(
@@ -46,6 +52,13 @@ export function parseSessionRequest(body: unknown): PadSessionRequest {
   if (typeof b.widgetId !== "string" || b.widgetId.length === 0 || b.widgetId.length > 255) {
     throw badRequest("widgetId is missing; open the pad from its widget.");
   }
+  return { roomId: b.roomId, widgetId: b.widgetId };
+}
+
+/** Checks the shape of a request body; throws a 400 naming the bad field. */
+export function parseSessionRequest(body: unknown): PadSessionRequest {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const ref = parseWidgetRef(b);
   const o = (b.openid ?? {}) as Record<string, unknown>;
   if (typeof o.access_token !== "string" || o.access_token.length === 0) {
     throw badRequest("openid.access_token is missing; the Matrix client did not hand out a token.");
@@ -55,7 +68,7 @@ export function parseSessionRequest(body: unknown): PadSessionRequest {
   }
   const openid: OpenIdCredentials = { access_token: o.access_token };
   if (typeof o.matrix_server_name === "string") openid.matrix_server_name = o.matrix_server_name;
-  return { roomId: b.roomId, widgetId: b.widgetId, openid };
+  return { ...ref, openid };
 }
 
 /** The group part of a group pad id (`g.xxxxxxxxxxxxxxxx$name` → `g.xxxxxxxxxxxxxxxx`). */
@@ -67,11 +80,27 @@ export function groupOfPad(padId: string): string {
   return group;
 }
 
-/** Opens a pad for a member; see the module comment. */
-export async function openPad(deps: PadAccessDeps, req: PadSessionRequest): Promise<PadGrant> {
-  const userId = await deps.openid.verify(req.openid);
-  // The pad comes from Atrium's own record of the widget, never from the browser.
-  const row = await deps.store.widget(req.roomId, req.widgetId);
+/** The widget's pad and the member's standing, once both checks passed. */
+export interface PadMember {
+  padId: string;
+  groupId: string;
+  userId: string;
+  displayName: string | null;
+  readOnly: boolean;
+}
+
+/**
+ * The checks every way into a pad shares (widget page, own-tab ticket, pop-out resume): the pad
+ * comes from Atrium's own record of the widget, never from the browser, and `userId` must be
+ * joined to the room now. Throws the AccessError the user reads.
+ */
+export async function padMember(
+  deps: Pick<PadAccessDeps, "config" | "store" | "gateway">,
+  roomId: string,
+  widgetId: string,
+  userId: string,
+): Promise<PadMember> {
+  const row = await deps.store.widget(roomId, widgetId);
   if (!row || row.kind !== "etherpad" || !row.pad_id || row.archived_at !== null) {
     throw new AccessError(
       404,
@@ -79,7 +108,7 @@ export async function openPad(deps: PadAccessDeps, req: PadSessionRequest): Prom
       "Atrium knows no pad behind this widget (it was removed, or not made by Atrium).",
     );
   }
-  const access = await roomAccess(deps.gateway, req.roomId, userId);
+  const access = await roomAccess(deps.gateway, roomId, userId);
   if (access.membership !== "join") {
     throw new AccessError(
       403,
@@ -87,29 +116,61 @@ export async function openPad(deps: PadAccessDeps, req: PadSessionRequest): Prom
       `${userId} is not a member of this room, so its pad stays closed. Join the room first.`,
     );
   }
-  // After a room upgrade the new room's widget points at the old room's pad: take the group
-  // from the pad id, not from the room.
-  const groupId = groupOfPad(row.pad_id);
-  const authorId = await deps.etherpad.authorForUser(userId, access.displayName ?? userId);
+  return {
+    padId: row.pad_id,
+    // After a room upgrade the new room's widget points at the old room's pad: take the group
+    // from the pad id, not from the room.
+    groupId: groupOfPad(row.pad_id),
+    userId,
+    displayName: access.displayName ?? null,
+    readOnly: access.level < deps.config.permissions.padEditPowerLevel,
+  };
+}
+
+/** The URL a member is sent to: the pad, or its read-only view below the edit level. */
+export async function padUrl(
+  deps: Pick<PadAccessDeps, "config" | "etherpad">,
+  member: Pick<PadMember, "padId" | "readOnly">,
+): Promise<string> {
+  const base = deps.config.etherpad.publicUrl ?? deps.config.etherpad.url;
+  const padPath = member.readOnly ? await deps.etherpad.getReadOnlyId(member.padId) : member.padId;
+  return `${base}/p/${encodeURIComponent(padPath)}`;
+}
+
+/**
+ * Opens an Etherpad session for a member who passed {@link padMember} (bounded validUntil,
+ * recorded so that leaving the room ends it) and returns the grant.
+ */
+export async function openPadSession(
+  deps: PadAccessDeps,
+  roomId: string,
+  member: PadMember,
+): Promise<PadGrant> {
+  const { userId } = member;
+  const authorId = await deps.etherpad.authorForUser(userId, member.displayName ?? userId);
   const now = deps.now?.() ?? Date.now();
   const validUntil = new Date(now + deps.config.etherpad.sessionSeconds * 1000);
-  const sessionId = await deps.etherpad.createSession(groupId, authorId, validUntil);
+  const sessionId = await deps.etherpad.createSession(member.groupId, authorId, validUntil);
   await deps.store.savePadSession({
     session_id: sessionId,
-    room_id: req.roomId,
+    room_id: roomId,
     user_id: userId,
-    group_id: groupId,
+    group_id: member.groupId,
     valid_until: validUntil.getTime(),
     created_at: now,
   });
-  const base = deps.config.etherpad.publicUrl ?? deps.config.etherpad.url;
-  const readOnly = access.level < deps.config.permissions.padEditPowerLevel;
-  const padPath = readOnly ? await deps.etherpad.getReadOnlyId(row.pad_id) : row.pad_id;
   return {
-    url: `${base}/p/${encodeURIComponent(padPath)}`,
-    readOnly,
+    url: await padUrl(deps, member),
+    readOnly: member.readOnly,
     userId,
     sessionId,
     validUntil,
   };
+}
+
+/** Opens a pad for a member; see the module comment. */
+export async function openPad(deps: PadAccessDeps, req: PadSessionRequest): Promise<PadGrant> {
+  const userId = await deps.openid.verify(req.openid);
+  const member = await padMember(deps, req.roomId, req.widgetId, userId);
+  return openPadSession(deps, req.roomId, member);
 }

@@ -10,7 +10,7 @@ const TITLES: Record<PageKind, string> = {
  * A widget page. Links are relative, so the page works under any prefix the proxy gives
  * /atrium (e.g. the pad domain in production).
  */
-export function widgetPage(kind: PageKind): string {
+export function widgetPage(kind: PageKind, padOrigin = ""): string {
   const endpoint = kind === "pad" ? "pad/session" : "conference/token";
   return `<!doctype html>
 <html lang="en">
@@ -21,13 +21,45 @@ export function widgetPage(kind: PageKind): string {
 <title>${TITLES[kind]}</title>
 <link rel="stylesheet" href="static/widget-page.css">
 </head>
-<body data-kind="${kind}" data-endpoint="${endpoint}" data-state="waiting">
+<body data-kind="${kind}" data-endpoint="${endpoint}" data-pad-origin="${escapeHtml(padOrigin)}" data-state="waiting">
 <main>
 <p id="status" role="status">Waiting for your Matrix client…</p>
 <p id="error" role="alert" hidden></p>
+<p id="actions" hidden>
+<button type="button" id="own-tab">Open in its own tab</button>
+<button type="button" id="allow-here" hidden>Allow the pad here</button>
+</p>
 </main>
 <script src="static/matrix-widget-api.js"></script>
 <script src="static/widget-page.js"></script>
+</body>
+</html>
+`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * A page that only says something (a refused own-tab ticket, …): `title` as its heading,
+ * `message` below. Both are escaped.
+ */
+export function messagePage(title: string, message: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="../static/widget-page.css">
+</head>
+<body data-state="refused">
+<main>
+<h1>${escapeHtml(title)}</h1>
+<p id="error" role="alert">${escapeHtml(message)}</p>
+</main>
 </body>
 </html>
 `;

@@ -15,9 +15,11 @@ import type { WebDeps } from "./server";
 import { AccessError } from "./access-error";
 import { OpenIdVerifier } from "./openid";
 import { discoveryResolver } from "./server-discovery";
-import { openPad, parseSessionRequest } from "./pad-access";
+import { parseSessionRequest } from "./pad-access";
+import { registerPadRoutes } from "./pad-routes";
+import { padSessionLookup } from "./pad-resume";
+import { TicketBook } from "./pad-tickets";
 import { openConference } from "./conference-access";
-import { sessionCookie } from "./session-cookie";
 import { PAGE_CSP, widgetPage, type PageKind } from "./pages";
 import { WIDGET_PAGE_CSS, WIDGET_PAGE_SCRIPT } from "./widget-page-script";
 import { bearerMatches, verifyUser, verifyUserInRoom } from "./user-verification";
@@ -27,6 +29,8 @@ export interface RouteOverrides {
   openid?: Pick<OpenIdVerifier, "verify">;
   /** OpenID exchanges per client address and minute (default {@link EXCHANGES_PER_MINUTE}). */
   exchangesPerMinute?: number;
+  /** Own-tab tickets (tests pass one with their own clock). */
+  tickets?: TicketBook;
 }
 
 /**
@@ -79,14 +83,15 @@ export function guarded(log: Logger, handler: Handler): express.RequestHandler {
   };
 }
 
-function sendPage(kind: PageKind): express.RequestHandler {
+function sendPage(kind: PageKind, padOrigin?: string): express.RequestHandler {
   return (_req, res) => {
     res.set({
       "Content-Security-Policy": PAGE_CSP,
       "Cache-Control": "no-store",
       "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "no-referrer",
     });
-    res.type("html").send(widgetPage(kind));
+    res.type("html").send(widgetPage(kind, padOrigin));
   };
 }
 
@@ -118,7 +123,9 @@ export function openIdVerifierFor(config: AtriumConfig): OpenIdVerifier {
     localServer: config.homeserver.domain,
     localFederationUrl: config.homeserver.federationUrl ?? config.homeserver.url,
     allowedServers: config.permissions.allowedServers ?? [config.homeserver.domain],
-    resolve: discoveryResolver(),
+    resolve: discoveryResolver({
+      allowPrivate: config.permissions.allowPrivateFederation ?? false,
+    }),
   });
 }
 
@@ -142,34 +149,24 @@ export function registerRoutes(
 
   addStatic(app);
   const limited = exchangeLimiter(overrides.exchangesPerMinute ?? EXCHANGES_PER_MINUTE);
-  app.get("/atrium/pad", sendPage("pad"));
-  app.post(
-    "/atrium/pad/session",
-    limited,
-    guarded(log, async (req, res) => {
-      const grant = await openPad(
-        { config, store, etherpad, gateway, openid },
-        parseSessionRequest(req.body),
-      );
-      res.set("Cache-Control", "no-store");
-      res.append(
-        "Set-Cookie",
-        sessionCookie(grant.sessionId, req.headers.cookie, {
-          https,
-          maxAgeSeconds: config.etherpad.sessionSeconds,
-        }),
-      );
-      log.info(
-        { room_id: req.body.roomId, user: grant.userId, readOnly: grant.readOnly },
-        "opened a pad session",
-      );
-      res.send({
-        url: grant.url,
-        readOnly: grant.readOnly,
-        validUntil: grant.validUntil.toISOString(),
-      });
-    }),
+  app.get(
+    "/atrium/pad",
+    sendPage("pad", new URL(config.etherpad.publicUrl ?? config.etherpad.url).origin),
   );
+  registerPadRoutes(app, {
+    deps: { config, store, etherpad, gateway, openid },
+    sessions: padSessionLookup(store.db),
+    tickets: overrides.tickets ?? new TicketBook(),
+    log,
+    https,
+    webOrigin: new URL(config.web.publicUrl).origin,
+    exchanges: limited,
+    redemptions: exchangeLimiter(
+      overrides.exchangesPerMinute ?? EXCHANGES_PER_MINUTE,
+      "open pads in their own tab",
+    ),
+    guarded: (handler) => guarded(log, handler),
+  });
 
   app.get("/atrium/conference", sendPage("conference"));
   app.post(

@@ -30,11 +30,12 @@ export function sessionIdsOf(cookieHeader: string | undefined): string[] {
  * The Set-Cookie value for a new session: the new id first, then the ids the browser held.
  * `https` pads get `Secure; SameSite=None` (the page is embedded in a client of another site);
  * plain-http loopback stacks get `SameSite=Lax` (same site, and None needs Secure).
+ * `partitioned` adds `Partitioned` (CHIPS; https only, browsers require Secure for it).
  */
 export function sessionCookie(
   newId: string,
   cookieHeader: string | undefined,
-  opts: { https: boolean; maxAgeSeconds: number },
+  opts: { https: boolean; maxAgeSeconds: number; partitioned?: boolean },
 ): string {
   const ids = [newId, ...sessionIdsOf(cookieHeader).filter((id) => id !== newId)].slice(
     0,
@@ -47,7 +48,26 @@ export function sessionCookie(
     maxAge: opts.maxAgeSeconds,
     secure: opts.https,
     sameSite: opts.https ? "none" : "lax",
+    partitioned: opts.https && opts.partitioned === true,
     // Etherpad's client JS must read it; see the module comment.
     httpOnly: false,
   });
+}
+
+/**
+ * The Set-Cookie values for a session opened from inside the widget's iframe. On https, the
+ * cookie is set twice with the same value: unpartitioned (reaches a later top-level tab, the
+ * pop-out, where third-party cookies are allowed) and `Partitioned` (CHIPS: kept, for this
+ * client's site only, by browsers that block unpartitioned third-party cookies). Both are
+ * rewritten on every new session, so they hold the same ids. Plain http gets the one cookie.
+ */
+export function embeddedSessionCookies(
+  newId: string,
+  cookieHeader: string | undefined,
+  opts: { https: boolean; maxAgeSeconds: number },
+): string[] {
+  const plain = sessionCookie(newId, cookieHeader, opts);
+  return opts.https
+    ? [plain, sessionCookie(newId, cookieHeader, { ...opts, partitioned: true })]
+    : [plain];
 }

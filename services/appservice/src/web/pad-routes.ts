@@ -1,0 +1,156 @@
+/**
+ * The pad's routes: the widget page and its OpenID exchange (`POST /atrium/pad/session`), the
+ * own-tab ticket (`POST /atrium/pad/ticket`, redeemed top-level by `GET /atrium/pad/open`), and
+ * the pop-out resume (`POST /atrium/pad/resume`). See the README's Access model for why each is
+ * safe.
+ */
+import type express from "express";
+import type { Logger } from "pino";
+import { AccessError } from "./access-error";
+import {
+  openPad,
+  openPadSession,
+  padMember,
+  parseSessionRequest,
+  parseWidgetRef,
+  type PadAccessDeps,
+} from "./pad-access";
+import { resumePad, OPEN_FROM_WIDGET, type PadSessionLookup } from "./pad-resume";
+import { TicketBook, TICKET_SECONDS } from "./pad-tickets";
+import { embeddedSessionCookies, sessionCookie, sessionIdsOf } from "./session-cookie";
+import { messagePage, PAGE_CSP } from "./pages";
+
+export interface PadRouteContext {
+  deps: PadAccessDeps;
+  sessions: PadSessionLookup;
+  tickets: TicketBook;
+  log: Logger;
+  /** The public web URL is https (cookies get Secure, SameSite=None, and CHIPS in the widget). */
+  https: boolean;
+  /** This listener's public origin: resume answers only same-origin requests. */
+  webOrigin: string;
+  /** Rate limit of OpenID exchanges (shared with the conference page). */
+  exchanges: express.RequestHandler;
+  /** Rate limit of ticket redemptions and resumes (each asks the homeserver). */
+  redemptions: express.RequestHandler;
+  guarded: (
+    handler: (req: express.Request, res: express.Response) => Promise<void>,
+  ) => express.RequestHandler;
+}
+
+const PAGE_HEADERS = {
+  "Content-Security-Policy": PAGE_CSP,
+  "Cache-Control": "no-store",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+};
+
+/** Adds the pad routes other than the page itself. */
+export function registerPadRoutes(app: express.Express, ctx: PadRouteContext): void {
+  const { deps, log, https } = ctx;
+  const maxAgeSeconds = deps.config.etherpad.sessionSeconds;
+
+  app.post(
+    "/atrium/pad/session",
+    ctx.exchanges,
+    ctx.guarded(async (req, res) => {
+      const grant = await openPad(deps, parseSessionRequest(req.body));
+      res.set("Cache-Control", "no-store");
+      for (const cookie of embeddedSessionCookies(grant.sessionId, req.headers.cookie, {
+        https,
+        maxAgeSeconds,
+      })) {
+        res.append("Set-Cookie", cookie);
+      }
+      log.info(
+        { room_id: req.body.roomId, user: grant.userId, readOnly: grant.readOnly },
+        "opened a pad session",
+      );
+      res.send({
+        url: grant.url,
+        readOnly: grant.readOnly,
+        validUntil: grant.validUntil.toISOString(),
+      });
+    }),
+  );
+
+  // A ticket for the own tab: the same OpenID and membership checks as a session, but no
+  // session yet (it is opened, first-party, when the tab redeems the ticket).
+  app.post(
+    "/atrium/pad/ticket",
+    ctx.exchanges,
+    ctx.guarded(async (req, res) => {
+      const request = parseSessionRequest(req.body);
+      const userId = await deps.openid.verify(request.openid);
+      await padMember(deps, request.roomId, request.widgetId, userId);
+      const { ticket, expiresAt } = ctx.tickets.issue({
+        kind: "pad",
+        roomId: request.roomId,
+        widgetId: request.widgetId,
+        userId,
+      });
+      log.info({ room_id: request.roomId, user: userId }, "issued an own-tab ticket");
+      res.set("Cache-Control", "no-store").send({
+        url: `pad/open?ticket=${ticket}`,
+        expiresAt: new Date(expiresAt).toISOString(),
+        expiresInSeconds: TICKET_SECONDS,
+      });
+    }),
+  );
+
+  // Redeemed as the tab's top-level page: the cookie it sets is first-party.
+  app.get("/atrium/pad/open", ctx.redemptions, (req, res) => {
+    res.set(PAGE_HEADERS);
+    const refuse = (status: number, message: string) =>
+      void res.status(status).type("html").send(messagePage("The pad stays closed", message));
+    const raw = typeof req.query.ticket === "string" ? req.query.ticket : "";
+    const ticket = ctx.tickets.redeem(raw);
+    if (ticket === "unknown" || ticket === "expired" || ticket.kind !== "pad") {
+      refuse(
+        ticket === "expired" ? 410 : 404,
+        `This link to the pad ${ticket === "expired" ? "has expired" : "was already used or is not valid"} (each opens once, within a minute). ${OPEN_FROM_WIDGET}`,
+      );
+      return;
+    }
+    (async () => {
+      // Membership is checked again now: a member who left since the ticket was issued is out.
+      const member = await padMember(deps, ticket.roomId, ticket.widgetId, ticket.userId);
+      const grant = await openPadSession(deps, ticket.roomId, member);
+      res.append(
+        "Set-Cookie",
+        sessionCookie(grant.sessionId, req.headers.cookie, { https, maxAgeSeconds }),
+      );
+      log.info(
+        { room_id: ticket.roomId, user: grant.userId, readOnly: grant.readOnly },
+        "opened a pad session in its own tab",
+      );
+      res.redirect(303, grant.url);
+    })().catch((error: unknown) => {
+      if (error instanceof AccessError) {
+        refuse(error.status, error.humanMessage);
+        return;
+      }
+      log.error({ err: error }, "own-tab ticket failed");
+      refuse(502, "The pad could not be opened; try again in a moment.");
+    });
+  });
+
+  // Pop-out: the page in a tab of its own resumes from the session this browser holds.
+  app.post(
+    "/atrium/pad/resume",
+    ctx.redemptions,
+    ctx.guarded(async (req, res) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== ctx.webOrigin) {
+        throw new AccessError(403, "M_FORBIDDEN", "Only the pad page itself may ask this.");
+      }
+      const ref = parseWidgetRef(req.body);
+      const grant = await resumePad(deps, ctx.sessions, ref, sessionIdsOf(req.headers.cookie));
+      log.info(
+        { room_id: ref.roomId, user: grant.userId, readOnly: grant.readOnly },
+        "resumed a pad in a tab of its own",
+      );
+      res.set("Cache-Control", "no-store").send({ url: grant.url, readOnly: grant.readOnly });
+    }),
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Own-tab tickets: after the widget page's OpenID check, a member may ask for a ticket that
+ * opens the same pad in a tab of its own (`GET /atrium/pad/open?ticket=…`), where the pad is the
+ * top-level page and its cookies are first-party. A ticket is a random 256-bit string, bound to
+ * (room, widget, user), valid for {@link TICKET_SECONDS} and redeemable once.
+ *
+ * Kept in memory, on purpose: a ticket lives a minute, so a restart only costs a click, and a
+ * ticket handed out by one process cannot be redeemed twice through another (it is simply
+ * unknown there, a refusal, never a second use).
+ */
+import { createHash, randomBytes } from "node:crypto";
+
+/** How long a ticket can be redeemed: enough to open a tab, too short to be worth stealing. */
+export const TICKET_SECONDS = 60;
+/** Tickets held at once; past this the oldest are dropped (each needed a verified member). */
+export const MAX_TICKETS = 10_000;
+
+export interface Ticket {
+  kind: "pad" | "conference";
+  roomId: string;
+  widgetId: string;
+  userId: string;
+  expiresAt: number;
+}
+
+/** Why a ticket was refused, for the page the tab shows. */
+export type TicketRefusal = "unknown" | "expired";
+
+function digest(ticket: string): string {
+  return createHash("sha256").update(ticket, "utf8").digest("base64url");
+}
+
+export class TicketBook {
+  /** By SHA-256 of the ticket: a heap dump does not hold redeemable tickets. */
+  private readonly tickets = new Map<string, Ticket>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** A new ticket for `what`, valid for {@link TICKET_SECONDS}. */
+  issue(what: Omit<Ticket, "expiresAt">): { ticket: string; expiresAt: number } {
+    this.prune();
+    while (this.tickets.size >= MAX_TICKETS) {
+      const oldest = this.tickets.keys().next().value;
+      if (oldest === undefined) break;
+      this.tickets.delete(oldest);
+    }
+    const ticket = randomBytes(32).toString("base64url");
+    const expiresAt = this.now() + TICKET_SECONDS * 1000;
+    this.tickets.set(digest(ticket), { ...what, expiresAt });
+    return { ticket, expiresAt };
+  }
+
+  /** Takes the ticket out (whatever the outcome: a ticket is tried once) and returns it if valid. */
+  redeem(ticket: string): Ticket | TicketRefusal {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return "unknown";
+    const key = digest(ticket);
+    const found = this.tickets.get(key);
+    if (!found) return "unknown";
+    this.tickets.delete(key);
+    return found.expiresAt > this.now() ? found : "expired";
+  }
+
+  private prune(): void {
+    const now = this.now();
+    for (const [key, t] of this.tickets) if (t.expiresAt <= now) this.tickets.delete(key);
+  }
+}
