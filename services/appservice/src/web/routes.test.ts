@@ -150,7 +150,7 @@ describe("public routes", () => {
       expect(await res.json()).toEqual({
         results: { user: true, room_membership: true },
         user_id: "@alice:example.org",
-        power_levels: { room: { users_default: 0 }, user: 0 },
+        power_levels: { room: { users_default: 0, state_default: 50 }, user: 0 },
       });
     }
   });
