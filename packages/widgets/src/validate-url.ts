@@ -179,6 +179,19 @@ function privateHostReason(hostname: string): string | undefined {
     return `The widget URL points at localhost; ${fix}`;
   }
   const literal = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const found = nonPublicAddress(literal);
+  if (!found) return undefined;
+  return `The widget URL points at ${found.address}, ${found.description}; ${fix}`;
+}
+
+/**
+ * When `literal` is an IP address (v4, v6, v4-mapped v6) outside the public unicast ranges
+ * (loopback, private, link-local, unique-local, CGNAT, multicast, reserved…): the address and
+ * what kind it is. Undefined for a public address or anything that is not an IP literal.
+ */
+export function nonPublicAddress(
+  literal: string,
+): { address: string; range: string; description: string } | undefined {
   if (!ipaddr.isValid(literal)) return undefined;
   let addr = ipaddr.parse(literal);
   if (addr.kind() === "ipv6") {
@@ -188,7 +201,7 @@ function privateHostReason(hostname: string): string | undefined {
   const range = addr.range();
   const allowed = addr.kind() === "ipv4" ? PUBLIC_V4 : PUBLIC_V6;
   if (allowed.has(range)) return undefined;
-  return `The widget URL points at ${addr.toString()}, ${describeRange(range)}; ${fix}`;
+  return { address: addr.toString(), range, description: describeRange(range) };
 }
 
 function describeRange(range: string): string {

@@ -25,6 +25,9 @@ import { openIdVerifierFor } from "./web/routes";
 import { startImServer } from "./im/server";
 import { ImTokens } from "./store/im-tokens";
 import { StartupError, checkRegistration, type RegistrationLike } from "./registration";
+import { acquireInstanceLock, InstanceLockedError } from "./store/instance-lock";
+import { tokenMatches, tokenOf } from "./matrix/hs-token";
+import { pingFromHomeserver } from "./matrix/ping";
 
 export {
   StartupError,
@@ -46,6 +49,7 @@ export interface AtriumHandle {
 }
 
 const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const PAD_SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /** Turns a busy port into a StartupError that names the config key to change. */
 async function listening<T>(key: string, address: string, listen: () => Promise<T>): Promise<T> {
@@ -70,7 +74,13 @@ export async function start(
   BridgeLogger.configure({ console: config.logging.level === "silent" ? "off" : "warn" });
   const log = logger("app");
   const metrics = createMetrics();
-  const store = await Store.open(config.database);
+  const lock = await acquireInstanceLock(config.database).catch((error: unknown) => {
+    throw error instanceof InstanceLockedError ? new StartupError(error.message) : error;
+  });
+  const store = await Store.open(config.database).catch(async (error: unknown) => {
+    await lock.release();
+    throw error;
+  });
   const etherpad = instrumentEtherpad(
     createEtherpadClient({
       url: config.etherpad.url,
@@ -104,6 +114,10 @@ export async function start(
     },
   });
   await bridge.initialise();
+  // Routes added with addAppServicePath check the hs_token here: in constant time.
+  (bridge as unknown as { requestCheckToken: (req: unknown) => boolean }).requestCheckToken = (
+    req,
+  ) => tokenMatches(tokenOf(req as Parameters<typeof tokenOf>[0]), registration.hs_token);
 
   const appservice = new DurableAppService(
     registration.hs_token,
@@ -143,6 +157,7 @@ export async function start(
   ).catch(async (error: unknown) => {
     await bridge.close();
     await store.close();
+    await lock.release();
     throw error;
   });
 
@@ -164,6 +179,7 @@ export async function start(
         await web.close();
         await bridge.close();
         await store.close();
+        await lock.release();
         throw error;
       })
     : null;
@@ -179,12 +195,18 @@ export async function start(
   }
   // Resume whatever a previous run recorded but did not finish.
   void processor.kick();
+  // Ask the homeserver to ping us (MSC2659): it proves the link both ways, and Synapse then
+  // sends the transactions it queued while Atrium was down at once, instead of waiting out its
+  // backoff (which grows to minutes).
+  const pinging = pingFromHomeserver(intent.matrixClient, registration.id, logger("ping"));
   // Processed inbox rows are kept a week (for inspection), then dropped; the ledger stays.
+  // Pad session rows are dropped a day after Etherpad let the session expire.
   const prune = () =>
     Promise.all([
       store.pruneInbox(INBOX_RETENTION_MS),
       new ImTokens(store.db).prune(INBOX_RETENTION_MS),
-    ]).catch((error: unknown) => log.warn({ err: error }, "inbox or token prune failed"));
+      store.prunePadSessions(Date.now() - PAD_SESSION_GRACE_MS),
+    ]).catch((error: unknown) => log.warn({ err: error }, "inbox, token or session prune failed"));
   void prune();
   const pruneTimer = setInterval(() => void prune(), 60 * 60 * 1000);
   pruneTimer.unref();
@@ -204,11 +226,13 @@ export async function start(
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(pruneTimer);
+        pinging.cancel();
         await processor.stop();
         await imServer?.close();
         await web.close();
         await bridge.close();
         await store.close();
+        await lock.release();
       })()),
   };
 }

@@ -134,6 +134,13 @@ export const configSchema = z.object({
       allowedServers: z.array(domain).optional(),
       /** Members below this power level get the read-only pad. Default 0 (everyone edits). */
       padEditPowerLevel: z.number().int().min(0).max(100).default(0),
+      /**
+       * Accept server discovery (`.well-known/matrix/server`, SRV) of an allowed foreign server
+       * that leads to a loopback, private or link-local address. Default false: a foreign
+       * site could otherwise point Atrium's OpenID checks into its own network. Turn it on only
+       * for a federation that lives on a private network.
+       */
+      allowPrivateFederation: z.boolean().optional(),
     })
     .prefault({}),
   aliases: z

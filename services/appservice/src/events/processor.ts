@@ -188,6 +188,9 @@ export class Processor {
       case "m.room.tombstone":
         if (isState) return this.deps.reactions.onTombstone(event, log);
         return;
+      case "m.room.power_levels":
+        if (isState) return this.deps.reactions.onPowerLevels(event, log);
+        return;
       case "m.room.name":
         if (isState) return this.deps.reactions.onRename(event, log);
         return;

@@ -73,3 +73,108 @@ describe("members leaving", () => {
     },
   );
 });
+
+describe("room upgrades", () => {
+  function upgrade(createContent: Record<string, unknown> | null) {
+    const calls: string[] = [];
+    const gateway = {
+      botUserId: "@atrium:example.org",
+      join: async (room: string) => void calls.push(`join ${room}`),
+      leave: async (room: string) => void calls.push(`leave ${room}`),
+      getState: async (_room: string, type: string) =>
+        type === "m.room.create" ? createContent : null,
+    } as unknown as MatrixGateway;
+    const workspace = {
+      carryOver: async (from: string, to: string) => {
+        calls.push(`carry ${from} → ${to}`);
+        return 1;
+      },
+    } as unknown as Workspace;
+    const reactions = new Reactions({
+      config,
+      store: {} as Store,
+      gateway,
+      workspace,
+      etherpad: {} as EtherpadPort,
+    });
+    const tombstone: RoomEvent = {
+      event_id: "$t",
+      room_id: "!old:example.org",
+      sender: "@alice:example.org",
+      type: "m.room.tombstone",
+      state_key: "",
+      content: { replacement_room: "!new:example.org" },
+    };
+    return { run: () => reactions.onTombstone(tombstone, log), calls };
+  }
+
+  it("carries widgets to a room whose m.room.create names this room as predecessor", async () => {
+    const { run, calls } = upgrade({ predecessor: { room_id: "!old:example.org" } });
+    await run();
+    expect(calls).toEqual(["join !new:example.org", "carry !old:example.org → !new:example.org"]);
+  });
+
+  it.each([
+    ["another predecessor", { predecessor: { room_id: "!elsewhere:example.org" } }],
+    ["no predecessor", {}],
+  ])("leaves a room with %s and carries nothing", async (_label, content) => {
+    const { run, calls } = upgrade(content);
+    await run();
+    expect(calls).toEqual(["join !new:example.org", "leave !new:example.org"]);
+  });
+});
+
+describe("power levels", () => {
+  it("ends the pad sessions of a member demoted below the edit level, only theirs", async () => {
+    const strict = parseConfig({
+      homeserver: { url: "http://127.0.0.1:8008", domain: "example.org" },
+      web: { publicUrl: "https://pads.example.org" },
+      etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
+      jitsi: { domain: "meet.example.org", auth: "none" },
+      permissions: { padEditPowerLevel: 10 },
+    });
+    const ended: string[] = [];
+    const sessions: Record<string, Array<{ session_id: string }>> = {
+      "@demoted:example.org": [{ session_id: "s.demoted" }],
+      "@editor:example.org": [{ session_id: "s.editor" }],
+    };
+    const store = {
+      padSessionUsers: async () => Object.keys(sessions),
+      padSessionsOf: async (_room: string, user: string) => sessions[user] ?? [],
+      deletePadSession: async (id: string) => void ended.push(`store ${id}`),
+    } as unknown as Store;
+    const gateway = {
+      botUserId: "@atrium:example.org",
+      roomState: async () => [
+        { type: "m.room.create", state_key: "", sender: "@owner:example.org", content: {} },
+        {
+          type: "m.room.power_levels",
+          state_key: "",
+          content: { users: { "@editor:example.org": 10, "@demoted:example.org": 0 } },
+        },
+      ],
+    } as unknown as MatrixGateway;
+    const etherpad = {
+      deleteSession: async (id: string) => void ended.push(`etherpad ${id}`),
+    } as unknown as EtherpadPort;
+    const reactions = new Reactions({
+      config: strict,
+      store,
+      gateway,
+      workspace: {} as Workspace,
+      etherpad,
+    });
+    await reactions.onPowerLevels(
+      {
+        event_id: "$p",
+        room_id: "!r:example.org",
+        sender: "@owner:example.org",
+        type: "m.room.power_levels",
+        state_key: "",
+        content: {},
+      },
+      log,
+    );
+    expect(ended).toEqual(["etherpad s.demoted", "store s.demoted"]);
+  });
+});

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
 import type { Workspace, WorkspaceDeps } from "../service/workspace";
 import { humanMembers } from "./members";
+import { powerContextFrom, userLevel } from "../matrix/power";
 import { EncryptionNotice } from "./encryption-notice";
 
 export interface RoomEvent {
@@ -98,10 +99,26 @@ export class Reactions {
     log.info({ widget: row.widget_id, by: event.sender }, "widget removed by a user; archived");
   }
 
+  /**
+   * A room was upgraded: follow it and carry the widgets over, but only to a room that says it
+   * continues this one (its m.room.create names this room as `predecessor`). Anyone with the
+   * power to send a tombstone could otherwise point it at a room of their own and have the
+   * bot copy every pad and widget there.
+   */
   async onTombstone(event: RoomEvent, log: Logger): Promise<void> {
     const next = event.content.replacement_room;
     if (typeof next !== "string" || !next.startsWith("!")) return;
     await this.deps.gateway.join(next);
+    const create = await this.deps.gateway.getState(next, "m.room.create", "");
+    const predecessor = create?.predecessor as { room_id?: unknown } | undefined;
+    if (predecessor?.room_id !== event.room_id) {
+      log.warn(
+        { replacement: next, predecessor: predecessor?.room_id ?? null },
+        "a tombstone points at a room that does not continue this one; not following it",
+      );
+      await this.deps.gateway.leave(next);
+      return;
+    }
     const nameEvent = await this.deps.gateway.getState(next, "m.room.name", "");
     const roomName =
       typeof nameEvent?.name === "string" && nameEvent.name ? nameEvent.name : "Conference";
@@ -121,6 +138,21 @@ export class Reactions {
   async onEncrypted(event: RoomEvent, log: Logger): Promise<void> {
     if (event.sender === this.bot) return;
     await this.encryption.maybeSay(event.room_id, log);
+  }
+
+  /**
+   * Power levels changed: a member now below the pad edit level loses the pad sessions Atrium
+   * opened (a group session opens the editable pad for whoever knows its id, and an editor
+   * knew it). They get a read-only session the next time they open the pad.
+   */
+  async onPowerLevels(event: RoomEvent, log: Logger): Promise<void> {
+    const editLevel = this.deps.config.permissions.padEditPowerLevel;
+    const users = await this.deps.store.padSessionUsers(event.room_id);
+    if (users.length === 0) return;
+    const ctx = powerContextFrom(await this.deps.gateway.roomState(event.room_id));
+    for (const user of users) {
+      if (userLevel(ctx, user) < editLevel) await this.endPadSessions(event.room_id, user, log);
+    }
   }
 
   async onRename(event: RoomEvent, log: Logger): Promise<void> {

@@ -5,10 +5,11 @@
  */
 import { AppService } from "matrix-appservice-bridge";
 
-/** The parts of express's request and response this route uses. */
+/** The parts of express's request and response these routes use. */
 interface Request {
   headers: { authorization?: string };
   params: Record<string, string | undefined>;
+  query?: unknown;
   body?: unknown;
 }
 interface Response {
@@ -18,16 +19,25 @@ interface Response {
 import type { Logger } from "pino";
 import type { Store } from "../store/store";
 import type { Metrics } from "../util/metrics";
+import { tokenMatches, tokenOf } from "./hs-token";
 
 export class DurableAppService extends AppService {
   constructor(
-    homeserverToken: string,
+    private readonly homeserverToken: string,
     private readonly store: Store,
     private readonly onRecorded: () => void,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
     super({ homeserverToken });
+    // MSC2659: the homeserver's ping, sent when Atrium calls
+    // `POST /_matrix/client/v1/appservice/{id}/ping` (at start) or an admin checks the link.
+    this.expressApp.post("/_matrix/app/v1/ping", (req: Request, res: Response) => {
+      if (!this.authorised(req, res)) return;
+      const txn = (req.body as { transaction_id?: unknown } | undefined)?.transaction_id;
+      this.log.info({ transaction_id: typeof txn === "string" ? txn : null }, "homeserver ping");
+      res.send({});
+    });
   }
 
   static {
@@ -38,17 +48,25 @@ export class DurableAppService extends AppService {
         void this.durableTransaction(req, res);
       },
     });
+    // Its user and alias query routes check the token with `isInvalidToken` (a plain `!==`);
+    // this one compares in constant time.
+    Object.defineProperty(DurableAppService.prototype, "isInvalidToken", {
+      value(this: DurableAppService, req: Request, res: Response): boolean {
+        return !this.authorised(req, res);
+      },
+    });
+  }
+
+  /** Checks the hs_token in constant time; answers 403 M_FORBIDDEN when it is wrong. */
+  authorised(req: Request, res: Response): boolean {
+    if (tokenMatches(tokenOf(req), this.homeserverToken)) return true;
+    res.status(403).send({ errcode: "M_FORBIDDEN", error: "Bad token supplied" });
+    return false;
   }
 
   private async durableTransaction(req: Request, res: Response): Promise<void> {
-    const token = req.headers.authorization?.startsWith("Bearer ")
-      ? req.headers.authorization.slice("Bearer ".length)
-      : undefined;
-    if (
-      token !== (this as unknown as { config: { homeserverToken: string } }).config.homeserverToken
-    ) {
+    if (!this.authorised(req, res)) {
       this.metrics.transactions.inc({ result: "forbidden" });
-      res.status(403).send({ errcode: "M_FORBIDDEN", error: "Bad token supplied" });
       return;
     }
     const txnId = String(req.params.txnId ?? "");

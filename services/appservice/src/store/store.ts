@@ -316,6 +316,26 @@ export class Store {
       .execute();
   }
 
+  /** Users of a room Atrium opened pad sessions for. */
+  async padSessionUsers(roomId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("pad_sessions")
+      .select("user_id")
+      .distinct()
+      .where("room_id", "=", roomId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Drops rows of sessions that expired before `before` (Etherpad ended them already). */
+  async prunePadSessions(before: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom("pad_sessions")
+      .where("valid_until", "<", before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows ?? 0);
+  }
+
   async deletePadSession(sessionId: string): Promise<void> {
     await this.db.deleteFrom("pad_sessions").where("session_id", "=", sessionId).execute();
   }

@@ -92,7 +92,8 @@ export class OpenIdVerifier {
     }
     try {
       return await this.opts.resolve(server);
-    } catch {
+    } catch (error: unknown) {
+      if (error instanceof AccessError) throw error;
       throw new AccessError(
         502,
         "M_UNKNOWN",
