@@ -1,4 +1,9 @@
-import { MAX_SESSIONS_IN_COOKIE, sessionCookie, sessionIdsOf } from "./session-cookie";
+import {
+  embeddedSessionCookies,
+  MAX_SESSIONS_IN_COOKIE,
+  sessionCookie,
+  sessionIdsOf,
+} from "./session-cookie";
 
 describe("sessionIdsOf", () => {
   it.each<[string | undefined, string[]]>([
@@ -45,5 +50,25 @@ describe("sessionCookie", () => {
     const many = Array.from({ length: 20 }, (_, i) => `s.old${i}`).join(",");
     const cookie = sessionCookie("s.new", `sessionID=${many}`, { https: false, maxAgeSeconds: 60 });
     expect(sessionIdsOf(cookie.split(";")[0])).toHaveLength(MAX_SESSIONS_IN_COOKIE);
+  });
+});
+
+describe("embeddedSessionCookies", () => {
+  it("sets an unpartitioned and a Partitioned copy on https, with one value", () => {
+    const [plain, partitioned, ...rest] = embeddedSessionCookies("s.new", "sessionID=s.old", {
+      https: true,
+      maxAgeSeconds: 60,
+    });
+    expect(rest).toEqual([]);
+    expect(plain).toBe("sessionID=s.new%2Cs.old; Max-Age=60; Path=/; Secure; SameSite=None");
+    expect(partitioned).toBe(
+      "sessionID=s.new%2Cs.old; Max-Age=60; Path=/; Secure; Partitioned; SameSite=None",
+    );
+  });
+
+  it("sets one Lax cookie on plain http (Partitioned needs Secure)", () => {
+    expect(embeddedSessionCookies("s.new", undefined, { https: false, maxAgeSeconds: 60 })).toEqual(
+      ["sessionID=s.new; Max-Age=60; Path=/; SameSite=Lax"],
+    );
   });
 });
