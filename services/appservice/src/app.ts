@@ -15,7 +15,8 @@ import { CommandHandler } from "./commands/handler";
 import { RoomActions } from "./service/room-actions";
 import { Reactions } from "./events/reactions";
 import { Processor } from "./events/processor";
-import { creationOptions, furnishRoom, readAlias } from "./service/rooms-on-demand";
+import { RoomsOnDemand } from "./service/rooms-on-demand";
+import { OnDemandRooms } from "./store/on-demand-rooms";
 import { createMetrics } from "./util/metrics";
 import { instrumentEtherpad } from "./service/etherpad-metrics";
 import { logger, setLogLevel } from "./util/log";
@@ -91,7 +92,7 @@ export async function start(
   );
   const botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
   // Filled once the bridge is listening; the alias and transaction callbacks run after that.
-  const late: { workspace?: Workspace; processor?: Processor } = {};
+  const late: { roomsOnDemand?: RoomsOnDemand; processor?: Processor } = {};
 
   const bridge = new Bridge({
     homeserverUrl: config.homeserver.url,
@@ -101,16 +102,9 @@ export async function start(
     controller: {
       // Events are processed from the durable inbox, not here (see matrix/transactions.ts).
       onEvent: () => undefined,
-      onAliasQuery: async (_alias: string, localpart: string) => {
-        const wanted = readAlias(localpart, config);
-        if (!wanted) return null;
-        return { creationOpts: creationOptions(wanted, localpart, config) };
-      },
-      onAliasQueried: async (alias: string, roomId: string) => {
-        const wanted = readAlias(alias.split(":")[0]?.slice(1) ?? "", config);
-        if (wanted && late.workspace)
-          await furnishRoom(roomId, wanted, late.workspace, botUserId, log);
-      },
+      // A bare room now, furnished on the first local join (see service/rooms-on-demand.ts).
+      onAliasQuery: async (alias: string, localpart: string) =>
+        (await late.roomsOnDemand?.onAliasQuery(alias, localpart)) ?? null,
     },
   });
   await bridge.initialise();
@@ -135,10 +129,17 @@ export async function start(
   const intent = bridge.getIntent();
   const gateway = new BotSdkGateway(intent.matrixClient, botUserId);
   const workspace = new Workspace({ config, store, gateway, etherpad });
-  late.workspace = workspace;
+  const roomsOnDemand = new RoomsOnDemand({
+    config,
+    gateway,
+    workspace,
+    rooms: new OnDemandRooms(store.db),
+    log: logger("rooms-on-demand"),
+  });
+  late.roomsOnDemand = roomsOnDemand;
   const actions = new RoomActions({ config, store, gateway, workspace });
   const commands = new CommandHandler({ config, store, gateway, actions, metrics });
-  const reactions = new Reactions({ config, store, gateway, workspace, etherpad });
+  const reactions = new Reactions({ config, store, gateway, workspace, etherpad, roomsOnDemand });
   const processor = new Processor({
     store,
     commands,
@@ -208,7 +209,14 @@ export async function start(
       store.prunePadSessions(Date.now() - PAD_SESSION_GRACE_MS),
     ]).catch((error: unknown) => log.warn({ err: error }, "inbox, token or session prune failed"));
   void prune();
-  const pruneTimer = setInterval(() => void prune(), 60 * 60 * 1000);
+  void roomsOnDemand.resume(log);
+  const pruneTimer = setInterval(
+    () => {
+      void prune();
+      void roomsOnDemand.resume(log);
+    },
+    60 * 60 * 1000,
+  );
   pruneTimer.unref();
 
   const appserviceUrl = `http://${config.appservice.bindAddress}:${config.appservice.port}`;

@@ -138,11 +138,21 @@ it("renames the conference when the room is renamed", async () => {
 });
 
 describe("rooms on demand", () => {
-  it("joining #pad_<name> creates the room with its pad widget pinned", async () => {
+  /** The room's widgets once one is there (a room on demand is furnished on the join). */
+  async function furnished(who: TestUser, roomId: string) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const widgets = await widgetsIn(who, roomId);
+      if (widgets.size > 0 || Date.now() > deadline) return widgets;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  it("joining #pad_<name> creates the room with its pad widget pinned; the joiner moderates", async () => {
     const roomId = await bob.client.join("#pad_retro:localhost");
     const name = await bob.client.getState<{ name: string }>(roomId, "m.room.name");
     expect(name?.name).toBe("Pad: retro");
-    const widgets = await widgetsIn(bob, roomId);
+    const widgets = await furnished(bob, roomId);
     const [key, widget] = [...widgets.entries()][0]!;
     expect(widget.type).toBe("m.etherpad");
     expect(widget.data).toMatchObject({ padName: "retro" });
@@ -156,10 +166,36 @@ describe("rooms on demand", () => {
     expect(layout?.widgets[key]?.container).toBe("top");
     const rules = await bob.client.getState<{ join_rule: string }>(roomId, "m.room.join_rules");
     expect(rules?.join_rule).toBe("public");
+    // The homeserver's defaults stay (power levels, tombstone, ACLs, encryption need 100+); the
+    // joiner is moderator, and the creating bot (room version 12) is not listed.
+    const levels = await bob.client.getState<{
+      events: Record<string, number>;
+      users: Record<string, number>;
+    }>(roomId, "m.room.power_levels");
+    expect(levels?.events).toMatchObject({
+      "m.room.power_levels": 100,
+      "m.room.server_acl": 100,
+      "m.room.encryption": 100,
+    });
+    // Synapse gives tombstones 150 from room version 12 (creators only).
+    expect(levels?.events["m.room.tombstone"]).toBeGreaterThanOrEqual(100);
+    expect(levels?.users[bob.user.userId]).toBe(50);
+    expect(levels?.users).not.toHaveProperty(stack.botUserId);
+  });
+
+  it("a furnished room is furnished once, whoever joins later", async () => {
+    const roomId = await alice.client.join("#pad_retro:localhost");
+    expect((await widgetsIn(alice, roomId)).size).toBe(1);
+    const levels = await alice.client.getState<{ users: Record<string, number> }>(
+      roomId,
+      "m.room.power_levels",
+    );
+    expect(levels?.users[alice.user.userId]).toBeUndefined();
   });
 
   it("joining #meet_<name> creates the room with its conference", async () => {
     const roomId = await carol.client.join("#meet_standup:localhost");
+    await furnished(carol, roomId);
     const widget = await jitsiIn(carol, roomId);
     expect(widget?.data).toMatchObject({
       conferenceId: jitsiConferenceId(roomId),

@@ -155,6 +155,25 @@ export const configSchema = z.object({
         .default("meet_"),
       /** Join rule of rooms created on demand. */
       joinRule: z.enum(["public", "invite", "knock"]).default("public"),
+      /**
+       * Rooms on demand one local user may set up (by being the first to join) per hour.
+       * Default 5. Over it, the room stays bare and the bot says why.
+       */
+      roomsPerUserPerHour: z.number().int().min(0).max(1000).default(5),
+      /**
+       * Rooms alias queries may create per hour that nobody has joined yet. The homeserver's
+       * alias query does not say who asked (a joiner, a lookup, another server), so this caps
+       * what lookups alone can create. Default 30.
+       */
+      unclaimedRoomsPerHour: z.number().int().min(0).max(10000).default(30),
+      /**
+       * A user made moderator (power 50) of every room on demand, besides its first joiner,
+       * e.g. @admin:example.org. Default none.
+       */
+      moderator: z
+        .string()
+        .regex(/^@[^:\s]+:\S+$/, "must be a Matrix user id")
+        .optional(),
     })
     .prefault({}),
   /**

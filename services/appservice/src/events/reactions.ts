@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
 import type { Workspace, WorkspaceDeps } from "../service/workspace";
 import { humanMembers } from "./members";
+import type { RoomsOnDemand } from "../service/rooms-on-demand";
 import { powerContextFrom, userLevel } from "../matrix/power";
 import { EncryptionNotice } from "./encryption-notice";
 
@@ -21,7 +22,12 @@ export interface RoomEvent {
 export class Reactions {
   private readonly encryption: EncryptionNotice;
 
-  constructor(private readonly deps: WorkspaceDeps & { workspace: Workspace }) {
+  constructor(
+    private readonly deps: WorkspaceDeps & {
+      workspace: Workspace;
+      roomsOnDemand?: Pick<RoomsOnDemand, "onJoin">;
+    },
+  ) {
     this.encryption = new EncryptionNotice(deps);
   }
 
@@ -37,7 +43,10 @@ export class Reactions {
       if (membership === "join") await this.encryption.maybeSay(event.room_id, log);
       return;
     }
-    if (membership === "join") await this.maybeAddConference(event.room_id, log);
+    if (membership === "join") {
+      await this.deps.roomsOnDemand?.onJoin(event.room_id, target, log);
+      await this.maybeAddConference(event.room_id, log);
+    }
     if (membership === "leave" || membership === "ban")
       await this.endPadSessions(event.room_id, target, log);
   }

@@ -37,6 +37,8 @@ export interface MatrixGateway {
   joinedMembers(roomId: string): Promise<string[]>;
   join(roomIdOrAlias: string): Promise<string>;
   leave(roomId: string): Promise<void>;
+  /** Creates a room as the bot (`POST /createRoom` options); returns its id. */
+  createRoom(options: Record<string, unknown>): Promise<string>;
   /** Resolves when the homeserver answers (GET /_matrix/client/versions). */
   ping(): Promise<void>;
 }
@@ -102,6 +104,12 @@ export class BotSdkGateway implements MatrixGateway {
 
   async leave(roomId: string): Promise<void> {
     await retry(() => this.client.leaveRoom(roomId));
+  }
+
+  async createRoom(options: Record<string, unknown>): Promise<string> {
+    // Not retried: a retry after a lost answer would make a second room (the alias query is
+    // asked again by the homeserver instead).
+    return this.client.createRoom(options);
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,7 @@
 /** Schema migrations, applied in order at start (Kysely's Migrator keeps track). */
 import { sql, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
+import { roomsOnDemandMigration } from "./on-demand-rooms";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -99,6 +100,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0004_rooms_on_demand": roomsOnDemandMigration,
   };
 }
 

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { parseConfig } from "../config/load";
+import type { MatrixGateway } from "../matrix/gateway";
+import { OnDemandRooms } from "../store/on-demand-rooms";
+import { Store } from "../store/store";
+import { creationOptions, RoomsOnDemand } from "./rooms-on-demand";
+import type { Workspace } from "./workspace";
+
+const log = pino({ level: "silent" });
+const config = parseConfig({
+  homeserver: { url: "http://127.0.0.1:8008", domain: "example.org" },
+  web: { publicUrl: "https://pads.example.org" },
+  etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
+  jitsi: { domain: "meet.example.org", auth: "none" },
+  aliases: { roomsPerUserPerHour: 1, unclaimedRoomsPerHour: 2, moderator: "@admin:example.org" },
+});
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "atrium-ondemand-"));
+  store = await Store.open({ engine: "sqlite", filename: path.join(dir, "atrium.db") });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(opts: { padFailures?: number } = {}) {
+  let rooms = 0;
+  let padFailures = opts.padFailures ?? 0;
+  const calls: string[] = [];
+  const notices: string[] = [];
+  const power: Record<string, Record<string, unknown>> = {};
+  const gateway = {
+    botUserId: "@atrium:example.org",
+    createRoom: async () => `!room${++rooms}:example.org`,
+    getState: async (room: string) => power[room] ?? { users_default: 0, events: { x: 1 } },
+    sendState: async (
+      room: string,
+      _type: string,
+      _key: string,
+      content: Record<string, unknown>,
+    ) => {
+      power[room] = content;
+      return "$p";
+    },
+    sendNotice: async (_room: string, plain: string) => void notices.push(plain),
+  } as unknown as MatrixGateway;
+  const workspace = {
+    addPad: async (room: string, name: string) => {
+      if (padFailures-- > 0) throw new Error("Etherpad is down");
+      calls.push(`pad ${room} ${name}`);
+      return { widget_id: `w-${name}` };
+    },
+    addConference: async (room: string) => {
+      calls.push(`meet ${room}`);
+      return { widget_id: "w-meet" };
+    },
+    pinWidget: async (room: string, id: string) => void calls.push(`pin ${room} ${id}`),
+  } as unknown as Workspace;
+  const onDemand = new RoomsOnDemand({
+    config,
+    gateway,
+    workspace,
+    rooms: new OnDemandRooms(store.db),
+    log,
+  });
+  return { onDemand, calls, notices, power };
+}
+
+describe("rooms on demand", () => {
+  it("keeps the homeserver's power-level defaults and never lists the creator", () => {
+    const opts = creationOptions({ kind: "pad", name: "retro" }, "pad_retro", config);
+    expect(opts).not.toHaveProperty("power_level_content_override");
+    expect(opts).toMatchObject({ room_alias_name: "pad_retro", name: "Pad: retro" });
+  });
+
+  it("creates a bare room at the alias query; the first local joiner claims, moderates and gets it furnished", async () => {
+    const { onDemand, calls, power } = setup();
+    const created = await onDemand.onAliasQuery("#pad_retro:example.org", "pad_retro");
+    expect(created).toEqual({ roomId: "!room1:example.org" });
+    expect(calls).toEqual([]);
+    // Another server's user joining claims nothing.
+    await onDemand.onJoin("!room1:example.org", "@eve:elsewhere.org", log);
+    expect(calls).toEqual([]);
+    await onDemand.onJoin("!room1:example.org", "@alice:example.org", log);
+    expect(calls).toEqual(["pad !room1:example.org retro", "pin !room1:example.org w-retro"]);
+    expect(power["!room1:example.org"]).toEqual({
+      users_default: 0,
+      events: { x: 1 },
+      users: { "@alice:example.org": 50, "@admin:example.org": 50 },
+    });
+    // A later joiner changes nothing.
+    await onDemand.onJoin("!room1:example.org", "@bob:example.org", log);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("answers 404 for aliases that are not ours, and caps rooms nobody joined", async () => {
+    const { onDemand } = setup();
+    expect(await onDemand.onAliasQuery("#other:example.org", "other")).toBeNull();
+    expect(await onDemand.onAliasQuery("#pad_a:example.org", "pad_a")).not.toBeNull();
+    expect(await onDemand.onAliasQuery("#pad_b:example.org", "pad_b")).not.toBeNull();
+    // Two unclaimed rooms this hour: a third lookup (a federation probe, say) creates nothing.
+    expect(await onDemand.onAliasQuery("#pad_c:example.org", "pad_c")).toBeNull();
+  });
+
+  it("holds a user to the hourly cap, saying why", async () => {
+    const { onDemand, calls, notices } = setup();
+    await onDemand.onAliasQuery("#pad_a:example.org", "pad_a");
+    await onDemand.onAliasQuery("#pad_b:example.org", "pad_b");
+    await onDemand.onJoin("!room1:example.org", "@alice:example.org", log);
+    await onDemand.onJoin("!room2:example.org", "@alice:example.org", log);
+    expect(calls.filter((c) => c.startsWith("pad"))).toEqual(["pad !room1:example.org a"]);
+    expect(notices[0]).toMatch(/most this server allows \(1\)/);
+    // Someone else may still claim the second room.
+    await onDemand.onJoin("!room2:example.org", "@bob:example.org", log);
+    expect(calls.filter((c) => c.startsWith("pad"))).toHaveLength(2);
+  });
+
+  it("a failed Etherpad call throws (the inbox retries) and resume() finishes the room", async () => {
+    const { onDemand, calls } = setup({ padFailures: 2 });
+    await onDemand.onAliasQuery("#pad_retro:example.org", "pad_retro");
+    await expect(onDemand.onJoin("!room1:example.org", "@alice:example.org", log)).rejects.toThrow(
+      /Etherpad is down/,
+    );
+    await onDemand.resume(log); // still down: logged, kept for later
+    expect(calls).toEqual([]);
+    await onDemand.resume(log);
+    expect(calls).toEqual(["pad !room1:example.org retro", "pin !room1:example.org w-retro"]);
+    await onDemand.resume(log);
+    expect(calls).toHaveLength(2);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Rooms created on demand (joining `#pad_<name>` / `#meet_<name>`): which room an alias made,
+ * who claimed it (the local user whose join furnished it) and whether its widget is in place.
+ * Its own table and module (migration 0004), reached through `Kysely.withTables`.
+ */
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
+import type { Database } from "./schema";
+
+export interface OnDemandRoomTable {
+  room_id: string;
+  alias: string;
+  kind: "pad" | "meet";
+  name: string;
+  created_at: number;
+  /** The local user whose join furnished the room; null until then. */
+  claimed_by: string | null;
+  claimed_at: number | null;
+  /** Set once the widget is in the room and pinned. */
+  furnished_at: number | null;
+}
+
+export const roomsOnDemandMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("on_demand_rooms")
+      .addColumn("room_id", "text", (c) => c.primaryKey())
+      .addColumn("alias", "text", (c) => c.notNull())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addColumn("claimed_by", "text")
+      .addColumn("claimed_at", "bigint")
+      .addColumn("furnished_at", "bigint")
+      .execute();
+    await db.schema
+      .createIndex("on_demand_rooms_claimer")
+      .on("on_demand_rooms")
+      .columns(["claimed_by", "claimed_at"])
+      .execute();
+  },
+};
+
+export type OnDemandRow = OnDemandRoomTable;
+
+export class OnDemandRooms {
+  private readonly db: Kysely<Database & { on_demand_rooms: OnDemandRoomTable }>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db.withTables<{ on_demand_rooms: OnDemandRoomTable }>();
+  }
+
+  async record(row: Pick<OnDemandRoomTable, "room_id" | "alias" | "kind" | "name">): Promise<void> {
+    await this.db
+      .insertInto("on_demand_rooms")
+      .values({
+        ...row,
+        created_at: Date.now(),
+        claimed_by: null,
+        claimed_at: null,
+        furnished_at: null,
+      })
+      .onConflict((oc) => oc.column("room_id").doNothing())
+      .execute();
+  }
+
+  async get(roomId: string): Promise<OnDemandRow | undefined> {
+    return this.db
+      .selectFrom("on_demand_rooms")
+      .selectAll()
+      .where("room_id", "=", roomId)
+      .executeTakeFirst();
+  }
+
+  /** Rooms created since `since` that nobody has claimed (alias queries not followed by a join). */
+  async unclaimedSince(since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("on_demand_rooms")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("claimed_by", "is", null)
+      .where("created_at", ">=", since)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Rooms `userId` claimed since `since`. */
+  async claimedBy(userId: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("on_demand_rooms")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("claimed_by", "=", userId)
+      .where("claimed_at", ">=", since)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Claims the room for `userId` unless someone has; returns who holds the claim. */
+  async claim(roomId: string, userId: string): Promise<string | null> {
+    await this.db
+      .updateTable("on_demand_rooms")
+      .set({ claimed_by: userId, claimed_at: Date.now() })
+      .where("room_id", "=", roomId)
+      .where("claimed_by", "is", null)
+      .execute();
+    return (await this.get(roomId))?.claimed_by ?? null;
+  }
+
+  async markFurnished(roomId: string): Promise<void> {
+    await this.db
+      .updateTable("on_demand_rooms")
+      .set({ furnished_at: Date.now() })
+      .where("room_id", "=", roomId)
+      .execute();
+  }
+
+  /** Claimed rooms whose widget is not in place yet (a furnishing that gave up, a crash). */
+  async unfurnished(): Promise<OnDemandRow[]> {
+    return this.db
+      .selectFrom("on_demand_rooms")
+      .selectAll()
+      .where("claimed_by", "is not", null)
+      .where("furnished_at", "is", null)
+      .execute();
+  }
+}
