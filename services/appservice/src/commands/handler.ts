@@ -11,6 +11,7 @@ import { describeFailure } from "../service/describe";
 import type { Metrics } from "../util/metrics";
 import { HELP_TEXT, reply, type Reply } from "./reply";
 import { parseCommand, type CommandName } from "./parse";
+import type { FeedCommands } from "../feeds";
 
 export interface MessageEvent {
   event_id: string;
@@ -31,6 +32,8 @@ export class CommandHandler {
     private readonly deps: Omit<WorkspaceDeps, "etherpad"> & {
       actions: RoomActions;
       metrics: Metrics;
+      /** `!feed`: its own power rule (the room's state_default) and replies. */
+      feeds?: FeedCommands;
     },
   ) {}
 
@@ -84,6 +87,10 @@ export class CommandHandler {
     const { actions } = this.deps;
     const room = event.room_id;
     try {
+      if (name === "feed") {
+        if (!this.deps.feeds) return refuse("Feeds are not available on this server.");
+        return await this.deps.feeds.run(room, event.sender, rest, log);
+      }
       if (!READ_ONLY.has(name)) {
         const refusal = await actions.checkPower(
           room,

@@ -9,6 +9,7 @@ export const COMMAND_NAMES = [
   "pin",
   "unpin",
   "autoconference",
+  "feed",
   "help",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -25,6 +26,8 @@ const ALIASES: Record<string, CommandName> = {
   pin: "pin",
   unpin: "unpin",
   autoconference: "autoconference",
+  feed: "feed",
+  feeds: "feed",
   help: "help",
 };
 

@@ -32,5 +32,6 @@ export const HELP_TEXT = [
   "`!pin <name>` — pin a widget to the top of the room",
   "`!unpin <name>` — move a pinned widget back to the side (it stays in the room)",
   "`!autoconference on|off|default` — bring the conference in when a third member joins",
+  "`!feed add <url> [label]` — post a feed's new entries here (`!feed help` for more)",
   "`!help` — this message",
 ].join("\n");

@@ -75,3 +75,13 @@ export function stateLevel(pl: PowerLevels, type: string = WIDGET_EVENT_TYPE): n
   if (Object.prototype.hasOwnProperty.call(events, type)) return num(events[type], 50);
   return num(pl.state_default, 50);
 }
+
+/**
+ * The room's `state_default`: the level Atrium asks of a member who manages room-wide
+ * settings that are not state events of their own (feed subscriptions). 50 when the
+ * power-levels event omits it; 0 in a room without one (everyone may send state there).
+ */
+export function stateDefaultLevel(pl: PowerLevels): number {
+  if (!pl) return 0;
+  return num(pl.state_default, 50);
+}

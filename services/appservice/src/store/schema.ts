@@ -77,6 +77,74 @@ export interface ImTermsTable {
   accepted_at: number;
 }
 
+/** A feed URL Atrium polls, shared by every room subscribed to it (feeds/). */
+export interface FeedTable {
+  id: Generated<number>;
+  url: string;
+  title: string;
+  etag: string | null;
+  last_modified: string | null;
+  /** SHA-256 of the last body read: an unchanged body is not parsed again. */
+  body_hash: string | null;
+  next_fetch_at: number;
+  /** What the feed asked for (ttl, Cache-Control), seconds. */
+  interval_hint_s: number | null;
+  failures: number;
+  failing_since: number | null;
+  /** 1 once the rooms were told about the current run of failures. */
+  failure_notified: number;
+  last_error: string | null;
+  last_status: number | null;
+  /** `gone`: the server answered 410; polling stops until `!feed resume`. */
+  state: "active" | "gone";
+  /** A permanent redirect target seen on consecutive fetches, and how many. */
+  moved_to: string | null;
+  moved_count: number;
+  /** 1 after the first successful read (even of an empty feed): its entries are the baseline. */
+  initialized: number;
+  newest_item_at: number | null;
+  created_at: number;
+  last_success_at: number | null;
+}
+
+export interface FeedSubscriptionTable {
+  id: Generated<number>;
+  feed_id: number;
+  room_id: string;
+  label: string;
+  /** null: the default template. */
+  template: string | null;
+  paused: number;
+  added_by: string;
+  created_at: number;
+}
+
+/** Entries of a feed already handled (posted, queued, or deliberately skipped). */
+export interface FeedSeenTable {
+  feed_id: number;
+  item_key: string;
+  key_version: number;
+  first_seen: number;
+  content_hash: string | null;
+}
+
+/** Messages to send, written together with the seen-marks; sent with a derived txn id. */
+export interface FeedOutboxTable {
+  id: Generated<number>;
+  subscription_id: number;
+  room_id: string;
+  item_key: string;
+  plain: string;
+  html: string;
+  state: "pending" | "sent" | "dropped";
+  item_date: number | null;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
 export interface Database {
   widgets: WidgetTable;
   ledger: LedgerTable;
@@ -85,4 +153,8 @@ export interface Database {
   pad_sessions: PadSessionTable;
   im_tokens: ImTokenTable;
   im_terms: ImTermsTable;
+  feeds: FeedTable;
+  feed_subscriptions: FeedSubscriptionTable;
+  feed_seen: FeedSeenTable;
+  feed_outbox: FeedOutboxTable;
 }
