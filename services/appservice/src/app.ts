@@ -29,6 +29,8 @@ import { StartupError, checkRegistration, type RegistrationLike } from "./regist
 import { acquireInstanceLock, InstanceLockedError } from "./store/instance-lock";
 import { tokenMatches, tokenOf } from "./matrix/hs-token";
 import { pingFromHomeserver } from "./matrix/ping";
+import { createFeeds } from "./feeds";
+import { recentlySentVia } from "./feeds/room-history";
 
 export {
   StartupError,
@@ -138,7 +140,25 @@ export async function start(
   });
   late.roomsOnDemand = roomsOnDemand;
   const actions = new RoomActions({ config, store, gateway, workspace });
-  const commands = new CommandHandler({ config, store, gateway, actions, metrics });
+  const feeds = createFeeds({
+    config: config.feeds,
+    db: store.db,
+    gateway,
+    recentlySent: recentlySentVia(
+      (method, path, qs) => intent.matrixClient.doRequest(method, path, qs),
+      botUserId,
+    ),
+    registry: metrics.registry,
+    log: logger("feeds"),
+  });
+  const commands = new CommandHandler({
+    config,
+    store,
+    gateway,
+    actions,
+    metrics,
+    feeds: feeds.commands,
+  });
   const reactions = new Reactions({ config, store, gateway, workspace, etherpad, roomsOnDemand });
   const processor = new Processor({
     store,
@@ -196,6 +216,7 @@ export async function start(
   }
   // Resume whatever a previous run recorded but did not finish.
   void processor.kick();
+  feeds.start();
   // Ask the homeserver to ping us (MSC2659): it proves the link both ways, and Synapse then
   // sends the transactions it queued while Atrium was down at once, instead of waiting out its
   // backoff (which grows to minutes).
@@ -236,6 +257,7 @@ export async function start(
         clearInterval(pruneTimer);
         pinging.cancel();
         await processor.stop();
+        await feeds.stop();
         await imServer?.close();
         await web.close();
         await bridge.close();

@@ -4,6 +4,7 @@
  * its dotted path (`etherpad.url: not a valid URL`).
  */
 import { z } from "zod";
+import { feedsConfigSchema } from "../feeds/config";
 
 const port = z.number().int().min(1).max(65535);
 const httpUrl = z
@@ -214,6 +215,8 @@ export const configSchema = z.object({
         .default([]),
     })
     .optional(),
+  /** RSS, Atom and JSON Feed subscriptions in rooms (`!feed`); every key has a default. */
+  feeds: feedsConfigSchema.prefault({}),
   logging: z
     .object({
       level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

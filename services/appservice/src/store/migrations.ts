@@ -1,5 +1,5 @@
 /** Schema migrations, applied in order at start (Kysely's Migrator keeps track). */
-import { sql, type Kysely } from "kysely";
+import { sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { roomsOnDemandMigration } from "./on-demand-rooms";
 
@@ -97,6 +97,89 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("url", "text", (c) => c.notNull())
           .addColumn("accepted_at", "bigint", (c) => c.notNull())
           .addPrimaryKeyConstraint("im_terms_pk", ["user_id", "url"])
+          .execute();
+      },
+    },
+    "0003_feeds": {
+      async up(db: Kysely<unknown>) {
+        const id = (c: ColumnDefinitionBuilder) =>
+          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement();
+        await db.schema
+          .createTable("feeds")
+          .addColumn("id", autoId as "integer", id)
+          .addColumn("url", "text", (c) => c.notNull().unique())
+          .addColumn("title", "text", (c) => c.notNull())
+          .addColumn("etag", "text")
+          .addColumn("last_modified", "text")
+          .addColumn("body_hash", "text")
+          .addColumn("next_fetch_at", "bigint", (c) => c.notNull())
+          .addColumn("interval_hint_s", "integer")
+          .addColumn("failures", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("failing_since", "bigint")
+          .addColumn("failure_notified", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("last_error", "text")
+          .addColumn("last_status", "integer")
+          .addColumn("state", "text", (c) => c.notNull().defaultTo("active"))
+          .addColumn("moved_to", "text")
+          .addColumn("moved_count", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("initialized", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("newest_item_at", "bigint")
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("last_success_at", "bigint")
+          .execute();
+        await db.schema
+          .createIndex("feeds_due")
+          .on("feeds")
+          .columns(["state", "next_fetch_at"])
+          .execute();
+        await db.schema
+          .createTable("feed_subscriptions")
+          .addColumn("id", autoId as "integer", id)
+          .addColumn("feed_id", "bigint", (c) => c.notNull())
+          .addColumn("room_id", "text", (c) => c.notNull())
+          .addColumn("label", "text", (c) => c.notNull())
+          .addColumn("template", "text")
+          .addColumn("paused", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("added_by", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("feed_subscriptions_room_feed", ["room_id", "feed_id"])
+          .addUniqueConstraint("feed_subscriptions_room_label", ["room_id", "label"])
+          .execute();
+        await db.schema
+          .createIndex("feed_subscriptions_feed")
+          .on("feed_subscriptions")
+          .column("feed_id")
+          .execute();
+        await db.schema
+          .createTable("feed_seen")
+          .addColumn("feed_id", "bigint", (c) => c.notNull())
+          .addColumn("item_key", "text", (c) => c.notNull())
+          .addColumn("key_version", "integer", (c) => c.notNull())
+          .addColumn("first_seen", "bigint", (c) => c.notNull())
+          .addColumn("content_hash", "text")
+          .addPrimaryKeyConstraint("feed_seen_pk", ["feed_id", "item_key"])
+          .execute();
+        await db.schema
+          .createTable("feed_outbox")
+          .addColumn("id", autoId as "integer", id)
+          .addColumn("subscription_id", "bigint", (c) => c.notNull())
+          .addColumn("room_id", "text", (c) => c.notNull())
+          .addColumn("item_key", "text", (c) => c.notNull())
+          .addColumn("plain", "text", (c) => c.notNull())
+          .addColumn("html", "text", (c) => c.notNull())
+          .addColumn("state", "text", (c) => c.notNull())
+          .addColumn("item_date", "bigint")
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
+          .addColumn("sent_at", "bigint")
+          .addColumn("last_error", "text")
+          .addUniqueConstraint("feed_outbox_sub_item", ["subscription_id", "item_key"])
+          .execute();
+        await db.schema
+          .createIndex("feed_outbox_pending")
+          .on("feed_outbox")
+          .columns(["state", "next_attempt_at"])
           .execute();
       },
     },
