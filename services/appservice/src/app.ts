@@ -9,6 +9,7 @@ import { createEtherpadClient } from "@atrium/etherpad";
 import type { AtriumConfig } from "./config/schema";
 import { Store } from "./store/store";
 import { BotSdkGateway } from "./matrix/gateway";
+import { StateCachingGateway } from "./matrix/state-cache";
 import { DurableAppService } from "./matrix/transactions";
 import { Workspace } from "./service/workspace";
 import { CommandHandler } from "./commands/handler";
@@ -129,7 +130,10 @@ export async function start(
   );
 
   const intent = bridge.getIntent();
-  const gateway = new BotSdkGateway(intent.matrixClient, botUserId);
+  // Membership checks of the public pages (pads, calls, /verify) ask the homeserver every
+  // time; commands, reactions and the integration manager read the cached room state.
+  const homeserver = new BotSdkGateway(intent.matrixClient, botUserId);
+  const gateway = new StateCachingGateway(homeserver, { requests: metrics.homeserverRequests });
   const workspace = new Workspace({ config, store, gateway, etherpad });
   const roomsOnDemand = new RoomsOnDemand({
     config,
@@ -174,7 +178,7 @@ export async function start(
   const web: WebServer = await listening(
     "web.port",
     `${config.web.bindAddress}:${config.web.port}`,
-    () => startWebServer({ config, store, etherpad, gateway, log: logger("web") }),
+    () => startWebServer({ config, store, etherpad, gateway: homeserver, log: logger("web") }),
   ).catch(async (error: unknown) => {
     await bridge.close();
     await store.close();

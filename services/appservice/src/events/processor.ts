@@ -174,6 +174,8 @@ export class Processor {
     }
     const event = raw;
     const isState = typeof event.state_key === "string";
+    // Before the handlers run, so they read the room as of this event.
+    if (isState) this.deps.gateway.observe?.(event);
     switch (event.type) {
       case "m.room.message":
         if (event.sender === this.deps.gateway.botUserId) return;

@@ -41,6 +41,15 @@ export interface MatrixGateway {
   createRoom(options: Record<string, unknown>): Promise<string>;
   /** Resolves when the homeserver answers (GET /_matrix/client/versions). */
   ping(): Promise<void>;
+  /** Hears of a state event the appservice received (a state cache keeps itself current). */
+  observe?(event: {
+    room_id: string;
+    type: string;
+    state_key?: string;
+    content: Record<string, unknown>;
+    sender: string;
+    event_id: string;
+  }): void;
 }
 
 const retry = <T>(fn: () => Promise<T>) => withRetry(fn, { retryable: isTransientMatrixError });

@@ -26,6 +26,12 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
       registers: [registry],
     }),
+    homeserverRequests: new Counter({
+      name: "atrium_homeserver_requests_total",
+      help: "Requests Atrium's bot made to the homeserver for commands and reactions, by kind (full_state, state_read, state_write, message, join, leave)",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
     imRegistrations: new Counter({
       name: "atrium_im_registrations_total",
       help: "Integration manager registrations (OpenID exchanges), by outcome",
