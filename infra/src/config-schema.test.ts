@@ -120,8 +120,8 @@ describe("parseStackConfig", () => {
     ],
     [
       "an unknown image",
-      { ...minimal, images: { redis: "redis:7" } },
-      "atrium:images.redis: unknown image — known images are postgres",
+      { ...minimal, images: { memcached: "memcached:1.6" } },
+      "atrium:images.memcached: unknown image — known images are postgres",
     ],
     [
       "a typo in a key",

@@ -35,6 +35,13 @@ export const DEFAULT_IMAGES = {
    * (GHSA-7r4p-vjf4-gxv4, GHSA-m2w3-8f23-hxxf). 2.11.4 is the newest 2.11 patch seen.
    */
   caddy: "caddy:2.11.4-alpine",
+  /**
+   * Kubernetes target only: the router in front of Synapse's workers. 3.2 is the LTS branch
+   * (May 2025) ESS's router also runs; `balance hash` and `parse-resolv-conf` need >= 2.6.
+   */
+  haproxy: "haproxy:3.2.4-alpine",
+  /** Kubernetes target only: Synapse's replication pub/sub (no persistence), as ESS runs it. */
+  redis: "redis:7.4.5-alpine",
   /** The offsite copy of backups (only deployed when an S3 target is configured). */
   rclone: "rclone/rclone:1.75.1",
 } as const;

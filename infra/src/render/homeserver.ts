@@ -1,5 +1,6 @@
 /** Synapse's homeserver.yaml. */
 import { stringify } from "yaml";
+import { workerHomeserverSettings, type WorkerTopology } from "./synapse-workers";
 
 /** Where Synapse finds its database. */
 export type SynapseDatabase =
@@ -32,6 +33,11 @@ export interface HomeserverOptions {
   readonly registrationSharedSecret: string;
   readonly macaroonSecretKey: string;
   readonly formSecret: string;
+  /**
+   * Workers (Kubernetes target): main gains a replication listener on `replicationPort` and the
+   * shared keys of {@link workerHomeserverSettings}. Absent: one process does everything.
+   */
+  readonly workers?: WorkerTopology & { readonly replicationPort: number };
 }
 
 /**
@@ -88,5 +94,17 @@ export function renderHomeserverYaml(o: HomeserverOptions): string {
     trusted_key_servers: [{ server_name: "matrix.org" }],
     suppress_key_server_warning: true,
   };
-  return stringify(config);
+  if (o.workers === undefined) return stringify(config);
+  const replication = {
+    port: o.workers.replicationPort,
+    bind_addresses: [...o.listener.bindAddresses],
+    type: "http",
+    tls: false,
+    resources: [{ names: ["replication"] }],
+  };
+  return stringify({
+    ...config,
+    listeners: [...config.listeners, replication],
+    ...workerHomeserverSettings(o.workers),
+  });
 }

@@ -10,6 +10,8 @@ export * from "./homeserver";
 export * from "./postgres-init";
 export * from "./postgres-roles";
 export * from "./registration";
+export * from "./haproxy";
+export * from "./synapse-workers";
 export * from "./turnserver";
 export * from "./well-known";
 export * from "./backup";
