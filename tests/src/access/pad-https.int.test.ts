@@ -2,11 +2,13 @@
  * The pad widget over https (Caddy with its internal CA; the test's Chromium contexts accept
  * that CA's certificates with `ignoreHTTPSErrors`, for the test only), in a Matrix client on
  * another site (`https://127.0.0.1` vs `https://localhost`), as in production with
- * app.element.io. Third-party cookies blocked: the widget offers its own tab (and the Storage
- * Access button), where the pad opens; a non-member gets nothing either way. (The pad inside
- * the widget with third-party cookies allowed is skipped: see the TODO below.)
+ * app.element.io. Third-party cookies allowed (a profile with Chromium's "Allow third-party
+ * cookies" setting): the member types in the pad inside the widget. Blocked: the widget offers
+ * its own tab (and the Storage Access button), where the pad opens. A non-member gets nothing
+ * either way.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createHash, X509Certificate } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -32,6 +34,7 @@ let member: TestUser;
 let stranger: TestUser;
 let room: PadRoom;
 const contexts: BrowserContext[] = [];
+const profiles: string[] = [];
 
 async function startCaddy(ports: {
   pad: number;
@@ -81,6 +84,18 @@ https://127.0.0.1:${clientPort} {
   );
 }
 
+/** base64 SHA-256 of the SPKI of each certificate Caddy's local CA made (root, intermediate). */
+async function caddyRootSpki(): Promise<string> {
+  const dir = path.join(caddyDir, "data", "pki", "authorities", "local");
+  const hashes: string[] = [];
+  for (const name of ["root.crt", "intermediate.crt"]) {
+    const pem = await fs.readFile(path.join(dir, name), "utf8");
+    const key = new X509Certificate(pem).publicKey.export({ type: "spki", format: "der" });
+    hashes.push(createHash("sha256").update(key).digest("base64"));
+  }
+  return hashes.join(",");
+}
+
 beforeAll(async () => {
   const [webPort, pagePort, padPort, clientPort] = [
     await freePort(),
@@ -107,14 +122,17 @@ beforeAll(async () => {
     page: pagePort,
     etherpadUrl: stack.etherpad.url,
   });
+  // Chromium trusts Caddy's local root for this run only (a certificate error would make the
+  // pages "not secure", and then their Secure cookies do not count as such).
+  const trust = `--ignore-certificate-errors-spki-list=${await caddyRootSpki()}`;
   [browser, strictBrowser] = await Promise.all([
     chromium.launch({
       executablePath: process.env.ATRIUM_CHROMIUM ?? "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, trust],
     }),
     chromium.launch({
       executablePath: process.env.ATRIUM_CHROMIUM ?? "/usr/bin/chromium",
-      args: [...CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
+      args: [...CHROMIUM_ARGS, trust, "--test-third-party-cookie-phaseout"],
     }),
   ]);
   const owner = await stack.user("owner");
@@ -132,11 +150,32 @@ afterAll(async () => {
   caddy?.kill("SIGTERM");
   await stack?.stop();
   if (caddyDir) await fs.rm(caddyDir, { recursive: true, force: true });
+  for (const p of profiles) await fs.rm(p, { recursive: true, force: true });
 });
 
-async function openWidget(who: TestUser, on: Browser): Promise<Page> {
+/**
+ * A browser profile of its own with third-party cookies allowed: Playwright's new contexts are
+ * off-the-record, and this Chromium blocks third-party cookies there by default (the "blocked"
+ * cases use that).
+ */
+async function allowingContext(): Promise<BrowserContext> {
+  const profile = await fs.mkdtemp(path.join(os.tmpdir(), "atrium-chromium-"));
+  profiles.push(profile);
+  // Chromium's own setting "Allow third-party cookies" (cookie_controls_mode 0).
+  await fs.mkdir(path.join(profile, "Default"));
+  await fs.writeFile(
+    path.join(profile, "Default", "Preferences"),
+    JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
+  );
+  return chromium.launchPersistentContext(profile, {
+    executablePath: process.env.ATRIUM_CHROMIUM ?? "/usr/bin/chromium",
+    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${await caddyRootSpki()}`],
+  });
+}
+
+async function openWidget(who: TestUser, on: Browser | BrowserContext): Promise<Page> {
   // The test only: Chromium accepts the certificates of Caddy's internal CA.
-  const context = await on.newContext({ ignoreHTTPSErrors: true });
+  const context = "newContext" in on ? await on.newContext({ ignoreHTTPSErrors: true }) : on;
   contexts.push(context);
   const page = await context.newPage();
   page.on("pageerror", (e) => console.log(`[chromium] page error: ${e.message}`));
@@ -170,12 +209,9 @@ async function typeInto(
 }
 
 describe("https, client on another site", () => {
-  // TODO(issue 16): in this headless Chromium (playwright-core, default flags) the widget's
-  // cookie check fails even without --test-third-party-cookie-phaseout, so the widget offers
-  // the own tab here too; not yet known whether headless Chromium blocks third-party cookies by
-  // default or the internal CA's certificate errors keep the cookie out.
-  it.skip("third-party cookies allowed: the member types in the pad inside the widget", async () => {
-    const page = await openWidget(member, browser);
+  it("third-party cookies allowed: the member types in the pad inside the widget", async () => {
+    const context = await allowingContext();
+    const page = await openWidget(member, context);
     await waitFor(
       "the widget to show the pad",
       async () => page.frames().find((f) => f.url().startsWith(`${padBase}/p/`)),
@@ -219,10 +255,10 @@ describe("https, client on another site", () => {
   });
 
   it.each([
-    ["allowed", () => browser],
-    ["blocked", () => strictBrowser],
+    ["allowed", () => allowingContext()],
+    ["blocked", async () => strictBrowser],
   ])("third-party cookies %s: a non-member gets nothing", async (_name, which) => {
-    const page = await openWidget(stranger, which());
+    const page = await openWidget(stranger, await which());
     const widget = page.frameLocator("#widget");
     await widget.locator('body[data-state="refused"]').waitFor({ timeout: 30_000 });
     expect(await widget.locator("body").getAttribute("data-errcode")).toBe("M_FORBIDDEN");
