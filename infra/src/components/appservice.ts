@@ -30,6 +30,57 @@ export const APPSERVICE_PATHS = {
   registration: "/config/registration.yaml",
 } as const;
 
+/** Where the appservice reaches Synapse, Etherpad and its database. */
+export interface AppserviceUpstreams {
+  readonly synapseUrl: string;
+  readonly etherpadUrl: string;
+  readonly database: { readonly host: string; readonly port: number; readonly sslMode?: string };
+}
+
+/** The appservice's config.yaml for either target (secret: tokens, API key, DB password). */
+export function atriumConfigYaml(
+  c: StackSettings,
+  s: Secrets,
+  urls: AppserviceUpstreams,
+): pulumi.Output<string> {
+  return pulumi
+    .all([
+      s.get("atriumDbPassword"),
+      s.get("etherpadApiKey"),
+      s.get("jitsiVerifyToken"),
+      s.get("jitsiJwtSecret"),
+    ])
+    .apply(([dbPassword, apiKey, verifyToken, jwtSecret]) =>
+      renderAppserviceConfigYaml({
+        homeserver: { url: urls.synapseUrl, domain: c.domain },
+        appservice: { port: PORTS.appservice, bindAddress: "0.0.0.0" },
+        web: {
+          port: PORTS.appserviceWeb,
+          bindAddress: "0.0.0.0",
+          publicUrl: `https://${c.padDomain}`,
+        },
+        databaseUrl: `postgres://${DATABASES.atrium.owner}:${encodeURIComponent(dbPassword)}@${urls.database.host}:${urls.database.port}/${DATABASES.atrium.name}${urls.database.sslMode === undefined ? "" : `?sslmode=${urls.database.sslMode}`}`,
+        etherpad: { url: urls.etherpadUrl, publicUrl: `https://${c.padDomain}`, apiKey },
+        jitsi: {
+          domain: c.jitsiDomain,
+          auth: c.jitsiAuth,
+          verifyToken,
+          jwtAppId: JITSI_JWT_APP_ID,
+          jwtSecret,
+          elementUrl: c.elementWeb ? `https://${c.elementDomain}` : undefined,
+        },
+        bot: { localpart: "atrium", displayName: "Atrium" },
+        aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
+        conferenceAtThirdMember: c.conferenceAtThirdMember,
+        integrationManager: {
+          port: PORTS.appserviceIm,
+          bindAddress: "0.0.0.0",
+          publicUrl: `https://${c.imDomain}`,
+        },
+      }),
+    );
+}
+
 /**
  * The appservice on the private networks: Synapse reaches its appservice port, prosody its
  * `/verify` route, and the proxy only its `/atrium/*` pad pages and its integration manager
@@ -41,42 +92,11 @@ export class Appservice extends pulumi.ComponentResource {
   constructor(name: string, args: AppserviceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Appservice", name, {}, opts);
     const { settings: c, secrets: s } = args;
-    this.configYaml = pulumi
-      .all([
-        s.get("atriumDbPassword"),
-        s.get("etherpadApiKey"),
-        s.get("jitsiVerifyToken"),
-        s.get("jitsiJwtSecret"),
-      ])
-      .apply(([dbPassword, apiKey, verifyToken, jwtSecret]) =>
-        renderAppserviceConfigYaml({
-          homeserver: { url: args.synapseUrl, domain: c.domain },
-          appservice: { port: PORTS.appservice, bindAddress: "0.0.0.0" },
-          web: {
-            port: PORTS.appserviceWeb,
-            bindAddress: "0.0.0.0",
-            publicUrl: `https://${c.padDomain}`,
-          },
-          databaseUrl: `postgres://${DATABASES.atrium.owner}:${encodeURIComponent(dbPassword)}@${HOSTS.postgres}:${PORTS.postgres}/${DATABASES.atrium.name}`,
-          etherpad: { url: args.etherpadUrl, publicUrl: `https://${c.padDomain}`, apiKey },
-          jitsi: {
-            domain: c.jitsiDomain,
-            auth: c.jitsiAuth,
-            verifyToken,
-            jwtAppId: JITSI_JWT_APP_ID,
-            jwtSecret,
-            elementUrl: c.elementWeb ? `https://${c.elementDomain}` : undefined,
-          },
-          bot: { localpart: "atrium", displayName: "Atrium" },
-          aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
-          conferenceAtThirdMember: c.conferenceAtThirdMember,
-          integrationManager: {
-            port: PORTS.appserviceIm,
-            bindAddress: "0.0.0.0",
-            publicUrl: `https://${c.imDomain}`,
-          },
-        }),
-      );
+    this.configYaml = atriumConfigYaml(c, s, {
+      synapseUrl: args.synapseUrl,
+      etherpadUrl: args.etherpadUrl,
+      database: { host: HOSTS.postgres, port: PORTS.postgres },
+    });
     const image = new docker.Image(
       `${name}-image`,
       {

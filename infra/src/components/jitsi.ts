@@ -16,7 +16,7 @@ export interface JitsiArgs {
 }
 
 /** docker-jitsi-meet's internal XMPP names (env.example defaults). */
-const XMPP = {
+export const XMPP = {
   XMPP_DOMAIN: "meet.jitsi",
   XMPP_AUTH_DOMAIN: "auth.meet.jitsi",
   XMPP_MUC_DOMAIN: "muc.meet.jitsi",
@@ -25,11 +25,11 @@ const XMPP = {
   XMPP_SERVER: "xmpp.meet.jitsi",
 } as const;
 
-const env = (values: Record<string, string | number | boolean>): string[] =>
+export const env = (values: Record<string, string | number | boolean>): string[] =>
   Object.entries(values).map(([k, v]) => `${k}=${typeof v === "boolean" ? (v ? 1 : 0) : v}`);
 
 /** Prosody's auth settings for the chosen mode (shared with web and jicofo, which read ENABLE_AUTH). */
-function authEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
+export function authEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
   const common = env({ ENABLE_GUESTS: c.jitsiGuests });
   if (c.jitsiAuth === "none") return [...common, "ENABLE_AUTH=0"];
   if (c.jitsiAuth === "jwt") {
@@ -53,11 +53,25 @@ function authEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
 }
 
 /**
+ * The web container behind a TLS-terminating proxy (Caddy, or the Ingress), which also serves
+ * /.well-known/element/jitsi; BOSH goes to prosody at `xmppServer`.
+ */
+export function webEnv(xmppServer: string): string[] {
+  return env({
+    DISABLE_HTTPS: true,
+    ENABLE_HTTP_REDIRECT: false,
+    ENABLE_LETSENCRYPT: false,
+    XMPP_BOSH_URL_BASE: `http://${xmppServer}:5280`,
+    START_WITH_AUDIO_MUTED: "true",
+  });
+}
+
+/**
  * prosody's TURN entry (XEP-0215 external services): clients get time-limited credentials
  * derived from the secret coturn checks (`use-auth-secret`), for UDP and TCP, so participants
  * whose networks block the bridge's UDP port still get media through coturn.
  */
-function turnEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
+export function turnEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
   return [
     ...env({ TURN_HOST: c.turnDomain, TURN_PORT: c.turnPort, TURN_TRANSPORT: "udp,tcp" }),
     pulumi.interpolate`TURN_CREDENTIALS=${s.get("turnSharedSecret")}`,
@@ -160,17 +174,7 @@ export class Jitsi extends pulumi.ComponentResource {
         name: HOSTS.jitsiWeb,
         image: image("web", c.images.jitsiWeb),
         networks: [{ network: net }],
-        envs: [
-          ...common,
-          ...env({
-            // Caddy terminates TLS and serves /.well-known/element/jitsi.
-            DISABLE_HTTPS: true,
-            ENABLE_HTTP_REDIRECT: false,
-            ENABLE_LETSENCRYPT: false,
-            XMPP_BOSH_URL_BASE: `http://${XMPP.XMPP_SERVER}:5280`,
-            START_WITH_AUDIO_MUTED: "true",
-          }),
-        ],
+        envs: [...common, ...webEnv(XMPP.XMPP_SERVER)],
         volumes: [{ volume: volume("web-config"), path: "/config" }],
         healthcheck: [
           "CMD",

@@ -25,6 +25,33 @@ export const SYNAPSE_PATHS = {
 } as const;
 
 /**
+ * The Atrium appservice's registration, the same file for Synapse and the appservice (both
+ * targets: the appservice's Service and container share the name `atrium-appservice`).
+ */
+export function atriumRegistrationYaml(c: StackSettings, s: Secrets): pulumi.Output<string> {
+  return pulumi.all([s.get("asToken"), s.get("hsToken")]).apply(([asToken, hsToken]) =>
+    renderRegistrationYaml({
+      id: "atrium",
+      url: `http://${HOSTS.appservice}:${PORTS.appservice}`,
+      asToken,
+      hsToken,
+      senderLocalpart: "atrium",
+      domain: c.domain,
+      userPrefix: "atrium_",
+      aliasPrefixes: ["pad_", "meet_"],
+    }),
+  );
+}
+
+/** The TURN URIs Synapse hands clients (coturn on `turnDomain`, UDP and TCP). */
+export function turnUris(c: StackSettings): string[] {
+  return [
+    `turn:${c.turnDomain}:${c.turnPort}?transport=udp`,
+    `turn:${c.turnDomain}:${c.turnPort}?transport=tcp`,
+  ];
+}
+
+/**
  * Synapse on both private networks (database and services). Its registration file is the one
  * the appservice mounts, so both sides hold the same tokens.
  */
@@ -41,20 +68,7 @@ export class Synapse extends pulumi.ComponentResource {
   constructor(name: string, args: SynapseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Synapse", name, {}, opts);
     const { settings: c, secrets: s } = args;
-    this.registrationYaml = pulumi
-      .all([s.get("asToken"), s.get("hsToken")])
-      .apply(([asToken, hsToken]) =>
-        renderRegistrationYaml({
-          id: "atrium",
-          url: `http://${HOSTS.appservice}:${PORTS.appservice}`,
-          asToken,
-          hsToken,
-          senderLocalpart: "atrium",
-          domain: c.domain,
-          userPrefix: "atrium_",
-          aliasPrefixes: ["pad_", "meet_"],
-        }),
-      );
+    this.registrationYaml = atriumRegistrationYaml(c, s);
     this.homeserverYaml = pulumi
       .all([
         s.get("synapseDbPassword"),
@@ -81,13 +95,7 @@ export class Synapse extends pulumi.ComponentResource {
             mediaStore: SYNAPSE_PATHS.mediaStore,
             registrations: [SYNAPSE_PATHS.registration],
           },
-          turn: {
-            uris: [
-              `turn:${c.turnDomain}:${c.turnPort}?transport=udp`,
-              `turn:${c.turnDomain}:${c.turnPort}?transport=tcp`,
-            ],
-            sharedSecret: turnSecret,
-          },
+          turn: { uris: turnUris(c), sharedSecret: turnSecret },
           registrationSharedSecret: registrationSecret,
           macaroonSecretKey: macaroon,
           formSecret: form,

@@ -9,6 +9,8 @@ export type EtherpadDatabase =
       readonly database: string;
       readonly user: string;
       readonly password: string;
+      /** TLS to an external server (node-postgres's `ssl`). */
+      readonly ssl?: boolean;
     }
   | { readonly type: "dirty"; readonly filename: string };
 

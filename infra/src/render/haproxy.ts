@@ -33,6 +33,8 @@ export interface RouterOptions {
     readonly homeserverDomain: string;
     readonly padDomain: string;
     readonly jitsiDomain: string;
+    /** In-cluster names (Host headers) treated as the homeserver's. */
+    readonly internal?: readonly string[];
   };
   /** Bodies of the well-known documents (JSON text). */
   readonly wellKnown: { readonly server: string; readonly client: string; readonly jitsi: string };
@@ -151,7 +153,7 @@ export function renderHaproxyConfig(o: RouterOptions): string {
     `\tmonitor-uri ${ROUTER_HEALTH_PATH}`,
     "\thttp-request set-var(txn.host) req.hdr(host),field(1,:),lower",
     `\tacl on_domain var(txn.host) -m str ${hosts.domain}`,
-    `\tacl on_homeserver var(txn.host) -m str ${hosts.homeserverDomain}`,
+    `\tacl on_homeserver var(txn.host) -m str ${[hosts.homeserverDomain, ...(hosts.internal ?? [])].join(" ")}`,
     `\tacl on_pad var(txn.host) -m str ${hosts.padDomain}`,
     `\tacl on_jitsi var(txn.host) -m str ${hosts.jitsiDomain}`,
     json("on_domain", "/.well-known/matrix/server", wellKnown.server),

@@ -11,6 +11,8 @@ export type SynapseDatabase =
       readonly database: string;
       readonly user: string;
       readonly password: string;
+      /** libpq's sslmode (an external server); absent: libpq's default. */
+      readonly sslMode?: string;
     }
   | { readonly kind: "sqlite"; readonly path: string };
 
@@ -55,6 +57,7 @@ export function renderHomeserverYaml(o: HomeserverOptions): string {
             database: o.database.database,
             host: o.database.host,
             port: o.database.port,
+            ...(o.database.sslMode === undefined ? {} : { sslmode: o.database.sslMode }),
             cp_min: 5,
             cp_max: 10,
           },

@@ -25,6 +25,8 @@ const READ_ONLY: ReadonlySet<CommandName> = new Set(["help", "widgets"]);
 interface Outcome {
   outcome: "done" | "refused" | "failed";
   reply: Reply;
+  /** Runs once the reply was sent (a feed's first entry follows its "Following" reply). */
+  after?: () => void;
 }
 
 export class CommandHandler {
@@ -67,6 +69,7 @@ export class CommandHandler {
       result.reply.html,
       event.event_id,
     );
+    result.after?.();
     await this.deps.store.settleCommand(
       event.event_id,
       result.outcome,

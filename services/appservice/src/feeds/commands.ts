@@ -24,6 +24,8 @@ import type { FeedStore, SubscriptionRow } from "./store";
 export interface FeedReply {
   outcome: "done" | "refused" | "failed";
   reply: { plain: string; html: string };
+  /** Runs once the reply was sent. */
+  after?: () => void;
 }
 
 export const FEED_HELP = [
@@ -47,6 +49,8 @@ export class FeedCommands {
       gateway: Pick<MatrixGateway, "roomState">;
       fetcher: Fetcher;
       delivery: Pick<Delivery, "kick">;
+      /** Told when a feed was added or resumed, so the poller plans its next read. */
+      poller: { tick(): Promise<void> };
       now?: () => number;
     },
   ) {}
@@ -165,17 +169,24 @@ export class FeedCommands {
         return { itemKey: item.key, plain: r.plain, html: r.html, itemDate: item.date };
       }),
     });
-    // After the reply is on its way; the outbox makes the order of the two irrelevant to safety.
-    setTimeout(() => void this.deps.delivery.kick(), 200).unref();
+
     const posted =
       parsed.items.length === 0
         ? "It has no entries yet; new ones will be posted here."
         : newest.length > 0
           ? `Its newest ${newest.length === 1 ? "entry follows" : `${newest.length} entries follow`}; new ones will be posted here.`
           : "New entries will be posted here.";
-    return done(
-      `Following "${finalLabel}" (#${sub.id}, ${url}). ${posted} Checked every ${Math.round(interval / 60)} min.`,
+    const reply = done(
+      `Following "${finalLabel}" (#${sub.id}, ${url}). ${posted} Checked every ${interval < 120 ? `${interval} s` : `${Math.round(interval / 60)} min`}.`,
     );
+    // The entries follow the reply; if the reply is never sent (a crash), start() sends them.
+    return {
+      ...reply,
+      after: () => {
+        void this.deps.delivery.kick();
+        void this.deps.poller.tick();
+      },
+    };
   }
 
   private async list(roomId: string): Promise<FeedReply> {
@@ -225,6 +236,7 @@ export class FeedCommands {
       if (feed && (feed.state === "gone" || feed.failures > 0)) {
         await store.updateFeed(feed.id, { state: "active", next_fetch_at: this.now() });
       }
+      void this.deps.poller.tick();
       return done(`Resumed "${sub.label}"; new entries will be posted again.`);
     }
     return done(

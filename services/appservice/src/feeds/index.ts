@@ -61,7 +61,14 @@ export function createFeeds(deps: {
     metrics,
     log: log.child({ part: "poller" }),
   });
-  const commands = new FeedCommands({ config, store, gateway: deps.gateway, fetcher, delivery });
+  const commands = new FeedCommands({
+    config,
+    store,
+    gateway: deps.gateway,
+    fetcher,
+    delivery,
+    poller,
+  });
   const prune = () =>
     store
       .pruneSeen(Date.now() - SEEN_RETENTION_MS, SEEN_KEEP)

@@ -47,7 +47,9 @@ export function planIngest(opts: {
 }): Plan {
   const { feed, items, seenKeys, settings } = opts;
   const outcomes: Plan["outcomes"] = {};
-  const count = (o: ItemOutcome, n = 1) => (outcomes[o] = (outcomes[o] ?? 0) + n);
+  const count = (o: ItemOutcome, n = 1) => {
+    if (n > 0) outcomes[o] = (outcomes[o] ?? 0) + n;
+  };
   const marks = (list: FeedItem[]): SeenMark[] =>
     list.flatMap((i) => [
       { key: i.key, contentHash: i.contentHash },

@@ -51,6 +51,7 @@ export class FeedPoller {
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly perHost = new Map<string, number>();
   private ticking = false;
+  private started = false;
 
   constructor(private readonly deps: PollerDeps) {}
 
@@ -60,6 +61,7 @@ export class FeedPoller {
 
   start(): void {
     this.stopped = false;
+    this.started = true;
     void this.tick();
   }
 
@@ -71,7 +73,7 @@ export class FeedPoller {
 
   /** Starts whatever is due, within the concurrency bounds, then sleeps until the next one. */
   async tick(): Promise<void> {
-    if (this.stopped || this.ticking) return;
+    if (this.stopped || this.ticking || !this.started) return;
     this.ticking = true;
     try {
       const { concurrency, perHostConcurrency } = this.deps.config;

@@ -1,0 +1,289 @@
+/**
+ * The single-replica services on Kubernetes: Etherpad, the Atrium appservice and Element Web's
+ * static files (which may scale).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { APPSERVICE_PATHS, atriumConfigYaml } from "../components/appservice";
+import { DATABASES, HOSTS, PORTS } from "../components/names";
+import { renderElementConfig } from "../render/element-config";
+import { renderEtherpadSettings } from "../render/etherpad-settings";
+import {
+  CONFIG_HASH_ANNOTATION,
+  configHash,
+  disruptionBudget,
+  hardened,
+  httpProbe,
+  labels,
+  meta,
+  podSecurity,
+  probes,
+  resources,
+  scratch,
+  secretOf,
+  serviceOf,
+  type KubeContext,
+} from "./meta";
+import type { DbConnection } from "./postgres";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/** A Deployment of `app`: `single` ones are one pod replaced with Recreate, never two at once. */
+function deployment(
+  ctx: KubeContext,
+  resourceName: string,
+  app: string,
+  o: { replicas: number; single: boolean; hash?: pulumi.Input<string>; pod: PodSpec },
+  opts: pulumi.CustomResourceOptions,
+): k8s.apps.v1.Deployment {
+  return new k8s.apps.v1.Deployment(
+    resourceName,
+    {
+      metadata: meta(ctx, app, { labels: labels(app) }),
+      spec: {
+        replicas: o.single ? 1 : o.replicas,
+        strategy: o.single
+          ? { type: "Recreate" }
+          : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        selector: { matchLabels: labels(app) },
+        template: {
+          metadata: {
+            labels: labels(app),
+            ...(o.hash === undefined ? {} : { annotations: { [CONFIG_HASH_ANNOTATION]: o.hash } }),
+          },
+          spec: o.pod,
+        },
+      },
+    },
+    opts,
+  );
+}
+
+/** Etherpad's uid in the official image. */
+const ETHERPAD_UID = 5001;
+const ETHERPAD_ROOT = "/opt/etherpad-lite";
+
+/**
+ * Etherpad: exactly one replica, replaced with Recreate. Two Etherpads on one database corrupt
+ * pads — ueberDB's write cache, the pad cache and socket.io rooms live in the process
+ * (ether/etherpad#3335, #2826, #3680); scale by sharding pads over separate instances
+ * (etherpad-proxy), not by replicas.
+ */
+export class Etherpad extends pulumi.ComponentResource {
+  readonly internalUrl = `http://${HOSTS.etherpad}:${PORTS.etherpad}`;
+
+  constructor(
+    name: string,
+    ctx: KubeContext,
+    args: { db: DbConnection; after: pulumi.Resource[] },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("atrium:kubernetes:Etherpad", name, {}, opts);
+    const s = ctx.secrets;
+    const settingsJson = pulumi
+      .all([s.get("etherpadDbPassword"), s.get("etherpadAdminPassword")])
+      .apply(([dbPassword, adminPassword]) =>
+        renderEtherpadSettings({
+          ip: "0.0.0.0",
+          port: PORTS.etherpad,
+          database: {
+            type: "postgres",
+            host: args.db.host,
+            port: args.db.port,
+            database: DATABASES.etherpad.name,
+            user: DATABASES.etherpad.owner,
+            password: dbPassword,
+            ...(args.db.sslMode === "disable" ? {} : { ssl: true }),
+          },
+          adminPassword,
+          trustProxy: true,
+        }),
+      );
+    const files = { "settings.json": settingsJson, "APIKEY.txt": s.get("etherpadApiKey") };
+    secretOf(ctx, `${name}-files`, "atrium-etherpad", files, this);
+    const app = HOSTS.etherpad;
+    serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.etherpad }], this);
+    const v = scratch("var", `${ETHERPAD_ROOT}/var`, "256Mi");
+    const file = (key: string) => ({
+      name: "files",
+      mountPath: `${ETHERPAD_ROOT}/${key}`,
+      subPath: key,
+      readOnly: true,
+    });
+    deployment(
+      ctx,
+      name,
+      app,
+      {
+        replicas: 1,
+        single: true,
+        hash: configHash(...Object.values(files)),
+        pod: {
+          securityContext: podSecurity(ETHERPAD_UID),
+          containers: [
+            {
+              name: "etherpad",
+              image: ctx.settings.images.etherpad,
+              ports: [{ name: "http", containerPort: PORTS.etherpad }],
+              ...probes(httpProbe("/health", "http")),
+              // Not read-only: Etherpad writes caches inside its install tree at start (guess:
+              // not verified against 2.5.3, so the safer setting stays).
+              securityContext: hardened({ user: ETHERPAD_UID, readOnlyRoot: false }),
+              resources: resources("250m", "512Mi", "2Gi"),
+              volumeMounts: [file("settings.json"), file("APIKEY.txt"), v.mount],
+            },
+          ],
+          volumes: [{ name: "files", secret: { secretName: "atrium-etherpad" } }, v.volume],
+        },
+      },
+      { parent: this, dependsOn: args.after },
+    );
+    this.registerOutputs({});
+  }
+}
+
+/** The appservice image's user (`node`, uid 1000). */
+const NODE_UID = 1000;
+
+/**
+ * The appservice: one replica, Recreate. Synapse sends an appservice one transaction at a
+ * time, and the appservice's store lock refuses a second processor on one database; a rolling
+ * update's surge pod would only wait on that lock.
+ */
+export class Appservice extends pulumi.ComponentResource {
+  readonly configYaml: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    ctx: KubeContext,
+    args: {
+      db: DbConnection;
+      synapseUrl: string;
+      etherpadUrl: string;
+      registrationYaml: pulumi.Input<string>;
+      after: pulumi.Resource[];
+    },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("atrium:kubernetes:Appservice", name, {}, opts);
+    this.configYaml = atriumConfigYaml(ctx.settings, ctx.secrets, {
+      synapseUrl: args.synapseUrl,
+      etherpadUrl: args.etherpadUrl,
+      database: {
+        host: args.db.host,
+        port: args.db.port,
+        ...(args.db.sslMode === "disable" ? {} : { sslMode: args.db.sslMode }),
+      },
+    });
+    const files = { "config.yaml": this.configYaml, "registration.yaml": args.registrationYaml };
+    secretOf(ctx, `${name}-files`, "atrium-appservice", files, this);
+    const app = HOSTS.appservice;
+    serviceOf(
+      ctx,
+      `${name}-service`,
+      app,
+      app,
+      [
+        { name: "appservice", port: PORTS.appservice },
+        { name: "web", port: PORTS.appserviceWeb },
+        { name: "im", port: PORTS.appserviceIm },
+      ],
+      this,
+    );
+    const tmp = scratch("tmp", "/tmp", "64Mi");
+    deployment(
+      ctx,
+      name,
+      app,
+      {
+        replicas: 1,
+        single: true,
+        hash: configHash(...Object.values(files)),
+        pod: {
+          securityContext: podSecurity(NODE_UID),
+          containers: [
+            {
+              name: "appservice",
+              image: ctx.k.appserviceImage,
+              args: ["-c", APPSERVICE_PATHS.config, "-f", APPSERVICE_PATHS.registration],
+              env: [{ name: "NODE_ENV", value: "production" }],
+              ports: [
+                { name: "appservice", containerPort: PORTS.appservice },
+                { name: "web", containerPort: PORTS.appserviceWeb },
+                { name: "im", containerPort: PORTS.appserviceIm },
+              ],
+              ...probes(httpProbe("/health", "appservice")),
+              securityContext: hardened({ user: NODE_UID, readOnlyRoot: true }),
+              resources: resources("100m", "256Mi", "1Gi"),
+              volumeMounts: [{ name: "files", mountPath: "/config", readOnly: true }, tmp.mount],
+            },
+          ],
+          volumes: [{ name: "files", secret: { secretName: "atrium-appservice" } }, tmp.volume],
+        },
+      },
+      { parent: this, dependsOn: args.after },
+    );
+    this.registerOutputs({});
+  }
+}
+
+/** Element Web: static files and config.json (no secret), several replicas, a PDB. */
+export class ElementWeb extends pulumi.ComponentResource {
+  constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
+    super("atrium:kubernetes:ElementWeb", name, {}, opts);
+    const c = ctx.settings;
+    const configJson = renderElementConfig({
+      homeserverUrl: `https://${c.homeserverDomain}`,
+      serverName: c.domain,
+      jitsiDomain: c.jitsiDomain,
+      integrationManagerUrl: `https://${c.imDomain}`,
+    });
+    const config = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      { metadata: meta(ctx, HOSTS.elementWeb), data: { "config.json": configJson } },
+      { parent: this },
+    );
+    const app = HOSTS.elementWeb;
+    serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.elementWeb }], this);
+    const replicas = ctx.k.replicas.elementWeb;
+    if (replicas >= 2) disruptionBudget(ctx, app, app, this);
+    deployment(
+      ctx,
+      name,
+      app,
+      {
+        replicas,
+        single: false,
+        hash: configHash(configJson),
+        pod: {
+          securityContext: podSecurity(),
+          containers: [
+            {
+              name: "element-web",
+              image: c.images.elementWeb,
+              ports: [{ name: "http", containerPort: PORTS.elementWeb }],
+              ...probes(httpProbe("/config.json", "http"), 1),
+              // The image's nginx starts as root to bind port 80: no runAsNonRoot here.
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              resources: resources("20m", "32Mi", "128Mi"),
+              volumeMounts: [
+                {
+                  name: "config",
+                  mountPath: "/app/config.json",
+                  subPath: "config.json",
+                  readOnly: true,
+                },
+              ],
+            },
+          ],
+          volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}

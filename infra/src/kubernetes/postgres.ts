@@ -1,0 +1,199 @@
+/**
+ * PostgreSQL on the Kubernetes target: an external server by default (ESS's advice for
+ * production), or one StatefulSet for trials. Either way a Job sets every service role's
+ * password from the stack's secrets with the Docker target's script.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DATABASES, HOSTS, PORTS } from "../components/names";
+import { renderPostgresInitScript } from "../render/postgres-init";
+import { renderRolePasswordsScript } from "../render/postgres-roles";
+import {
+  claimTemplate,
+  CONFIG_HASH_ANNOTATION,
+  configHash,
+  execProbe,
+  hardened,
+  labels,
+  meta,
+  podSecurity,
+  probes,
+  resources,
+  scratch,
+  secretOf,
+  serviceOf,
+  type KubeContext,
+} from "./meta";
+
+/** How the services reach the database. */
+export interface DbConnection {
+  readonly host: string;
+  readonly port: number;
+  /** libpq sslmode; `disable` in the cluster. */
+  readonly sslMode: string;
+}
+
+/** Secret with the admin connection (PG* variables) and each service role's password. */
+export const POSTGRES_SECRET = "atrium-postgres-connection";
+/** The postgres image's user and group (alpine). */
+const POSTGRES_UID = 70;
+
+export class Postgres extends pulumi.ComponentResource {
+  readonly connection: DbConnection;
+  /** The Job that sets the roles' passwords; workloads that log in wait for it. */
+  readonly roles: k8s.batch.v1.Job;
+
+  constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
+    super("atrium:kubernetes:Postgres", name, {}, opts);
+    const s = ctx.secrets;
+    const ext = ctx.k.postgres.mode === "external" ? ctx.k.postgres : undefined;
+    this.connection =
+      ext === undefined
+        ? { host: HOSTS.postgres, port: PORTS.postgres, sslMode: "disable" }
+        : { host: ext.host, port: ext.port, sslMode: ext.sslMode };
+    const connection: Record<string, pulumi.Input<string>> = {
+      PGHOST: this.connection.host,
+      PGPORT: String(this.connection.port),
+      PGSSLMODE: this.connection.sslMode,
+      PGUSER: ext?.adminUser ?? "postgres",
+      PGPASSWORD: s.get("postgresPassword"),
+      [DATABASES.synapse.passwordEnv]: s.get("synapseDbPassword"),
+      [DATABASES.etherpad.passwordEnv]: s.get("etherpadDbPassword"),
+      [DATABASES.atrium.passwordEnv]: s.get("atriumDbPassword"),
+    };
+    const secret = secretOf(ctx, `${name}-connection`, POSTGRES_SECRET, connection, this);
+    const scripts = new k8s.core.v1.ConfigMap(
+      `${name}-scripts`,
+      {
+        metadata: meta(ctx, "atrium-postgres-scripts"),
+        data: {
+          "10-atrium.sh": renderPostgresInitScript(Object.values(DATABASES)),
+          "set-role-passwords.sh": renderRolePasswordsScript(Object.values(DATABASES)),
+        },
+      },
+      { parent: this },
+    );
+    const hash = configHash(...Object.values(connection));
+    let server: k8s.apps.v1.StatefulSet | undefined;
+    if (ext === undefined) server = this.server(name, ctx, hash);
+    const tmp = scratch("tmp", "/tmp", "16Mi");
+    this.roles = new k8s.batch.v1.Job(
+      `${name}-roles`,
+      {
+        metadata: meta(ctx, HOSTS.postgresRoles, { labels: labels("postgres-roles") }),
+        spec: {
+          backoffLimit: 10,
+          ttlSecondsAfterFinished: 86400,
+          template: {
+            metadata: {
+              labels: labels("postgres-roles"),
+              annotations: { [CONFIG_HASH_ANNOTATION]: hash },
+            },
+            spec: {
+              restartPolicy: "OnFailure",
+              securityContext: podSecurity(),
+              containers: [
+                {
+                  name: "roles",
+                  image: ctx.settings.images.postgres,
+                  command: ["/bin/sh", "/scripts/set-role-passwords.sh"],
+                  envFrom: [{ secretRef: { name: POSTGRES_SECRET } }],
+                  volumeMounts: [{ name: "scripts", mountPath: "/scripts" }, tmp.mount],
+                  securityContext: hardened({ user: POSTGRES_UID, readOnlyRoot: true }),
+                  resources: resources("50m", "32Mi", "128Mi"),
+                },
+              ],
+              volumes: [
+                { name: "scripts", configMap: { name: scripts.metadata.name } },
+                tmp.volume,
+              ],
+            },
+          },
+        },
+      },
+      // A Job's template cannot change in place: a new hash replaces it, and so runs it again.
+      {
+        parent: this,
+        dependsOn: [secret, ...(server === undefined ? [] : [server])],
+        deleteBeforeReplace: true,
+      },
+    );
+    this.registerOutputs({});
+  }
+
+  /** The in-cluster server: one StatefulSet with its data on a claim. */
+  private server(
+    name: string,
+    ctx: KubeContext,
+    hash: pulumi.Output<string>,
+  ): k8s.apps.v1.StatefulSet {
+    const app = "postgres";
+    serviceOf(
+      ctx,
+      `${name}-service`,
+      HOSTS.postgres,
+      app,
+      [{ name: "postgres", port: PORTS.postgres }],
+      this,
+    );
+    const run = scratch("run", "/var/run/postgresql", "16Mi");
+    const tmp = scratch("tmp", "/tmp", "64Mi");
+    const env = (key: string, from: string) => ({
+      name: key,
+      valueFrom: { secretKeyRef: { name: POSTGRES_SECRET, key: from } },
+    });
+    return new k8s.apps.v1.StatefulSet(
+      `${name}-server`,
+      {
+        metadata: meta(ctx, HOSTS.postgres, { labels: labels(app) }),
+        spec: {
+          replicas: 1,
+          serviceName: HOSTS.postgres,
+          selector: { matchLabels: labels(app) },
+          template: {
+            metadata: { labels: labels(app), annotations: { [CONFIG_HASH_ANNOTATION]: hash } },
+            spec: {
+              securityContext: podSecurity(POSTGRES_UID),
+              containers: [
+                {
+                  name: "postgres",
+                  image: ctx.settings.images.postgres,
+                  ports: [{ name: "postgres", containerPort: PORTS.postgres }],
+                  env: [
+                    { name: "POSTGRES_USER", value: "postgres" },
+                    // A subdirectory: the volume's root may hold lost+found.
+                    { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+                    env("POSTGRES_PASSWORD", "PGPASSWORD"),
+                    ...Object.values(DATABASES).map((d) => env(d.passwordEnv, d.passwordEnv)),
+                  ],
+                  volumeMounts: [
+                    { name: "data", mountPath: "/var/lib/postgresql/data" },
+                    { name: "init", mountPath: "/docker-entrypoint-initdb.d" },
+                    run.mount,
+                    tmp.mount,
+                  ],
+                  ...probes(execProbe(["pg_isready", "-U", "postgres", "-d", "postgres"])),
+                  securityContext: hardened({ user: POSTGRES_UID, readOnlyRoot: true }),
+                  resources: resources("250m", "512Mi", "2Gi"),
+                },
+              ],
+              volumes: [
+                {
+                  name: "init",
+                  configMap: {
+                    name: "atrium-postgres-scripts",
+                    items: [{ key: "10-atrium.sh", path: "10-atrium.sh" }],
+                  },
+                },
+                run.volume,
+                tmp.volume,
+              ],
+            },
+          },
+          volumeClaimTemplates: [claimTemplate(ctx, "data", "20Gi")],
+        },
+      },
+      { parent: this },
+    );
+  }
+}

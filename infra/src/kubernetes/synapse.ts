@@ -1,0 +1,323 @@
+/**
+ * Synapse on Kubernetes: main as a one-pod StatefulSet, one StatefulSet per worker type whose
+ * pod names are the Synapse instance names (ESS's layout), Redis when workers run, media on one
+ * kept claim, and the appservice registration in every process.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { atriumRegistrationYaml, turnUris } from "../components/synapse";
+import { DATABASES, HOSTS, PORTS } from "../components/names";
+import { renderHomeserverYaml } from "../render/homeserver";
+import { renderWorkerYaml, runningWorkers, type WorkerTopology } from "../render/synapse-workers";
+import type { WorkerTypeName } from "../synapse-workers";
+import {
+  CONFIG_HASH_ANNOTATION,
+  configHash,
+  disruptionBudget,
+  hardened,
+  httpProbe,
+  keptClaim,
+  labels,
+  meta,
+  podSecurity,
+  probes,
+  resources,
+  scratch,
+  secretOf,
+  serviceOf,
+  SYNAPSE_ROLE_LABEL,
+  type KubeContext,
+} from "./meta";
+import type { DbConnection } from "./postgres";
+
+/** Names: instance `atrium-synapse-<type>-<i>` is pod `<i>` of StatefulSet `atrium-synapse-<type>`. */
+export const SYNAPSE_PREFIX = "atrium-synapse";
+export const SYNAPSE_REPLICATION_PORT = 9093;
+export const REDIS_HOST = "atrium-synapse-redis";
+/** The image's synapse user (the Docker target's start.py drops to it too). */
+const SYNAPSE_UID = 991;
+/** Paths inside the Synapse pods. */
+export const KUBE_SYNAPSE_PATHS = {
+  config: "/conf/homeserver.yaml",
+  registration: "/conf/atrium-registration.yaml",
+  signingKey: "/conf/signing.key",
+  worker: (type: string) => `/conf/worker-${type}.yaml`,
+  instance: "/run/atrium/instance.yaml",
+  media: "/media",
+} as const;
+
+/** Inputs of {@link Synapse}. */
+export interface SynapseArgs {
+  readonly db: DbConnection;
+  /** Workloads that must exist first (the roles Job). */
+  readonly after: pulumi.Resource[];
+}
+
+export class Synapse extends pulumi.ComponentResource {
+  readonly registrationYaml: pulumi.Output<string>;
+  readonly homeserverYaml: pulumi.Output<string>;
+  /** The worker types that run, in routing order. */
+  readonly workers: ReturnType<typeof runningWorkers>;
+
+  constructor(
+    name: string,
+    ctx: KubeContext,
+    args: SynapseArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("atrium:kubernetes:Synapse", name, {}, opts);
+    const { settings: c, secrets: s } = ctx;
+    const topology: WorkerTopology = {
+      prefix: SYNAPSE_PREFIX,
+      counts: ctx.k.workers,
+      // Pods of a StatefulSet resolve as <pod>.<headless service> inside the namespace.
+      locate: (instance, type) =>
+        type === "main"
+          ? {
+              host: `${SYNAPSE_PREFIX}-main-0.${SYNAPSE_PREFIX}-main`,
+              port: SYNAPSE_REPLICATION_PORT,
+            }
+          : { host: `${instance}.${SYNAPSE_PREFIX}-${type}`, port: SYNAPSE_REPLICATION_PORT },
+      redis: { host: REDIS_HOST, port: 6379 },
+    };
+    this.workers = runningWorkers(topology);
+    const withWorkers = this.workers.length > 0;
+    this.registrationYaml = atriumRegistrationYaml(c, s);
+    this.homeserverYaml = pulumi
+      .all([
+        s.get("synapseDbPassword"),
+        s.get("turnSharedSecret"),
+        s.get("registrationSharedSecret"),
+        s.get("macaroonSecretKey"),
+        s.get("formSecret"),
+      ])
+      .apply(([dbPassword, turnSecret, registrationSecret, macaroon, form]) =>
+        renderHomeserverYaml({
+          serverName: c.domain,
+          publicBaseUrl: `https://${c.homeserverDomain}/`,
+          listener: { port: PORTS.synapse, bindAddresses: ["0.0.0.0"] },
+          database: {
+            kind: "postgres",
+            host: args.db.host,
+            port: args.db.port,
+            database: DATABASES.synapse.name,
+            user: DATABASES.synapse.owner,
+            password: dbPassword,
+            sslMode: args.db.sslMode,
+          },
+          paths: {
+            signingKey: KUBE_SYNAPSE_PATHS.signingKey,
+            mediaStore: KUBE_SYNAPSE_PATHS.media,
+            registrations: [KUBE_SYNAPSE_PATHS.registration],
+          },
+          turn: { uris: turnUris(c), sharedSecret: turnSecret },
+          registrationSharedSecret: registrationSecret,
+          macaroonSecretKey: macaroon,
+          formSecret: form,
+          ...(withWorkers
+            ? { workers: { ...topology, replicationPort: SYNAPSE_REPLICATION_PORT } }
+            : {}),
+        }),
+      );
+    // Every process signs (federation senders, readers): the key is a Secret, not a file that
+    // main generates on its volume. An operator moving a Docker host over sets the old one.
+    const signingKey =
+      s.optional("synapseSigningKey") ??
+      pulumi.secret(
+        new random.RandomBytes(
+          `${name}-signing-seed`,
+          { length: 32 },
+          { parent: this },
+        ).base64.apply((b64) => `ed25519 a_atrium ${b64.replace(/=+$/, "")}\n`),
+      );
+    const files = {
+      "homeserver.yaml": this.homeserverYaml,
+      "atrium-registration.yaml": this.registrationYaml,
+      "signing.key": signingKey,
+    };
+    secretOf(ctx, `${name}-config`, "atrium-synapse-config", files, this);
+    const workerFiles = Object.fromEntries(
+      this.workers.map((w) => [
+        `worker-${w.type}.yaml`,
+        renderWorkerYaml(w.type, { http: PORTS.synapse, replication: SYNAPSE_REPLICATION_PORT }),
+      ]),
+    );
+    new k8s.core.v1.ConfigMap(
+      `${name}-workers`,
+      { metadata: meta(ctx, "atrium-synapse-workers"), data: workerFiles },
+      { parent: this },
+    );
+    const hash = configHash(...Object.values(files), JSON.stringify(workerFiles));
+    const media = keptClaim(ctx, `${name}-media`, "atrium-synapse-media", "50Gi", this);
+    const mediaOn: WorkerTypeName | "main" = this.workers.some((w) => w.type === "media-repository")
+      ? "media-repository"
+      : "main";
+
+    // main: the ClusterIP Service other components call, and the headless one naming its pod.
+    serviceOf(
+      ctx,
+      `${name}-service`,
+      HOSTS.synapse,
+      `${SYNAPSE_PREFIX}-main`,
+      [{ name: "http", port: PORTS.synapse }],
+      this,
+    );
+    this.processSet(name, ctx, "main", 1, hash, mediaOn === "main" ? media : undefined, args.after);
+    if (withWorkers) {
+      this.redis(name, ctx);
+      for (const w of this.workers) {
+        this.processSet(
+          name,
+          ctx,
+          w.type,
+          w.instances.length,
+          hash,
+          mediaOn === w.type ? media : undefined,
+          args.after,
+        );
+      }
+    }
+    this.registerOutputs({});
+  }
+
+  /** One StatefulSet (main or a worker type) with its headless Service and, at 2+, a PDB. */
+  private processSet(
+    name: string,
+    ctx: KubeContext,
+    type: WorkerTypeName | "main",
+    replicas: number,
+    hash: pulumi.Output<string>,
+    media: k8s.core.v1.PersistentVolumeClaim | undefined,
+    after: pulumi.Resource[],
+  ): void {
+    const app = `${SYNAPSE_PREFIX}-${type}`;
+    const podLabels = labels(app, { [SYNAPSE_ROLE_LABEL]: "true" });
+    serviceOf(
+      ctx,
+      `${name}-${type}-pods`,
+      app,
+      app,
+      [
+        { name: "http", port: PORTS.synapse },
+        { name: "replication", port: SYNAPSE_REPLICATION_PORT },
+      ],
+      this,
+      true,
+    );
+    if (replicas >= 2) disruptionBudget(ctx, app, app, this);
+    const P = KUBE_SYNAPSE_PATHS;
+    // worker_name is the pod name, known only in the pod: written to a file Synapse loads last.
+    const start =
+      type === "main"
+        ? `exec python -m synapse.app.homeserver --config-path ${P.config}`
+        : `printf 'worker_name: %s\\n' "$HOSTNAME" > ${P.instance} && exec python -m synapse.app.generic_worker --config-path ${P.config} --config-path ${P.worker(type)} --config-path ${P.instance}`;
+    const run = scratch("run", "/run/atrium", "1Mi");
+    const tmp = scratch("tmp", "/tmp", "256Mi");
+    const sized = type === "main" || type === "event-persister" || type === "synchrotron";
+    new k8s.apps.v1.StatefulSet(
+      `${name}-${type}`,
+      {
+        metadata: meta(ctx, app, { labels: podLabels }),
+        spec: {
+          replicas,
+          serviceName: app,
+          podManagementPolicy: "Parallel",
+          selector: { matchLabels: labels(app) },
+          template: {
+            metadata: { labels: podLabels, annotations: { [CONFIG_HASH_ANNOTATION]: hash } },
+            spec: {
+              securityContext: podSecurity(SYNAPSE_UID),
+              containers: [
+                {
+                  name: "synapse",
+                  image: ctx.settings.images.synapse,
+                  command: ["/bin/sh", "-c", start],
+                  env: [{ name: "SYNAPSE_CONFIG_PATH", value: P.config }],
+                  ports: [
+                    { name: "http", containerPort: PORTS.synapse },
+                    { name: "replication", containerPort: SYNAPSE_REPLICATION_PORT },
+                  ],
+                  // main runs the database migrations on start: allow it 15 minutes.
+                  ...probes(httpProbe("/health", "http"), type === "main" ? 15 : 5),
+                  securityContext: hardened({ user: SYNAPSE_UID, readOnlyRoot: true }),
+                  resources: sized
+                    ? resources("500m", "1Gi", "4Gi")
+                    : resources("100m", "256Mi", "1Gi"),
+                  volumeMounts: [
+                    { name: "config", mountPath: "/conf", readOnly: true },
+                    run.mount,
+                    tmp.mount,
+                    ...(media === undefined ? [] : [{ name: "media", mountPath: P.media }]),
+                  ],
+                },
+              ],
+              volumes: [
+                {
+                  name: "config",
+                  projected: {
+                    sources: [
+                      { secret: { name: "atrium-synapse-config" } },
+                      ...(type === "main"
+                        ? []
+                        : [{ configMap: { name: "atrium-synapse-workers" } }]),
+                    ],
+                  },
+                },
+                run.volume,
+                tmp.volume,
+                ...(media === undefined
+                  ? []
+                  : [{ name: "media", persistentVolumeClaim: { claimName: media.metadata.name } }]),
+              ],
+            },
+          },
+        },
+      },
+      { parent: this, dependsOn: after },
+    );
+  }
+
+  /** Redis for replication: one pod, nothing persisted (ESS's redis.conf does the same). */
+  private redis(name: string, ctx: KubeContext): void {
+    const app = REDIS_HOST;
+    serviceOf(ctx, `${name}-redis-service`, app, app, [{ name: "redis", port: 6379 }], this);
+    const data = scratch("data", "/data", "64Mi");
+    new k8s.apps.v1.Deployment(
+      `${name}-redis`,
+      {
+        metadata: meta(ctx, app, { labels: labels(app) }),
+        spec: {
+          replicas: 1,
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: labels(app) },
+          template: {
+            metadata: { labels: labels(app) },
+            spec: {
+              securityContext: podSecurity(999),
+              containers: [
+                {
+                  name: "redis",
+                  image: ctx.settings.images.redis,
+                  args: ["--save", "", "--appendonly", "no"],
+                  ports: [{ name: "redis", containerPort: 6379 }],
+                  ...probes({ tcpSocket: { port: "redis" }, periodSeconds: 10 }, 1),
+                  securityContext: hardened({ user: 999, readOnlyRoot: true }),
+                  resources: resources("50m", "64Mi", "512Mi"),
+                  volumeMounts: [data.mount],
+                },
+              ],
+              volumes: [data.volume],
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+  }
+}
+
+/** A worker type's pool for the router (its headless Service's SRV records). */
+export function workerRecord(type: WorkerTypeName, ctx: KubeContext): string {
+  return `_http._tcp.${SYNAPSE_PREFIX}-${type}.${ctx.k.namespace}.svc.${ctx.k.clusterDomain}`;
+}
