@@ -57,6 +57,8 @@ export async function runProgram(
           // The mock ignores additionalSecretOutputs, so return the result as a secret ourselves.
           state.result = pulumi.secret(`Mock-${args.name}-0123456789abcdef0123456789`);
         }
+        if (args.type === "random:index/randomBytes:RandomBytes")
+          state.base64 = pulumi.secret(Buffer.alloc(32, args.name.length).toString("base64"));
         if (args.type === "docker:index/remoteImage:RemoteImage")
           state.imageId = `sha256:${args.name}`;
         return { id: `${args.name}-id`, state };
