@@ -165,6 +165,7 @@ export async function start(
   });
   const reactions = new Reactions({ config, store, gateway, workspace, etherpad, roomsOnDemand });
   const processor = new Processor({
+    roomConcurrency: config.appservice.roomConcurrency,
     store,
     commands,
     reactions,

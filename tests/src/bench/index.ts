@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: prints figures as JSON, asserts nothing. Pure library throughput, the store's
- * inbox, and end to end against the real local stack: how long a `!pad` takes from the
- * user's message to the bot's reply, and the appservice's memory.
+ * inbox, end to end against the real local stack (how long a `!pad` takes from the user's
+ * message to the bot's reply), and the load scenario with its floor (load.ts).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { parseWidgetsFromState, validatePadName, validateWidgetUrl } from "@atrium/widgets";
 import { Store } from "@atrium/appservice/dist/store/store";
 import { startAtrium } from "../harness/atrium";
+import { loadBench, loadTable, type LoadOptions } from "./load";
 
 function opsPerSecond(fn: () => void, iterations: number): number {
   const start = performance.now();
@@ -110,14 +111,56 @@ async function endToEnd(commands: number) {
   }
 }
 
+const USAGE =
+  "usage: pnpm bench [--rooms R] [--commands C] [--postgres] [--members M] [--outage SECONDS] [--queued N]";
+
+/** `--rooms 20 --commands 10 --postgres --members 1000 --outage 180 --queued 50` (the defaults). */
+export function parseLoadFlags(argv: string[]): LoadOptions {
+  const opts: LoadOptions = {
+    rooms: 20,
+    commands: 10,
+    postgres: false,
+    members: 1000,
+    outageSeconds: 180,
+    queued: 50,
+  };
+  const numeric: Record<string, keyof LoadOptions> = {
+    "--rooms": "rooms",
+    "--commands": "commands",
+    "--members": "members",
+    "--outage": "outageSeconds",
+    "--queued": "queued",
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] ?? "";
+    if (flag === "--") continue;
+    if (flag === "--postgres") {
+      opts.postgres = true;
+      continue;
+    }
+    const key = numeric[flag];
+    const value = Number(argv[i + 1]);
+    if (!key || !Number.isInteger(value) || value < (key === "outageSeconds" ? 0 : 1)) {
+      throw new Error(`bench: ${flag} ${argv[i + 1] ?? ""} is not understood. ${USAGE}`);
+    }
+    (opts as unknown as Record<string, number>)[key] = value;
+    i++;
+  }
+  return opts;
+}
+
 async function main(): Promise<void> {
+  const loadOptions = parseLoadFlags(process.argv.slice(2));
+  const os = await import("node:os");
   const results = {
-    machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
     pure: pure(),
     store: await store(),
     end_to_end: await endToEnd(Number(process.env.ATRIUM_BENCH_COMMANDS ?? 20)),
+    load: await loadBench(loadOptions),
   };
   console.log(JSON.stringify(results, null, 2));
+  console.log(`\n${loadTable(results.load)}`);
 }
 
 main().catch((error: unknown) => {

@@ -24,6 +24,8 @@ export interface StartAtriumOptions {
   config?: (base: AtriumConfigInput) => AtriumConfigInput;
   /** Atrium's store: SQLite in the data dir (default) or a PostgreSQL URL. */
   postgresUrl?: string;
+  /** Synapse's database: SQLite (default) or a per-run PostgreSQL database. */
+  synapsePostgres?: boolean;
 }
 
 export interface TestUser {
@@ -102,6 +104,7 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
     const synapse = await startSynapse({
       port: hsPort,
       appserviceRegistrations: [registrationPath],
+      ...(opts.synapsePostgres ? { database: { type: "postgres" as const } } : {}),
     });
     started.push(synapse);
     const appserviceUrl = `http://127.0.0.1:${asPort}`;

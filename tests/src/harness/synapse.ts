@@ -36,6 +36,8 @@ export interface SynapseHandle {
   registrationSharedSecret: string;
   dataDir: string;
   logFile: string;
+  /** The Synapse process (for CPU and memory figures). */
+  pid: number;
   /** How long the start took, in milliseconds (until `/health` answered). */
   startMs: number;
   /** SIGTERM, SIGKILL after 10 s; drops a per-run database and removes a temp data dir. */
@@ -164,6 +166,7 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
         registrationSharedSecret: secrets.registrationSharedSecret,
         dataDir,
         logFile,
+        pid: child.pid ?? 0,
         startMs: Date.now() - started,
         stop: () =>
           (stopping ??= (async () => {

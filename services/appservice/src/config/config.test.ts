@@ -21,7 +21,11 @@ describe("config", () => {
 
   it("fills defaults for a minimal config", () => {
     const config = parseConfig(minimal);
-    expect(config.appservice).toEqual({ port: 9000, bindAddress: "127.0.0.1" });
+    expect(config.appservice).toEqual({
+      port: 9000,
+      bindAddress: "127.0.0.1",
+      roomConcurrency: 16,
+    });
     expect(config.database).toEqual({ engine: "sqlite", filename: "./atrium.db" });
     expect(config.etherpad.onWidgetRemoved).toBe("keep");
     expect(config.jitsi.autoConference).toBe(false);

@@ -35,6 +35,12 @@ export const configSchema = z.object({
     .object({
       port: port.default(9000),
       bindAddress: z.string().default("127.0.0.1"),
+      /**
+       * Rooms whose events are processed at the same time (each room's own events always in
+       * order). Default 16: busy rooms do not wait for each other, while Synapse, which
+       * persists events one at a time, stays the pace-setter.
+       */
+      roomConcurrency: z.number().int().min(1).max(256).default(16),
     })
     .prefault({}),
   /** The public HTTP listener: widget pages, OpenID exchange, Jitsi user verification. */

@@ -3,7 +3,7 @@
  * transaction is acknowledged (see transactions.ts); this loop handles each one, marks it
  * processed, and on a restart resumes whatever was left.
  *
- * Each room has at most one worker (its lane), and up to ROOM_CONCURRENCY lanes run at once.
+ * Each room has at most one worker (its lane), and up to `roomConcurrency` lanes run at once.
  * A lane handles its room's events strictly in order: an event that fails is retried (with
  * backoff) before anything after it in that room, so `!pad a` then `!remove a` never run the
  * other way round. A lane that is slow or stuck holds only its own room: the scheduler looks
@@ -20,13 +20,16 @@ import type { MatrixGateway } from "../matrix/gateway";
 import { describeFailure } from "../service/describe";
 
 const MAX_ATTEMPTS = 5;
-const ROOM_CONCURRENCY = 4;
+/** Lanes running at once unless `appservice.roomConcurrency` says otherwise. */
+export const ROOM_CONCURRENCY = 16;
 /** Events a lane reads from the store at a time. */
 const LANE_BATCH = 20;
 /** Rooms the scheduler looks at per pass. */
 const SCHEDULE_BATCH = 200;
 
 export interface ProcessorDeps {
+  /** Rooms processed at once (default {@link ROOM_CONCURRENCY}). */
+  roomConcurrency?: number;
   store: Pick<Store, "pendingEvents" | "markProcessed" | "markAttempt">;
   commands: Pick<CommandHandler, "handle">;
   reactions: Reactions;
@@ -80,12 +83,13 @@ export class Processor {
     try {
       do {
         this.again = false;
-        if (this.stopped || this.lanes.size >= ROOM_CONCURRENCY) continue;
+        if (this.stopped || this.lanes.size >= (this.deps.roomConcurrency ?? ROOM_CONCURRENCY))
+          continue;
         const batch = await this.deps.store.pendingEvents(SCHEDULE_BATCH, {
           exceptRooms: [...this.lanes.keys()],
         });
         for (const entry of batch) {
-          if (this.lanes.size >= ROOM_CONCURRENCY) break;
+          if (this.lanes.size >= (this.deps.roomConcurrency ?? ROOM_CONCURRENCY)) break;
           if (!this.lanes.has(entry.roomId)) this.startLane(entry.roomId);
         }
       } while (this.again);

@@ -41,7 +41,10 @@ function fakeHomeserver(state: StateEvent[]) {
   return { gateway, calls };
 }
 
-const member = (userId: string, membership: string): StateEvent => ({
+const member = (
+  userId: string,
+  membership: string,
+): StateEvent & { sender: string; event_id: string } => ({
   type: "m.room.member",
   state_key: userId,
   content: { membership },
