@@ -28,7 +28,15 @@ export async function startAppserviceProcess(opts: {
   const fd = openSync(opts.logFile, "a");
   const child: ChildProcess = spawn(
     process.execPath,
-    [APPSERVICE_MAIN, "-c", opts.configPath, "-f", opts.registrationPath],
+    // The V8 flag the image's entrypoint uses too (see services/appservice/Dockerfile).
+    [
+      "--max-semi-space-size=2",
+      APPSERVICE_MAIN,
+      "-c",
+      opts.configPath,
+      "-f",
+      opts.registrationPath,
+    ],
     { stdio: ["ignore", fd, fd], env: { ...process.env } },
   );
   closeSync(fd);
