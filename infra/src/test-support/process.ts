@@ -108,6 +108,11 @@ export function runProgram(
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, stdout, stderr }));
+    // A program that exits without reading its input closes the pipe first: its exit code
+    // tells the outcome, so only that EPIPE is ignored.
+    child.stdin.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") reject(err);
+    });
     child.stdin.end(opts.input ?? "");
   });
 }
