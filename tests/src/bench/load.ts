@@ -213,11 +213,16 @@ async function atriumPhase(
   };
 }
 
-/** The same work without Atrium: per command the Etherpad calls and the two bot writes. */
+/**
+ * The same work without Atrium: per command the Etherpad calls and the two bot writes. With
+ * `sender`, each command also starts with that user's `!pad` message, as the command path
+ * does (a third event for Synapse to persist).
+ */
 async function floorPhase(
   stack: AtriumStack,
   rooms: string[],
   commands: number,
+  sender?: TestUser,
 ): Promise<PhaseResult> {
   const etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
   const bot = new MatrixClient({
@@ -233,6 +238,7 @@ async function floorPhase(
     rooms.map(async (roomId) => {
       for (let i = 0; i < commands; i++) {
         const t = performance.now();
+        if (sender) await sender.client.sendMessage(roomId, `floor ${i}`);
         const group = await etherpad.groupForRoom(roomId);
         await etherpad.createGroupPad(group, `floor${i}`);
         await bot.sendState(roomId, "im.vector.modular.widgets", `floor_${i}`, {
@@ -323,9 +329,10 @@ export async function loadBench(opts: LoadOptions) {
       Promise.all(
         Array.from({ length: n }, (_, i) => roomWithBot(stack, owner, { name: `${name} ${i}` })),
       );
-    const [atriumRooms, floorRooms] = [
+    const [atriumRooms, floorRooms, floorMessageRooms] = [
       await make(opts.rooms, "Load"),
       await make(opts.rooms, "Floor"),
+      await make(opts.rooms, "Floor+message"),
     ];
     await watcher.start();
     // Warm-up: one command per room (the state cache's cold fill happens here, once a room).
@@ -347,6 +354,7 @@ export async function loadBench(opts: LoadOptions) {
 
     // The floor, same rooms count, same concurrency.
     const floor = await floorPhase(stack, floorRooms, opts.commands);
+    const floorWithMessage = await floorPhase(stack, floorMessageRooms, opts.commands, owner);
 
     // A 1,000-member room against a 5-member one.
     const big = await roomWithBot(stack, owner, { name: "Big" });
@@ -392,6 +400,10 @@ export async function loadBench(opts: LoadOptions) {
       atrium,
       floor,
       completion_ratio_atrium_to_floor: +(atrium.completion_s / floor.completion_s).toFixed(2),
+      floor_with_user_message: floorWithMessage,
+      completion_ratio_atrium_to_floor_with_user_message: +(
+        atrium.completion_s / floorWithMessage.completion_s
+      ).toFixed(2),
       homeserver_requests_per_command: {
         synapse_access_log: perCommand(accessLog, n),
         atrium_client_metrics: perCommand(requestsByKind(m0, m1), n),
@@ -432,25 +444,32 @@ async function benchStoreUrl(): Promise<string> {
 
 /** The short table printed after the JSON. */
 export function loadTable(r: Awaited<ReturnType<typeof loadBench>>): string {
-  const rows: Array<[string, string, string]> = [
-    ["", "Atrium", "floor"],
-    ["completion (s)", String(r.atrium.completion_s), String(r.floor.completion_s)],
+  const rows: string[][] = [
+    ["", "Atrium", "floor", "floor + user's message"],
+    [
+      "completion (s)",
+      String(r.atrium.completion_s),
+      String(r.floor.completion_s),
+      String(r.floor_with_user_message.completion_s),
+    ],
     [
       "per command p50 (ms)",
       String(r.atrium.per_command_ms.p50),
       String(r.floor.per_command_ms.p50),
+      String(r.floor_with_user_message.per_command_ms.p50),
     ],
     [
       "per command p99 (ms)",
       String(r.atrium.per_command_ms.p99),
       String(r.floor.per_command_ms.p99),
+      String(r.floor_with_user_message.per_command_ms.p99),
     ],
   ];
-  const width = [22, 10, 10];
+  const width = [22, 10, 10, 24];
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i] ?? 10)).join(" ");
   return [
     ...rows.map(line),
-    `ratio Atrium/floor: ${r.completion_ratio_atrium_to_floor}`,
+    `ratio Atrium/floor: ${r.completion_ratio_atrium_to_floor} (to floor + user's message: ${r.completion_ratio_atrium_to_floor_with_user_message})`,
     `homeserver requests per command (access log): ${JSON.stringify(r.homeserver_requests_per_command.synapse_access_log)}`,
     `CPU s: appservice ${r.cpu_seconds.appservice}, Synapse ${r.cpu_seconds.synapse} (${(r.cpu_seconds.appservice_share_of_synapse * 100).toFixed(1)}%)`,
     `appservice RSS MiB: idle ${r.appservice_rss_mib.idle}, peak ${r.appservice_rss_mib.peak}; event-loop delay p99 ${r.event_loop_delay_ms_p99} ms`,
