@@ -8,6 +8,7 @@ import { Migrator } from "kysely/migration";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import type { AtriumConfig } from "../config/schema";
+import { withStatementCache } from "./statement-cache";
 import { migrationProvider } from "./migrations";
 import type { Database, LedgerTable, PadSessionTable, WidgetTable } from "./schema";
 
@@ -35,7 +36,9 @@ export class Store {
       const file = new SQLite(config.filename);
       file.pragma("journal_mode = WAL");
       file.pragma("synchronous = NORMAL");
-      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+      db = new Kysely<Database>({
+        dialect: new SqliteDialect({ database: withStatementCache(file) }),
+      });
     } else {
       const pool = new pg.Pool({
         connectionString: config.connectionString,
