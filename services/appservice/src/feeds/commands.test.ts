@@ -184,3 +184,88 @@ describe("!feed (the command door)", () => {
     expect((await run("list")).reply.plain).toMatch(/follows no feeds/);
   });
 });
+
+describe("the actions (the integration manager's door)", () => {
+  it("returns the feed, the list and the preview as data, with door-neutral messages", async () => {
+    const added = await feeds.add(ROOM, ALICE, "https://e.example/blog.xml", "", log);
+    expect(added).toMatchObject({
+      ok: true,
+      feed: {
+        id: 1,
+        label: "Example blog",
+        url: "https://e.example/blog.xml",
+        state: "active",
+        error: null,
+        template: null,
+        addedBy: ALICE,
+      },
+    });
+    expect((await feeds.change(ROOM, ALICE, "pause", "1")).message).toBe(
+      'Paused "Example blog"; entries published meanwhile are not posted.',
+    );
+    expect(await feeds.list(ROOM)).toMatchObject({
+      ok: true,
+      feeds: [{ id: 1, state: "paused" }],
+    });
+    const preview = await feeds.preview("https://e.example/blog.xml", "News", log);
+    expect(preview).toMatchObject({
+      ok: true,
+      preview: {
+        feedTitle: "Example blog",
+        entry: { plain: "News: Second post (https://e.example/2)\nAbout Second post" },
+      },
+    });
+    expect(await feeds.preview("https://e.example/empty.xml", undefined, log)).toMatchObject({
+      ok: true,
+      preview: { feedTitle: "Quiet", entry: null },
+    });
+  });
+
+  it("refuses with a kind each door maps: power (with the level), invalid, not-found, off", async () => {
+    expect(await feeds.add(ROOM, BOB, "https://e.example/blog.xml", "", log)).toMatchObject({
+      ok: false,
+      kind: "power",
+      neededLevel: 50,
+    });
+    expect(await feeds.change(ROOM, BOB, "remove", "1")).toMatchObject({
+      ok: false,
+      kind: "power",
+    });
+    const blocked = await feeds.add(ROOM, ALICE, "http://10.0.0.1/feed", "", log);
+    expect(blocked).toMatchObject({ ok: false, kind: "invalid" });
+    expect(blocked.message).toMatch(/private or local network/);
+    const missing = await feeds.change(ROOM, ALICE, "resume", "42");
+    expect(missing).toEqual({
+      ok: false,
+      kind: "not-found",
+      message: 'This room has no feed "42".',
+      command: 'This room has no feed "42". `!feed list` shows them.',
+    });
+    expect(await feeds.add(ROOM, ALICE, undefined, "", log)).toMatchObject({
+      kind: "invalid",
+      message: "Give the feed's address: a full http:// or https:// URL.",
+    });
+    expect(await feeds.preview("https://e.example/blog.xml", "7", log)).toMatchObject({
+      kind: "invalid",
+    });
+  });
+
+  it("refuses everything, and !feed says so, when feeds are turned off", async () => {
+    const disabled = new FeedCommands({
+      config: feedsConfigSchema.parse({ enabled: false }),
+      store: new FeedStore(store.db),
+      gateway: { roomState: async () => state },
+      fetcher,
+      delivery: { kick: async () => undefined },
+      poller: { tick: async () => undefined },
+    });
+    expect(await disabled.list(ROOM)).toMatchObject({ ok: false, kind: "off" });
+    expect(await disabled.add(ROOM, ALICE, "https://e.example/blog.xml", "", log)).toMatchObject({
+      ok: false,
+      kind: "off",
+    });
+    expect((await disabled.run(ROOM, ALICE, "list", log)).reply.plain).toBe(
+      "Feeds are turned off on this server.",
+    );
+  });
+});

@@ -1,11 +1,15 @@
 /**
- * `!feed` in a room: add, list, remove, pause, resume, template, preview. Managing feeds needs
- * the room's `state_default` power level; listing and previewing need none. The bot itself
- * needs only to send messages.
+ * The feed actions of a room — add, list, remove, pause, resume, template, preview — for both
+ * front doors: `!feed` typed in the room and the integration manager. Each action is one
+ * function returning a {@link FeedResult} (a message for people, or a refusal with its kind),
+ * as service/room-actions.ts does for widgets; `run` is the command door on top of them.
+ * Managing feeds needs the room's `state_default` power level; listing and previewing need
+ * none. The bot itself needs only to send messages.
  */
 import type { Logger } from "pino";
 import type { MatrixGateway } from "../matrix/gateway";
 import { powerContextFrom, stateDefaultLevel, userLevel } from "../matrix/power";
+import type { RefusalKind } from "../service/room-actions";
 import type { FeedsConfig } from "./config";
 import type { Delivery } from "./delivery";
 import { FeedFetchError, type Fetcher } from "./fetch";
@@ -17,6 +21,7 @@ import {
   escapeHtml,
   renderItem,
   TEMPLATE_VARIABLES,
+  type Rendered,
 } from "./render";
 import { intervalSeconds, maxAgeSeconds } from "./schedule";
 import type { FeedStore, SubscriptionRow } from "./store";
@@ -26,6 +31,61 @@ export interface FeedReply {
   reply: { plain: string; html: string };
   /** Runs once the reply was sent. */
   after?: () => void;
+}
+
+/** Why a feed action was refused: the widget kinds that apply, and `off` (feeds disabled). */
+export type FeedRefusalKind = Extract<RefusalKind, "power" | "invalid" | "not-found"> | "off";
+
+/** A subscription of the room, as both doors show it. */
+export interface FeedSummary {
+  id: number;
+  label: string;
+  url: string;
+  /** `gone`: the server answered 410 and polling stopped until resumed. */
+  state: "active" | "paused" | "failing" | "gone";
+  /** The last fetch error while failing. */
+  error: string | null;
+  /** The subscription's own template; null for the default. */
+  template: string | null;
+  addedBy: string;
+}
+
+/** What a preview read: the feed's title and its newest entry as it would be posted. */
+export interface FeedPreview {
+  feedTitle: string;
+  /** Null when the feed has no entries yet. */
+  entry: Rendered | null;
+}
+
+/**
+ * The outcome of one action. `message` is for either door; `command`, when present, is the
+ * `!feed` door's wording of the same (it names the command to type next).
+ */
+export type FeedResult =
+  | {
+      ok: true;
+      message: string;
+      command?: string;
+      feed?: FeedSummary;
+      feeds?: FeedSummary[];
+      preview?: FeedPreview;
+      /** Runs once the answer went out (the newest entries follow it). */
+      after?: () => void;
+    }
+  | {
+      ok: false;
+      kind: FeedRefusalKind;
+      message: string;
+      command?: string;
+      neededLevel?: number;
+    };
+
+/** Who may manage the room's feeds. */
+export interface FeedPower {
+  /** The room's `state_default` level. */
+  neededLevel: number;
+  level: number;
+  canManage: boolean;
 }
 
 export const FEED_HELP = [
@@ -40,6 +100,9 @@ export const FEED_HELP = [
 
 const MAX_URL = 2048;
 const MAX_LABEL = 40;
+const PREVIEW_NOTE = "Preview (nothing was added):";
+
+type Refusal = Extract<FeedResult, { ok: false }>;
 
 export class FeedCommands {
   constructor(
@@ -59,77 +122,104 @@ export class FeedCommands {
     return this.deps.now?.() ?? Date.now();
   }
 
-  /** Runs `!feed <rest>` sent by `sender` in `roomId`. */
+  get enabled(): boolean {
+    return this.deps.config.enabled;
+  }
+
+  /** The command door: runs `!feed <rest>` sent by `sender` in `roomId`. */
   async run(roomId: string, sender: string, rest: string, log: Logger): Promise<FeedReply> {
     const [sub = "", ...args] = rest.trim().split(/\s+/).filter(Boolean);
     const verb = sub.toLowerCase();
-    if (!this.deps.config.enabled) return refuse("Feeds are turned off on this server.");
-    if (verb === "" || verb === "help") return done(`Feeds:\n${FEED_HELP}`);
-    if (verb === "list") return this.list(roomId);
-    if (verb === "preview") return this.preview(args[0], log);
-    if (!["add", "remove", "pause", "resume", "template"].includes(verb)) {
-      return refuse(`I don't know \`!feed ${sub.slice(0, 32)}\`.\n${FEED_HELP}`);
-    }
-    const power = await this.checkPower(roomId, sender);
-    if (power) return power;
+    if (!this.enabled) return replyOf(off());
+    if (verb === "" || verb === "help") return replyOf(ok(`Feeds:\n${FEED_HELP}`));
     switch (verb) {
+      case "list":
+        return replyOf(await this.list(roomId));
+      case "preview":
+        return replyOf(await this.preview(args[0], undefined, log));
       case "add":
-        return this.add(roomId, sender, args[0], args.slice(1).join(" "), log);
+        return replyOf(await this.add(roomId, sender, args[0], args.slice(1).join(" "), log));
       case "template": {
         const which = args[0] ?? "";
         const after = rest.trim().slice(sub.length).trim();
-        return this.template(roomId, which, after.slice(which.length).trim());
+        return replyOf(
+          await this.template(roomId, sender, which, after.slice(which.length).trim()),
+        );
       }
+      case "remove":
+      case "pause":
+      case "resume":
+        return replyOf(await this.change(roomId, sender, verb, args.join(" ")));
       default:
-        return this.change(roomId, verb as "remove" | "pause" | "resume", args.join(" "));
+        return replyOf(
+          refused("invalid", `I don't know \`!feed ${sub.slice(0, 32)}\`.\n${FEED_HELP}`),
+        );
     }
   }
 
-  private async checkPower(roomId: string, sender: string): Promise<FeedReply | null> {
+  /** The level managing feeds needs in `roomId` (its `state_default`), and `userId`'s. */
+  async power(roomId: string, userId: string): Promise<FeedPower> {
     const ctx = powerContextFrom(await this.deps.gateway.roomState(roomId));
-    const needed = stateDefaultLevel(ctx.powerLevels);
-    const level = userLevel(ctx, sender);
-    if (level >= needed) return null;
-    return refuse(
-      `Managing feeds here needs power level ${needed} (the room's level for changing settings); you have ${level}. Ask a room moderator. Nothing was changed.`,
+    const neededLevel = stateDefaultLevel(ctx.powerLevels);
+    const level = userLevel(ctx, userId);
+    return { neededLevel, level, canManage: level >= neededLevel };
+  }
+
+  /** Null when `userId` may manage the room's feeds (and feeds are on); else the refusal. */
+  private async mayManage(roomId: string, userId: string): Promise<Refusal | null> {
+    if (!this.enabled) return off();
+    const { neededLevel, level, canManage } = await this.power(roomId, userId);
+    if (canManage) return null;
+    return refused(
+      "power",
+      `Managing feeds here needs power level ${neededLevel} (the room's level for changing settings); you have ${level}. Ask a room moderator. Nothing was changed.`,
+      { neededLevel },
     );
   }
 
-  private async add(
+  /** Follows `rawUrl` in `roomId` as `rawLabel` (or the feed's title); needs state_default. */
+  async add(
     roomId: string,
-    sender: string,
+    by: string,
     rawUrl: string | undefined,
     rawLabel: string,
     log: Logger,
-  ): Promise<FeedReply> {
+  ): Promise<FeedResult> {
+    const denied = await this.mayManage(roomId, by);
+    if (denied) return denied;
     const url = checkUrl(rawUrl);
     if (typeof url !== "string") return url;
     const { store, config } = this.deps;
     const existing = await store.subscriptionsInRoom(roomId);
     const same = existing.find((s) => s.url === url);
     if (same)
-      return refuse(`This room already follows that feed as "${same.label}" (#${same.id}).`);
+      return refused(
+        "invalid",
+        `This room already follows that feed as "${same.label}" (#${same.id}).`,
+      );
     if (existing.length >= config.maxPerRoom) {
-      return refuse(
+      return refused(
+        "invalid",
         `This room follows ${existing.length} feeds, the most allowed here. Remove one first.`,
       );
     }
     const label = rawLabel.trim();
-    if (label.length > MAX_LABEL || /[\p{Cc}]/u.test(label) || /^\d+$/.test(label)) {
-      return refuse(
-        `A label has 1 to ${MAX_LABEL} characters and is not just a number. Nothing was added.`,
-      );
-    }
+    const badLabel = checkLabel(label);
+    if (badLabel) return badLabel;
     const now = this.now();
     let read: Awaited<ReturnType<typeof readFeed>>;
     try {
       read = await readFeed(this.deps.fetcher, { url }, config.maxItems);
     } catch (error: unknown) {
-      return refuse(`I could not read that feed: ${readProblem(error, log)}. Nothing was added.`);
+      return refused(
+        "invalid",
+        `I could not read that feed: ${readProblem(error, log)}. Nothing was added.`,
+      );
     }
     const { response, parsed } = read;
     if (!parsed)
-      return refuse(
+      return refused(
+        "invalid",
         `I could not read that feed: the server answered HTTP ${response.status}. Nothing was added.`,
       );
     const finalLabel = uniqueLabel(
@@ -146,7 +236,7 @@ export class FeedCommands {
       title: parsed.title,
       roomId,
       label: finalLabel,
-      addedBy: sender,
+      addedBy: by,
       now,
       nextFetchAt: now + interval * 1000,
       validators: {
@@ -176,12 +266,12 @@ export class FeedCommands {
         : newest.length > 0
           ? `Its newest ${newest.length === 1 ? "entry follows" : `${newest.length} entries follow`}; new ones will be posted here.`
           : "New entries will be posted here.";
-    const reply = done(
-      `Following "${finalLabel}" (#${sub.id}, ${url}). ${posted} Checked every ${interval < 120 ? `${interval} s` : `${Math.round(interval / 60)} min`}.`,
-    );
-    // The entries follow the reply; if the reply is never sent (a crash), start() sends them.
     return {
-      ...reply,
+      ...ok(
+        `Following "${finalLabel}" (#${sub.id}, ${url}). ${posted} Checked every ${interval < 120 ? `${interval} s` : `${Math.round(interval / 60)} min`}.`,
+      ),
+      feed: summaryOf({ ...sub, url, state: "active", last_error: null, failures: 0 }),
+      // The entries follow the answer; if it is never sent (a crash), start() sends them.
       after: () => {
         void this.deps.delivery.kick();
         void this.deps.poller.tick();
@@ -189,46 +279,65 @@ export class FeedCommands {
     };
   }
 
-  private async list(roomId: string): Promise<FeedReply> {
+  /** The room's feeds; needs no power. */
+  async list(roomId: string): Promise<FeedResult> {
+    if (!this.enabled) return off();
     const subs = await this.deps.store.subscriptionsInRoom(roomId);
-    if (subs.length === 0) return done("This room follows no feeds. `!feed add <url>` adds one.");
-    const lines = subs.map((s) => {
+    const feeds = subs.map(summaryOf);
+    if (feeds.length === 0) {
+      return {
+        ...ok(
+          "This room follows no feeds.",
+          "This room follows no feeds. `!feed add <url>` adds one.",
+        ),
+        feeds,
+      };
+    }
+    const lines = feeds.map((s) => {
       const status =
         s.state === "gone"
           ? "gone (410), paused"
-          : s.paused
-            ? "paused"
-            : s.failures > 0
-              ? `failing: ${s.last_error ?? "error"}`
-              : "active";
+          : s.state === "failing"
+            ? `failing: ${s.error ?? "error"}`
+            : s.state;
       return `#${s.id} ${s.label} — ${s.url} (${status}${s.template ? ", own template" : ""})`;
     });
-    return done(`Feeds of this room:\n${lines.join("\n")}`);
+    return { ...ok(`Feeds of this room:\n${lines.join("\n")}`), feeds };
   }
 
-  private async find(roomId: string, which: string): Promise<SubscriptionRow | FeedReply> {
+  private async find(roomId: string, which: string): Promise<SubscriptionRow | Refusal> {
     const subs = await this.deps.store.subscriptionsInRoom(roomId);
     const wanted = which.trim().replace(/^#/, "");
-    if (!wanted) return refuse("Name the feed by its label or number (see `!feed list`).");
+    if (!wanted)
+      return refused(
+        "invalid",
+        "Name the feed by its label or number.",
+        {},
+        "Name the feed by its label or number (see `!feed list`).",
+      );
     const found =
       subs.find((s) => String(s.id) === wanted) ??
       subs.find((s) => s.label.toLowerCase() === wanted.toLowerCase());
-    return (
-      found ?? refuse(`This room has no feed "${wanted.slice(0, 60)}". \`!feed list\` shows them.`)
-    );
+    if (found) return found;
+    const none = `This room has no feed "${wanted.slice(0, 60)}".`;
+    return refused("not-found", none, {}, `${none} \`!feed list\` shows them.`);
   }
 
-  private async change(
+  /** Removes, pauses or resumes the feed `which` (label or number); needs state_default. */
+  async change(
     roomId: string,
+    by: string,
     verb: "remove" | "pause" | "resume",
     which: string,
-  ): Promise<FeedReply> {
+  ): Promise<FeedResult> {
+    const denied = await this.mayManage(roomId, by);
+    if (denied) return denied;
     const sub = await this.find(roomId, which);
-    if ("outcome" in sub) return sub;
+    if ("ok" in sub) return sub;
     const { store } = this.deps;
     if (verb === "remove") {
       await store.removeSubscription(sub);
-      return done(`Removed the feed "${sub.label}"; nothing more will be posted from it.`);
+      return ok(`Removed the feed "${sub.label}"; nothing more will be posted from it.`);
     }
     await store.setPaused(sub.id, verb === "pause");
     if (verb === "resume") {
@@ -237,33 +346,49 @@ export class FeedCommands {
         await store.updateFeed(feed.id, { state: "active", next_fetch_at: this.now() });
       }
       void this.deps.poller.tick();
-      return done(`Resumed "${sub.label}"; new entries will be posted again.`);
+      return ok(`Resumed "${sub.label}"; new entries will be posted again.`);
     }
-    return done(
-      `Paused "${sub.label}"; entries published meanwhile are not posted. \`!feed resume ${sub.label}\` resumes.`,
-    );
+    const paused = `Paused "${sub.label}"; entries published meanwhile are not posted.`;
+    return ok(paused, `${paused} \`!feed resume ${sub.label}\` resumes.`);
   }
 
-  private async template(roomId: string, which: string, template: string): Promise<FeedReply> {
+  /** Sets the template of the feed `which`; `default` goes back to the default. */
+  async template(roomId: string, by: string, which: string, template: string): Promise<FeedResult> {
+    const denied = await this.mayManage(roomId, by);
+    if (denied) return denied;
     const sub = await this.find(roomId, which);
-    if ("outcome" in sub) return sub;
+    if ("ok" in sub) return sub;
     if (!template)
-      return refuse(
+      return refused(
+        "invalid",
         `Give a template or \`default\`. The default is: ${DEFAULT_TEMPLATE.replace("\n", "\\n")}`,
       );
     if (template.toLowerCase() === "default") {
       await this.deps.store.setTemplate(sub.id, null);
-      return done(`"${sub.label}" uses the default template again.`);
+      return ok(`"${sub.label}" uses the default template again.`);
     }
     const problem = checkTemplate(template);
-    if (problem) return refuse(`${problem} Nothing was changed.`);
+    if (problem) return refused("invalid", `${problem} Nothing was changed.`);
     await this.deps.store.setTemplate(sub.id, template);
-    return done(`"${sub.label}" now uses the template: ${template}`);
+    return ok(`"${sub.label}" now uses the template: ${template}`);
   }
 
-  private async preview(rawUrl: string | undefined, log: Logger): Promise<FeedReply> {
+  /**
+   * The newest entry of `rawUrl` as it would be posted (under `label`, else the feed's title);
+   * posts and adds nothing, needs no power.
+   */
+  async preview(
+    rawUrl: string | undefined,
+    label: string | undefined,
+    log: Logger,
+  ): Promise<FeedResult> {
+    if (!this.enabled) return off();
     const url = checkUrl(rawUrl);
     if (typeof url !== "string") return url;
+    if (label?.trim()) {
+      const badLabel = checkLabel(label.trim());
+      if (badLabel) return badLabel;
+    }
     try {
       const { response, parsed } = await readFeed(
         this.deps.fetcher,
@@ -271,39 +396,91 @@ export class FeedCommands {
         this.deps.config.maxItems,
       );
       if (!parsed)
-        return refuse(`I could not read that feed: the server answered HTTP ${response.status}.`);
+        return refused(
+          "invalid",
+          `I could not read that feed: the server answered HTTP ${response.status}.`,
+        );
       const item = parsed.items[0];
-      if (!item) return done(`"${parsed.title}" has no entries yet. Nothing was posted or added.`);
-      const r = renderItem(item, {
-        feed: parsed.title,
+      if (!item)
+        return {
+          ...ok(`"${parsed.title}" has no entries yet. Nothing was posted or added.`),
+          preview: { feedTitle: parsed.title, entry: null },
+        };
+      const entry = renderItem(item, {
+        feed: label?.trim() || parsed.title,
         template: null,
         summaryMaxChars: this.deps.config.summaryMaxChars,
       });
-      const note = "Preview (nothing was added):";
       return {
-        outcome: "done",
-        reply: { plain: `${note}\n${r.plain}`, html: `<em>${escapeHtml(note)}</em><br>${r.html}` },
+        ...ok(`${PREVIEW_NOTE}\n${entry.plain}`),
+        preview: { feedTitle: parsed.title, entry },
       };
     } catch (error: unknown) {
-      return refuse(`I could not read that feed: ${readProblem(error, log)}.`);
+      return refused("invalid", `I could not read that feed: ${readProblem(error, log)}.`);
     }
   }
 }
 
-function checkUrl(raw: string | undefined): string | FeedReply {
-  if (!raw) return refuse("Give the feed's address: `!feed add https://example.org/feed.xml`.");
-  if (raw.length > MAX_URL) return refuse(`That address is longer than ${MAX_URL} characters.`);
+/** The `!feed` reply for a result: the command's wording, `<code>` for backticks. */
+function replyOf(result: FeedResult): FeedReply {
+  const text = result.command ?? result.message;
+  if (!result.ok) return { outcome: "refused", reply: plainReply(text) };
+  const entry = result.preview?.entry;
+  const reply = entry
+    ? {
+        plain: `${PREVIEW_NOTE}\n${entry.plain}`,
+        html: `<em>${escapeHtml(PREVIEW_NOTE)}</em><br>${entry.html}`,
+      }
+    : plainReply(text);
+  return { outcome: "done", reply, ...(result.after ? { after: result.after } : {}) };
+}
+
+function summaryOf(
+  s: SubscriptionRow & { url: string; state: string; last_error: string | null; failures: number },
+): FeedSummary {
+  return {
+    id: s.id,
+    label: s.label,
+    url: s.url,
+    state:
+      s.state === "gone" ? "gone" : s.paused ? "paused" : s.failures > 0 ? "failing" : "active",
+    error: s.failures > 0 ? s.last_error : null,
+    template: s.template,
+    addedBy: s.added_by,
+  };
+}
+
+function checkLabel(label: string): Refusal | null {
+  if (label.length > MAX_LABEL || /[\p{Cc}]/u.test(label) || /^\d+$/.test(label)) {
+    return refused(
+      "invalid",
+      `A label has 1 to ${MAX_LABEL} characters and is not just a number. Nothing was added.`,
+    );
+  }
+  return null;
+}
+
+function checkUrl(raw: string | undefined): string | Refusal {
+  if (!raw)
+    return refused(
+      "invalid",
+      "Give the feed's address: a full http:// or https:// URL.",
+      {},
+      "Give the feed's address: `!feed add https://example.org/feed.xml`.",
+    );
+  if (raw.length > MAX_URL)
+    return refused("invalid", `That address is longer than ${MAX_URL} characters.`);
   let url: URL;
   try {
     url = new URL(raw.replace(/^<(.*)>$/, "$1"));
   } catch {
-    return refuse("That is not a web address; give a full http:// or https:// URL.");
+    return refused("invalid", "That is not a web address; give a full http:// or https:// URL.");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return refuse("Only http:// and https:// feeds can be followed.");
+    return refused("invalid", "Only http:// and https:// feeds can be followed.");
   }
   if (url.username || url.password)
-    return refuse("Feed addresses with a user name or password are refused.");
+    return refused("invalid", "Feed addresses with a user name or password are refused.");
   url.hash = "";
   return url.toString();
 }
@@ -339,12 +516,21 @@ function headerOf(value: string | string[] | undefined): string | null {
   return value && value.length <= 512 ? value : null;
 }
 
-function done(text: string): FeedReply {
-  return { outcome: "done", reply: plainReply(text) };
+function ok(message: string, command?: string): Extract<FeedResult, { ok: true }> {
+  return command === undefined ? { ok: true, message } : { ok: true, message, command };
 }
 
-function refuse(text: string): FeedReply {
-  return { outcome: "refused", reply: plainReply(text) };
+function refused(
+  kind: FeedRefusalKind,
+  message: string,
+  extra: { neededLevel?: number } = {},
+  command?: string,
+): Refusal {
+  return { ok: false, kind, message, ...extra, ...(command === undefined ? {} : { command }) };
+}
+
+function off(): Refusal {
+  return refused("off", "Feeds are turned off on this server.");
 }
 
 function plainReply(text: string): FeedReply["reply"] {
