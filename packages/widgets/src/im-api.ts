@@ -9,12 +9,23 @@
  * - `DELETE /api/atrium/rooms/:roomId/widgets/:widgetId`       → {@link ImActionResult} (a pad is archived, as `!remove`)
  * - `PUT    /api/atrium/rooms/:roomId/widgets/:widgetId/pin`   body `{pinned: boolean}` → {@link ImActionResult}
  *
+ * Feeds, through the same actions as `!feed` (managing them needs the room's `state_default`;
+ * listing and previewing need only membership):
+ *
+ * - `GET    /api/atrium/rooms/:roomId/feeds`                       → {@link ImFeedList}
+ * - `POST   /api/atrium/rooms/:roomId/feeds`                       body {@link ImFeedRequest} → {@link ImFeedActionResult} (the newest entry is posted as `!feed add` does)
+ * - `POST   /api/atrium/rooms/:roomId/feeds/preview`               body {@link ImFeedRequest} → {@link ImFeedActionResult} with `preview`
+ * - `DELETE /api/atrium/rooms/:roomId/feeds/:feedId`               → {@link ImFeedActionResult}
+ * - `PUT    /api/atrium/rooms/:roomId/feeds/:feedId/paused`        body `{paused: boolean}` → {@link ImFeedActionResult}
+ * - `PUT    /api/atrium/rooms/:roomId/feeds/:feedId/template`      body `{template: string | null}` (null: the default) → {@link ImFeedActionResult}
+ *
  * Error codes: 401 `M_MISSING_TOKEN`/`M_UNKNOWN_TOKEN`; 403 `M_FORBIDDEN` (not joined, or below
  * the widget power level); 409 `ATRIUM_BOT_NOT_READY` (the bot is not joined or lacks the widget
  * level: see {@link ImRoomView.bot}); 409 `ATRIUM_FEW_MEMBERS` (a conference in a room of fewer
  * than three; send `force: true` to add it anyway); 400 `M_INVALID_PARAM` (a refused name or
- * URL; `error` says why and nothing changed); 404 `M_NOT_FOUND` (no such widget); 429
- * `M_LIMIT_EXCEEDED`.
+ * URL, or a feed that cannot be read; `error` says why and nothing changed); 404 `M_NOT_FOUND`
+ * (no such widget or feed); 409 `ATRIUM_FEEDS_OFF` (feeds are turned off on the server); 429
+ * `M_LIMIT_EXCEEDED`. Feed refusals for power are 403 `M_FORBIDDEN` with `neededLevel`.
  */
 
 export type ImWidgetKind = "etherpad" | "jitsi" | "custom";
@@ -83,8 +94,55 @@ export interface ImActionResult {
 export interface ImError {
   errcode: string;
   error: string;
-  /** With `ATRIUM_BOT_NOT_READY`: the level the bot needs. */
+  /** With `ATRIUM_BOT_NOT_READY`: the level the bot needs; with a feed's `M_FORBIDDEN`: the caller's. */
   neededLevel?: number;
   /** With `M_LIMIT_EXCEEDED`. */
   retry_after_ms?: number;
+}
+
+/** A feed the room follows (as `!feed list` shows it). */
+export interface ImFeed {
+  /** The subscription's number in the room (`#1`); the `:feedId` of the feed routes. */
+  id: number;
+  label: string;
+  url: string;
+  /** `failing`: the last reads failed (see `error`); `gone`: the server answered 410 and polling stopped until resumed. */
+  state: "active" | "paused" | "failing" | "gone";
+  error: string | null;
+  /** The feed's own template; null for the default. */
+  template: string | null;
+  addedBy: string;
+}
+
+/** The room's feeds, for a joined member. */
+export interface ImFeedList {
+  /** The level managing feeds needs: the room's `state_default`. */
+  neededLevel: number;
+  /** The IM user may add, pause, resume and remove feeds and set their templates. */
+  canManage: boolean;
+  feeds: ImFeed[];
+}
+
+/** A feed to add or preview. The URL and label follow the same rules as `!feed add`. */
+export interface ImFeedRequest {
+  url: string;
+  /** Without one, the feed's title (made unique in the room). */
+  label?: string;
+}
+
+/** The newest entry of a feed as it would be posted; posts and adds nothing. */
+export interface ImFeedPreview {
+  /** The feed's own title. */
+  feedTitle: string;
+  /** The message: plain `body` and sanitised HTML; null when the feed has no entries yet. */
+  entry: { plain: string; html: string } | null;
+}
+
+export interface ImFeedActionResult {
+  /** What happened, for people ('Following "Blog" (#1, …). Its newest entry follows; …'). */
+  message: string;
+  /** With add: the new feed. */
+  feed?: ImFeed;
+  /** With preview. */
+  preview?: ImFeedPreview;
 }

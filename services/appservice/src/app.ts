@@ -196,6 +196,7 @@ export async function start(
           store,
           gateway,
           actions,
+          feeds: feeds.commands,
           tokens: new ImTokens(store.db),
           openid: openIdVerifierFor(config),
           metrics,

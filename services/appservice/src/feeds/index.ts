@@ -15,7 +15,16 @@ import { createFeedMetrics } from "./metrics";
 import { FeedPoller } from "./poller";
 import { FeedStore } from "./store";
 
-export { FeedCommands, FEED_HELP, type FeedReply } from "./commands";
+export {
+  FeedCommands,
+  FEED_HELP,
+  type FeedPower,
+  type FeedPreview,
+  type FeedRefusalKind,
+  type FeedReply,
+  type FeedResult,
+  type FeedSummary,
+} from "./commands";
 
 export interface FeedsHandle {
   commands: FeedCommands;

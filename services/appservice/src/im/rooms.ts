@@ -21,7 +21,7 @@ export interface ImRoomDeps extends ImProtocolDeps, RoomViewDeps {
 /** `!opaque:server`, or (room version 12) `!opaque` alone. */
 const ROOM_ID = /^![^\s]{1,511}$/u;
 
-function roomIdOf(req: express.Request): string {
+export function roomIdOf(req: express.Request): string {
   const roomId = String(req.params.roomId ?? "");
   if (!ROOM_ID.test(roomId)) throw badRequest(`${JSON.stringify(roomId)} is not a room id.`);
   return roomId;
@@ -38,7 +38,8 @@ function widgetOf(row: WidgetRow, pinned = false): ImWidget {
   };
 }
 
-const STATUS: Record<Exclude<ActionResult, { ok: true }>["kind"], [number, string]> = {
+/** The HTTP status and errcode of each refusal kind (the feed routes share them). */
+export const STATUS: Record<Exclude<ActionResult, { ok: true }>["kind"], [number, string]> = {
   power: [403, "M_FORBIDDEN"],
   "bot-power": [409, "ATRIUM_BOT_NOT_READY"],
   invalid: [400, "M_INVALID_PARAM"],
@@ -68,16 +69,43 @@ function pinnedAfter(action: string, req: express.Request): boolean {
   return action === "pin" && (req.body as { pinned?: unknown } | undefined)?.pinned === true;
 }
 
-/** Adds the room routes to the IM app. */
-export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
-  const { tokens, actions, metrics, log } = deps;
-
-  /** The caller, checked: live token, terms accepted. */
-  const caller = async (req: express.Request): Promise<string> => {
-    const userId = await userOfRequest(req, tokens);
+/** The caller of an IM route, checked: live token, terms accepted. */
+export function callerOf(deps: ImProtocolDeps): (req: express.Request) => Promise<string> {
+  return async (req) => {
+    const userId = await userOfRequest(req, deps.tokens);
     await requireTerms(deps, userId);
     return userId;
   };
+}
+
+/**
+ * Refuses unless the bot is in `roomId` (409 `ATRIUM_BOT_NOT_READY`, saying what it is needed
+ * `for`) and `userId` is joined (403 `M_FORBIDDEN`).
+ */
+export async function requireJoined(
+  deps: RoomViewDeps,
+  roomId: string,
+  userId: string,
+  botNeededFor: string,
+): Promise<void> {
+  const view = await roomView(deps, roomId, userId);
+  if (!view.room) {
+    throw new AccessError(
+      409,
+      "ATRIUM_BOT_NOT_READY",
+      `Atrium's bot (${view.bot.userId}) is not in this room: invite it first, ${botNeededFor}.`,
+    );
+  }
+  if (view.room.userMembership !== "join") {
+    throw new AccessError(403, "M_FORBIDDEN", "You are not a member of this room: join it first.");
+  }
+}
+
+/** Adds the room routes to the IM app. */
+export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
+  const { actions, metrics, log } = deps;
+
+  const caller = callerOf(deps);
 
   /** Runs an action for a joined member, with the bot ready and the power checked. */
   const act = (
@@ -90,21 +118,12 @@ export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
       const roomId = roomIdOf(req);
       const record = (outcome: string) => metrics.imActions.inc({ action, outcome });
       try {
-        const view = await roomView(deps, roomId, userId);
-        if (!view.room) {
-          throw new AccessError(
-            409,
-            "ATRIUM_BOT_NOT_READY",
-            `Atrium's bot (${view.bot.userId}) is not in this room: invite it first, so it can check who belongs to the room and open pads for them.`,
-          );
-        }
-        if (view.room.userMembership !== "join") {
-          throw new AccessError(
-            403,
-            "M_FORBIDDEN",
-            "You are not a member of this room: join it first.",
-          );
-        }
+        await requireJoined(
+          deps,
+          roomId,
+          userId,
+          "so it can check who belongs to the room and open pads for them",
+        );
         const result =
           (await actions.checkPower(roomId, userId, layoutToo)) ?? (await run(roomId, userId, req));
         if (!result.ok) {

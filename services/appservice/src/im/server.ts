@@ -7,8 +7,15 @@ import http from "node:http";
 import path from "node:path";
 import express from "express";
 import type { WebServer } from "../web/server";
+import type { FeedCommands } from "../feeds";
+import { addFeedRoutes } from "./feeds";
 import { addProtocolRoutes } from "./protocol";
 import { addRoomRoutes, type ImRoomDeps } from "./rooms";
+
+/** What the IM listener needs: the room routes' deps, and the feed actions when feeds exist. */
+export interface ImServerDeps extends ImRoomDeps {
+  feeds?: FeedCommands;
+}
 
 /** The UI's Content-Security-Policy: its own scripts, styles and API only. */
 export const IM_UI_CSP = [
@@ -87,8 +94,8 @@ function addUi(app: express.Express, deps: ImRoomDeps): void {
   );
 }
 
-/** The IM app: CORS, JSON, protocol and room routes, the UI, then 404. */
-export function buildImApp(deps: ImRoomDeps): express.Express {
+/** The IM app: CORS, JSON, protocol, room and feed routes, the UI, then 404. */
+export function buildImApp(deps: ImServerDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
@@ -96,6 +103,8 @@ export function buildImApp(deps: ImRoomDeps): express.Express {
   app.use(express.json({ limit: "16kb" }));
   addProtocolRoutes(app, deps);
   addRoomRoutes(app, deps);
+  const { feeds } = deps;
+  if (feeds) addFeedRoutes(app, { ...deps, feeds });
   addUi(app, deps);
   app.use((_req, res) => {
     res.status(404).send({ errcode: "M_UNRECOGNIZED", error: "Not found" });
@@ -104,7 +113,7 @@ export function buildImApp(deps: ImRoomDeps): express.Express {
 }
 
 /** Starts the IM listener on `integrationManager.port`. */
-export async function startImServer(deps: ImRoomDeps): Promise<WebServer> {
+export async function startImServer(deps: ImServerDeps): Promise<WebServer> {
   const server = http.createServer(buildImApp(deps));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

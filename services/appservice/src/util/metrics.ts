@@ -40,7 +40,7 @@ export function createMetrics() {
     }),
     imActions: new Counter({
       name: "atrium_im_actions_total",
-      help: "Integration manager actions (add, remove, pin), by action and outcome",
+      help: "Integration manager actions (add, remove, pin; feed_add, feed_remove, feed_pause, feed_resume, feed_template, feed_preview), by action and outcome",
       labelNames: ["action", "outcome"] as const,
       registers: [registry],
     }),
