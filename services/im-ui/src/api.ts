@@ -2,7 +2,15 @@
  * The appservice's IM REST API (contract: `@atrium/widgets` im-api.ts). The UI lives at
  * `<IM origin>/element/` and the API at `<IM origin>/api/…`.
  */
-import type { ImActionResult, ImAddRequest, ImError, ImRoomView } from "@atrium/widgets";
+import type {
+  ImActionResult,
+  ImAddRequest,
+  ImError,
+  ImFeedActionResult,
+  ImFeedList,
+  ImFeedRequest,
+  ImRoomView,
+} from "@atrium/widgets";
 
 /** A refused API request: `errcode` and the `error` sentence written for people. */
 export class ImApiError extends Error {
@@ -23,6 +31,11 @@ export interface ImApi {
   add(roomId: string, request: ImAddRequest): Promise<ImActionResult>;
   remove(roomId: string, widgetId: string): Promise<ImActionResult>;
   pin(roomId: string, widgetId: string, pinned: boolean): Promise<ImActionResult>;
+  feeds(roomId: string): Promise<ImFeedList>;
+  addFeed(roomId: string, request: ImFeedRequest): Promise<ImFeedActionResult>;
+  previewFeed(roomId: string, request: ImFeedRequest): Promise<ImFeedActionResult>;
+  removeFeed(roomId: string, feedId: number): Promise<ImFeedActionResult>;
+  pauseFeed(roomId: string, feedId: number, paused: boolean): Promise<ImFeedActionResult>;
 }
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -32,6 +45,7 @@ export function createImApi(origin: string, token: string, doFetch: Fetch = fetc
   const room = (roomId: string) => `/api/atrium/rooms/${encodeURIComponent(roomId)}`;
   const widget = (roomId: string, widgetId: string) =>
     `${room(roomId)}/widgets/${encodeURIComponent(widgetId)}`;
+  const feed = (roomId: string, feedId: number) => `${room(roomId)}/feeds/${feedId}`;
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
@@ -69,6 +83,14 @@ export function createImApi(origin: string, token: string, doFetch: Fetch = fetc
     remove: (roomId, widgetId) => call<ImActionResult>("DELETE", widget(roomId, widgetId)),
     pin: (roomId, widgetId, pinned) =>
       call<ImActionResult>("PUT", `${widget(roomId, widgetId)}/pin`, { pinned }),
+    feeds: (roomId) => call<ImFeedList>("GET", `${room(roomId)}/feeds`),
+    addFeed: (roomId, request) =>
+      call<ImFeedActionResult>("POST", `${room(roomId)}/feeds`, request),
+    previewFeed: (roomId, request) =>
+      call<ImFeedActionResult>("POST", `${room(roomId)}/feeds/preview`, request),
+    removeFeed: (roomId, feedId) => call<ImFeedActionResult>("DELETE", feed(roomId, feedId)),
+    pauseFeed: (roomId, feedId, paused) =>
+      call<ImFeedActionResult>("PUT", `${feed(roomId, feedId)}/paused`, { paused }),
   };
 }
 

@@ -12,7 +12,14 @@ import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
 import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import { launchChromium } from "../access/browser";
 import { waitFor } from "../harness/wait";
-import { roomWithBot, widgetsIn, WIDGETS } from "../appservice/fixtures";
+import { command, roomWithBot, widgetsIn, WIDGETS } from "../appservice/fixtures";
+import {
+  rss,
+  startCanary,
+  startFeedServer,
+  type Canary,
+  type FeedServer,
+} from "../feeds/feed-server";
 import { openIm, startHostServer, type HostServer, type OpenOptions } from "./host";
 
 const SCREENSHOTS = path.join(__dirname, "..", "..", "..", "docs", "screenshots");
@@ -26,10 +33,19 @@ let owner: TestUser;
 let member: TestUser;
 let stranger: TestUser;
 let roomId: string;
+let feedServer: FeedServer;
+let canary: Canary;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  stack = await startAtrium();
+  [feedServer, canary] = await Promise.all([startFeedServer(), startCanary()]);
+  // The feed server on loopback is allow-listed by exact port, as in feeds.int.test.
+  stack = await startAtrium({
+    config: (base) => ({
+      ...base,
+      feeds: { timeoutMs: 2000, allowList: [`127.0.0.1:${feedServer.port}`] },
+    }),
+  });
   etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
   [browser, host] = await Promise.all([launchChromium(), startHostServer()]);
   [owner, member, stranger] = [
@@ -46,6 +62,8 @@ afterAll(async () => {
   await browser?.close();
   await host?.close();
   await stack?.stop();
+  await feedServer?.close();
+  await canary?.close();
 });
 
 function open(who: TestUser, opts: Partial<OpenOptions> & { roomId?: string } = {}) {
@@ -167,6 +185,129 @@ describe("the integration manager UI", () => {
     await im.getByRole("heading", { name: "In this room" }).waitFor();
     await outcome(im, 'Removed "Board"');
     expect(await owner.client.getState(roomId, WIDGETS, pageId!)).toEqual({});
+  });
+
+  it("follows a feed from the Feeds section: preview, add (the room gets the newest entry), pause, resume", async () => {
+    feedServer.set("/news.xml", {
+      body: rss("Example news", [
+        {
+          guid: "n2",
+          title: "Launch day",
+          link: "https://example.org/launch",
+          date: new Date(Date.now() - 3_600_000),
+        },
+        {
+          guid: "n1",
+          title: "Older news",
+          link: "https://example.org/older",
+          date: new Date(Date.now() - 86_400_000),
+        },
+      ]),
+    });
+    const { im, problems } = await open(owner);
+    await im.getByRole("heading", { name: "Feeds", level: 2 }).waitFor();
+    await im.getByText("This room follows no feeds yet.").waitFor();
+
+    // The address rule is checked while typing; the server's guard decides private addresses.
+    const url = im.getByLabel("Feed URL");
+    await url.fill("ftp://example.org/feed");
+    await im.getByText("Only http:// and https:// feeds can be followed.").waitFor();
+    await url.fill(feedServer.url("/news.xml"));
+    await im.getByLabel("Label (optional)").fill("News");
+
+    // Preview: the newest entry as it would be posted, and nothing is posted.
+    await im.getByRole("button", { name: "Preview" }).click();
+    const preview = im.getByRole("figure", { name: "Preview of the newest entry" });
+    await preview.waitFor();
+    expect(await preview.locator("blockquote").textContent()).toBe(
+      "News: Launch day (https://example.org/launch)\nAbout Launch day",
+    );
+    await expect(preview.getByRole("link").getAttribute("href")).resolves.toBe(
+      "https://example.org/launch",
+    );
+    const posted = async () =>
+      (await owner.client.messages(roomId, 100)).filter(
+        (e) => e.sender === stack.botUserId && String(e.content.body).includes("Launch day"),
+      );
+    expect(await posted()).toEqual([]);
+
+    await im.getByRole("button", { name: "Add feed" }).click();
+    await outcome(im, /Following "News" \(#1, .*Its newest entry follows/);
+    const notice = await owner.client.waitForMessage(
+      roomId,
+      (e) => e.sender === stack.botUserId && String(e.content.body).includes("Launch day"),
+      20_000,
+    );
+    expect(notice.content).toMatchObject({
+      msgtype: "m.notice",
+      body: "News: Launch day (https://example.org/launch)\nAbout Launch day",
+    });
+    const feeds = im.getByRole("list", { name: "Feeds of this room" });
+    const row = feeds.getByRole("listitem", { name: "News" });
+    await row.getByText(feedServer.url("/news.xml")).waitFor();
+    await row.getByText("Active").waitFor();
+    // The form is emptied for the next feed.
+    await expect(url.inputValue()).resolves.toBe("");
+
+    await im.getByRole("button", { name: "Pause News" }).click();
+    await outcome(im, 'Paused "News"; entries published meanwhile are not posted.');
+    await row.getByText("Paused").waitFor();
+    await im.getByRole("button", { name: "Resume News" }).click();
+    await outcome(im, 'Resumed "News"');
+    await row.getByText("Active").waitFor();
+
+    // The server's refusals are shown as they are: an internal address, which no fetch reaches.
+    await url.fill(`http://127.0.0.1:${canary.port}/feed`);
+    await im.getByRole("button", { name: "Add feed" }).click();
+    await outcome(im, /private or local network.*Nothing was added/);
+    expect(canary.connections()).toBe(0);
+    await url.fill("");
+    // Keyboard: Enter in the address field submits the form (here, refused while typing).
+    await url.press("Enter");
+    await im.getByText("Give the feed's address.").waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it("refuses feed changes to a member without power, who may still preview, at phone width", async () => {
+    const { im, page } = await open(member, { width: 360, height: 640 });
+    await im.getByText("You cannot manage feeds here").waitFor();
+    await im
+      .getByText("needs power level 50 (the room's level for changing settings); yours is 0")
+      .waitFor();
+    await expect(im.getByRole("button", { name: "Add feed" }).isDisabled()).resolves.toBe(true);
+    await expect(im.getByRole("button", { name: "Pause News" }).isDisabled()).resolves.toBe(true);
+    await expect(im.getByRole("button", { name: "Remove News" }).isDisabled()).resolves.toBe(true);
+    await im.getByLabel("Feed URL").fill(feedServer.url("/news.xml"));
+    await im.getByRole("button", { name: "Preview" }).click();
+    await im.getByRole("figure", { name: "Preview of the newest entry" }).waitFor();
+    const overflow = await im.locator("html").evaluate((h) => h.scrollWidth - h.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    // The server refuses the same action if someone calls the API anyway.
+    const token = await page.evaluate(
+      () => (globalThis as unknown as { atriumHost: { token: string } }).atriumHost.token,
+    );
+    const refused = await fetch(
+      `${stack.imUrl}/api/atrium/rooms/${encodeURIComponent(roomId)}/feeds/1`,
+      { method: "DELETE", headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ errcode: "M_FORBIDDEN", neededLevel: 50 });
+    const list = await command(stack, owner, roomId, "!feed list");
+    expect(String(list.content.body)).toMatch(/#1 News — .* \(active\)/);
+  });
+
+  it("removes a feed after a confirmation", async () => {
+    const { im } = await open(owner);
+    await im.getByRole("button", { name: "Remove News" }).click();
+    // The confirmation takes the focus: Enter confirms from the keyboard.
+    const confirm = im.getByRole("button", { name: "Confirm removing News" });
+    await expect(confirm.evaluate((b) => b === b.ownerDocument.activeElement)).resolves.toBe(true);
+    await confirm.press("Enter");
+    await outcome(im, 'Removed the feed "News"; nothing more will be posted from it.');
+    await im.getByText("This room follows no feeds yet.").waitFor();
+    const list = await command(stack, owner, roomId, "!feed list");
+    expect(String(list.content.body)).toMatch(/follows no feeds/);
   });
 
   it("falls back to the home view on an unknown screen", async () => {

@@ -3,15 +3,16 @@
  * explain what stands in the way (no bot, not enough power, not a member).
  */
 import { useCallback, useEffect, useState } from "react";
-import type { ImActionResult, ImRoomView } from "@atrium/widgets";
+import type { ImRoomView } from "@atrium/widgets";
 import { Alert, Button, H1, IconButton, InlineSpinner, Text } from "@vector-im/compound-web";
 import CloseIcon from "@vector-im/compound-design-tokens/assets/web/icons/close";
 import { accessOf } from "../access";
-import { type ImApi, messageOf } from "../api";
+import { type ImApi, ImApiError, messageOf } from "../api";
 import type { ImParams } from "../params";
 import type { ScalarMessaging } from "../scalar-messaging";
 import { AddForms } from "./AddForms";
 import { BotPanel } from "./BotPanel";
+import { Feeds, type FeedsState } from "./Feeds";
 import { WidgetDetail } from "./WidgetDetail";
 import { WidgetList } from "./WidgetList";
 
@@ -25,12 +26,13 @@ export interface AppProps {
 /** A finished action's outcome, announced to screen readers. */
 export type Outcome = { ok: boolean; text: string };
 /** Runs one server action, then reloads the room. */
-export type RunAction = (action: () => Promise<ImActionResult>) => Promise<boolean>;
+export type RunAction = (action: () => Promise<{ message: string }>) => Promise<boolean>;
 
 export function App({ params, api, messaging }: AppProps) {
   const { roomId } = params;
   const [view, setView] = useState<ImRoomView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [feeds, setFeeds] = useState<FeedsState | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   // The edit view Element asked for (screen=type_<t>&integ_id=<id>), until the user leaves it.
@@ -40,11 +42,28 @@ export function App({ params, api, messaging }: AppProps) {
 
   const reload = useCallback(async () => {
     if (api === null || roomId === null) return;
+    let next: ImRoomView;
     try {
-      setView(await api.room(roomId));
+      next = await api.room(roomId);
+      setView(next);
       setLoadError(null);
     } catch (error) {
       setLoadError(messageOf(error));
+      return;
+    }
+    // Feeds are shown to members, once the bot is in the room (it reads them for them).
+    if (next.room?.userMembership !== "join") {
+      setFeeds(null);
+      return;
+    }
+    try {
+      setFeeds({ list: await api.feeds(roomId) });
+    } catch (error) {
+      setFeeds(
+        error instanceof ImApiError && error.errcode === "ATRIUM_FEEDS_OFF"
+          ? { off: true }
+          : { error: messageOf(error) },
+      );
     }
   }, [api, roomId]);
 
@@ -122,6 +141,7 @@ export function App({ params, api, messaging }: AppProps) {
             run={run}
             outcome={outcome}
             reload={reload}
+            feeds={feeds}
             openWidget={openWidget}
             setOpenWidget={setOpenWidget}
           />
@@ -141,6 +161,7 @@ interface RoomViewProps {
   run: RunAction;
   outcome: Outcome | null;
   reload: () => Promise<void>;
+  feeds: FeedsState | null;
   openWidget: string | null;
   setOpenWidget: (id: string | null) => void;
 }
@@ -219,6 +240,16 @@ function RoomView(props: RoomViewProps) {
             memberCount={view.room?.memberCount ?? null}
             focusKind={openWidget === null ? props.params.screenKind : null}
           />
+          {props.feeds !== null && (
+            <Feeds
+              feeds={props.feeds}
+              roomId={roomId}
+              api={api}
+              run={run}
+              busy={busy}
+              userLevel={view.room?.userLevel ?? null}
+            />
+          )}
         </>
       )}
     </>
