@@ -9,6 +9,7 @@
 import type { Logger } from "pino";
 import type { MatrixGateway } from "../matrix/gateway";
 import { powerContextFrom, stateDefaultLevel, userLevel } from "../matrix/power";
+import { confirmRefusal } from "../matrix/state-cache";
 import type { RefusalKind } from "../service/room-actions";
 import type { FeedsConfig } from "./config";
 import type { Delivery } from "./delivery";
@@ -109,7 +110,7 @@ export class FeedCommands {
     private readonly deps: {
       config: FeedsConfig;
       store: FeedStore;
-      gateway: Pick<MatrixGateway, "roomState">;
+      gateway: Pick<MatrixGateway, "roomState" | "refresh">;
       fetcher: Fetcher;
       delivery: Pick<Delivery, "kick">;
       /** Told when a feed was added or resumed, so the poller plans its next read. */
@@ -159,10 +160,17 @@ export class FeedCommands {
 
   /** The level managing feeds needs in `roomId` (its `state_default`), and `userId`'s. */
   async power(roomId: string, userId: string): Promise<FeedPower> {
-    const ctx = powerContextFrom(await this.deps.gateway.roomState(roomId));
-    const neededLevel = stateDefaultLevel(ctx.powerLevels);
-    const level = userLevel(ctx, userId);
-    return { neededLevel, level, canManage: level >= neededLevel };
+    return confirmRefusal(
+      this.deps.gateway,
+      roomId,
+      async () => {
+        const ctx = powerContextFrom(await this.deps.gateway.roomState(roomId));
+        const neededLevel = stateDefaultLevel(ctx.powerLevels);
+        const level = userLevel(ctx, userId);
+        return { neededLevel, level, canManage: level >= neededLevel };
+      },
+      (power) => !power.canManage,
+    );
   }
 
   /** Null when `userId` may manage the room's feeds (and feeds are on); else the refusal. */

@@ -12,6 +12,7 @@ import { AccessError, badRequest } from "../web/access-error";
 import { guarded } from "../web/routes";
 import { userOfRequest } from "./auth";
 import { requireTerms, type ImProtocolDeps } from "./protocol";
+import { confirmRefusal } from "../matrix/state-cache";
 import { roomView, type RoomViewDeps } from "./room-view";
 
 export interface ImRoomDeps extends ImProtocolDeps, RoomViewDeps {
@@ -88,7 +89,12 @@ export async function requireJoined(
   userId: string,
   botNeededFor: string,
 ): Promise<void> {
-  const view = await roomView(deps, roomId, userId);
+  const view = await confirmRefusal(
+    deps.gateway,
+    roomId,
+    () => roomView(deps, roomId, userId),
+    (v) => v.room?.userMembership !== "join",
+  );
   if (!view.room) {
     throw new AccessError(
       409,

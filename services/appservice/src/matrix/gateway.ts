@@ -41,6 +41,8 @@ export interface MatrixGateway {
   createRoom(options: Record<string, unknown>): Promise<string>;
   /** Resolves when the homeserver answers (GET /_matrix/client/versions). */
   ping(): Promise<void>;
+  /** Reads the room's state from the homeserver again (a state cache drops what it held). */
+  refresh?(roomId: string): Promise<void>;
   /** Hears of a state event the appservice received (a state cache keeps itself current). */
   observe?(event: {
     room_id: string;

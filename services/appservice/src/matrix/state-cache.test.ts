@@ -1,5 +1,5 @@
 import type { MatrixGateway, StateEvent } from "./gateway";
-import { StateCachingGateway } from "./state-cache";
+import { confirmRefusal, StateCachingGateway } from "./state-cache";
 
 const ROOM = "!room:example.org";
 const BOT = "@atrium:example.org";
@@ -143,5 +143,25 @@ describe("StateCachingGateway", () => {
     await cache.sendState(ROOM, "im.vector.modular.widgets", "w", { type: "m.custom" });
     await cache.sendNotice(ROOM, "ok", "ok");
     expect(kinds).toEqual(["full_state", "state_write", "message"]);
+  });
+
+  it("confirms a refusal against the homeserver: a level granted a moment ago counts", async () => {
+    const state = initial();
+    const { gateway, calls } = fakeHomeserver(state);
+    const cache = new StateCachingGateway(gateway);
+    const botLevel = async () => {
+      const pl = await cache.getState(ROOM, "m.room.power_levels");
+      return (pl?.users as Record<string, number>)["@a:x"] ?? 0;
+    };
+    await cache.roomState(ROOM);
+    // The grant is in the room, but its event has not reached the appservice yet.
+    state[1] = { ...state[1]!, content: { users: { [BOT]: 50, "@a:x": 50 } } };
+    expect(await botLevel()).toBe(0);
+    const level = await confirmRefusal(cache, ROOM, botLevel, (l) => l < 50);
+    expect(level).toBe(50);
+    expect(calls).toEqual(["roomState", "roomState"]);
+    // A grant is not read again.
+    expect(await confirmRefusal(cache, ROOM, botLevel, (l) => l < 50)).toBe(50);
+    expect(calls).toEqual(["roomState", "roomState"]);
   });
 });

@@ -187,6 +187,12 @@ export class StateCachingGateway implements MatrixGateway {
     });
   }
 
+  /** Drops the room and reads it again now (only when the bot can read it). */
+  async refresh(roomId: string): Promise<void> {
+    this.forget(roomId);
+    await this.room(roomId).catch(() => undefined);
+  }
+
   forget(roomId: string): void {
     this.rooms.delete(roomId);
   }
@@ -195,4 +201,22 @@ export class StateCachingGateway implements MatrixGateway {
   get size(): number {
     return this.rooms.size;
   }
+}
+
+/**
+ * Decides from the cached state; when the decision is a refusal, reads the room again from the
+ * homeserver and decides once more. A change the appservice has not heard of yet (a power level
+ * granted a moment ago, a join) then never causes a refusal; the homeserver has the last word.
+ * Grants are not re-read: the events that take rights away reach the cache in the room's order.
+ */
+export async function confirmRefusal<T>(
+  gateway: Pick<MatrixGateway, "refresh">,
+  roomId: string,
+  decide: () => Promise<T>,
+  refuses: (decision: T) => boolean,
+): Promise<T> {
+  const first = await decide();
+  if (!refuses(first) || !gateway.refresh) return first;
+  await gateway.refresh(roomId);
+  return decide();
 }

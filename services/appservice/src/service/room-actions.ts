@@ -14,6 +14,7 @@ import {
 import { humanMembers } from "../events/members";
 import { powerContextFrom, stateLevel, userLevel, type PowerContext } from "../matrix/power";
 import type { StateEvent } from "../matrix/gateway";
+import { confirmRefusal } from "../matrix/state-cache";
 import type { WidgetRow } from "../store/store";
 import { UserFacingError } from "./user-error";
 import type { Workspace, WorkspaceDeps } from "./workspace";
@@ -62,6 +63,19 @@ export class RoomActions {
    * otherwise the refusal, naming the levels involved.
    */
   async checkPower(
+    roomId: string,
+    userId: string,
+    layoutToo: boolean,
+  ): Promise<ActionResult | null> {
+    return confirmRefusal(
+      this.deps.gateway,
+      roomId,
+      () => this.decidePower(roomId, userId, layoutToo),
+      (refusal) => refusal !== null,
+    );
+  }
+
+  private async decidePower(
     roomId: string,
     userId: string,
     layoutToo: boolean,
