@@ -20,19 +20,31 @@ export function removeTempDirs(): void {
   made.clear();
 }
 
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const handedOut = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === "object") resolve(address.port);
-        else reject(new Error("no port"));
-      });
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port below Linux's ephemeral range (so no outgoing connection takes it before the
+ * program binds it), from this jest worker's slice (26000–29999, split by JEST_WORKER_ID; the
+ * tests package's harness uses 20000–25999 and 30000–32699), never the same one twice.
+ */
+export async function freePort(): Promise<number> {
+  const worker = Math.max(1, Number(process.env.JEST_WORKER_ID ?? 1));
+  const low = 26000 + ((worker - 1) % 4) * 1000;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * 1000);
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free TCP port in ${low}–${low + 999} after 200 tries`);
 }
 
 /** A running program with its combined output so far. */

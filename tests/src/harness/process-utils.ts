@@ -36,18 +36,25 @@ export function runCommand(
   });
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1 (the listen(0) trick). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port on 127.0.0.1 that is free now and stays out of others' way until it is bound: it
+ * is below Linux's ephemeral range (32768–60999), so no outgoing connection can take it as its
+ * source port in the meantime (what `listen(0)` ports suffered from: "already in use" when
+ * Synapse or Chromium opened connections between picking and binding); each jest worker draws
+ * from its own slice (JEST_WORKER_ID), and a process never hands out the same port twice.
+ */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 0);
+  const [low, size] = worker > 0 ? [20000 + ((worker - 1) % 4) * 1500, 1500] : [30000, 2700];
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * size);
+    if (handedOut.has(port) || (await isPortBusy(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`atrium: no free TCP port in ${low}–${low + size - 1} after 200 tries`);
 }
 
 /** Whether something is already listening on 127.0.0.1:port. */
