@@ -3,33 +3,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, runProgram, startProgram, tempDir, type Running } from "../test-support/process";
 import { synapsePython } from "../test-support/synapse-python";
-import { renderHomeserverYaml, type HomeserverOptions } from "./homeserver";
+import { homeserverOptions, secrets } from "../test-support/homeserver-options";
+import { renderHomeserverYaml } from "./homeserver";
 import { renderRegistrationYaml } from "./registration";
-
-const secrets = {
-  turn: "turn-secret-for-the-homeserver-test",
-  registration: "registration-secret-for-the-test",
-  asToken: "as-token-for-the-homeserver-test-0",
-  hsToken: "hs-token-for-the-homeserver-test-0",
-};
-
-function options(dir: string, port: number): HomeserverOptions {
-  return {
-    serverName: "example.org",
-    publicBaseUrl: `http://127.0.0.1:${port}/`,
-    listener: { port, bindAddresses: ["127.0.0.1"] },
-    database: { kind: "sqlite", path: join(dir, "homeserver.db") },
-    paths: {
-      signingKey: join(dir, "signing.key"),
-      mediaStore: join(dir, "media"),
-      registrations: [join(dir, "atrium-registration.yaml")],
-    },
-    turn: { uris: ["turn:turn.example.org:3478?transport=udp"], sharedSecret: secrets.turn },
-    registrationSharedSecret: secrets.registration,
-    macaroonSecretKey: "macaroon-secret-key-for-the-test",
-    formSecret: "form-secret-for-the-homeserver-test",
-  };
-}
 
 describe("homeserver.yaml and registration.yaml started by a local Synapse", () => {
   let synapse: Running;
@@ -40,7 +16,7 @@ describe("homeserver.yaml and registration.yaml started by a local Synapse", () 
     const dir = tempDir("synapse");
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const opts = options(dir, port);
+    const opts = homeserverOptions(dir, port);
     const file = join(dir, "homeserver.yaml");
     writeFileSync(file, renderHomeserverYaml(opts));
     writeFileSync(

@@ -1,36 +1,11 @@
-import { join } from "node:path";
 import { parse } from "yaml";
-import { renderHomeserverYaml, type HomeserverOptions } from "./homeserver";
-
-const secrets = {
-  turn: "turn-secret-for-the-homeserver-test",
-  registration: "registration-secret-for-the-test",
-  asToken: "as-token-for-the-homeserver-test-0",
-  hsToken: "hs-token-for-the-homeserver-test-0",
-};
-
-function options(dir: string, port: number): HomeserverOptions {
-  return {
-    serverName: "example.org",
-    publicBaseUrl: `http://127.0.0.1:${port}/`,
-    listener: { port, bindAddresses: ["127.0.0.1"] },
-    database: { kind: "sqlite", path: join(dir, "homeserver.db") },
-    paths: {
-      signingKey: join(dir, "signing.key"),
-      mediaStore: join(dir, "media"),
-      registrations: [join(dir, "atrium-registration.yaml")],
-    },
-    turn: { uris: ["turn:turn.example.org:3478?transport=udp"], sharedSecret: secrets.turn },
-    registrationSharedSecret: secrets.registration,
-    macaroonSecretKey: "macaroon-secret-key-for-the-test",
-    formSecret: "form-secret-for-the-homeserver-test",
-  };
-}
+import { homeserverOptions, secrets } from "../test-support/homeserver-options";
+import { renderHomeserverYaml } from "./homeserver";
 
 describe("renderHomeserverYaml", () => {
   const config = parse(
     renderHomeserverYaml({
-      ...options("/data", 8008),
+      ...homeserverOptions("/data", 8008),
       database: {
         kind: "postgres",
         host: "postgres",

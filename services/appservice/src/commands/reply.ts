@@ -1,17 +1,9 @@
 /** Replies in rooms: m.notice with a plain and an HTML body. */
+import { escapeHtml } from "../util/html";
 
 export interface Reply {
   plain: string;
   html: string;
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }
 
 /** A reply from plain text; `code` spans (`like this`) become <code> in the HTML body. */

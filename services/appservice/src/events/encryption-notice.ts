@@ -8,6 +8,7 @@
  */
 import type { Logger } from "pino";
 import type { WorkspaceDeps } from "../service/workspace";
+import { escapeHtml } from "../util/html";
 
 /** The notice's text (plain and HTML). */
 export function encryptionNoticeText(botUserId: string): { plain: string; html: string } {
@@ -17,13 +18,7 @@ export function encryptionNoticeText(botUserId: string): { plain: string; html: 
     `Commands work in unencrypted rooms I am in (invite ${botUserId}), or join #pad_<name> or #meet_<name> for a new room with a pad or a call.`,
   ];
   const html = lines
-    .map(
-      (l) =>
-        `<p>${l
-          .replace(/&/g, "&amp;")
-          .replace(/</g, "&lt;")
-          .replace(/`([^`]+)`/g, "<code>$1</code>")}</p>`,
-    )
+    .map((l) => `<p>${escapeHtml(l).replace(/`([^`]+)`/g, "<code>$1</code>")}</p>`)
     .join("");
   return { plain: lines.join("\n"), html };
 }

@@ -6,6 +6,9 @@
  */
 import sanitizeHtml from "sanitize-html";
 import type { FeedItem } from "./parse";
+import { escapeHtml } from "../util/html";
+
+export { escapeHtml };
 
 /** The template used when a subscription has none. */
 export const DEFAULT_TEMPLATE = "$feed: $linked_title\n$summary";
@@ -86,16 +89,6 @@ const SANITIZE: sanitizeHtml.IOptions = {
     }),
   },
 };
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 /** The text of some HTML: tags dropped, entities decoded, whitespace collapsed. */
 export function htmlToText(html: string): string {

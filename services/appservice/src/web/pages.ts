@@ -1,4 +1,6 @@
 /** The HTML of the pad and conference widget pages (no inline script, no secrets). */
+import { escapeHtml } from "../util/html";
+
 export type PageKind = "pad" | "conference";
 
 const TITLES: Record<PageKind, string> = {
@@ -35,10 +37,6 @@ export function widgetPage(kind: PageKind, padOrigin = ""): string {
 </body>
 </html>
 `;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
