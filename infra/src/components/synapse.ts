@@ -2,7 +2,7 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
-import { renderHomeserverYaml } from "../render/homeserver";
+import { renderHomeserverYaml, type HomeserverOptions } from "../render/homeserver";
 import { renderRegistrationYaml } from "../render/registration";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
 import { DATABASES, HOSTS, PORTS } from "./names";
@@ -55,6 +55,54 @@ export function turnUris(c: StackSettings): string[] {
  * Synapse on both private networks (database and services). Its registration file is the one
  * the appservice mounts, so both sides hold the same tokens.
  */
+/** Where a target runs Synapse: its database connection, file paths and (Kubernetes) workers. */
+export interface SynapsePlacement {
+  db: { host: string; port: number; sslMode?: string };
+  paths: HomeserverOptions["paths"];
+  workers?: HomeserverOptions["workers"];
+}
+
+/**
+ * homeserver.yaml from the stack's settings and secrets, for either target (Docker host or
+ * Kubernetes); only the placement differs.
+ */
+export function homeserverYamlFor(
+  c: StackSettings,
+  s: Secrets,
+  place: SynapsePlacement,
+): pulumi.Output<string> {
+  return pulumi
+    .all([
+      s.get("synapseDbPassword"),
+      s.get("turnSharedSecret"),
+      s.get("registrationSharedSecret"),
+      s.get("macaroonSecretKey"),
+      s.get("formSecret"),
+    ])
+    .apply(([dbPassword, turnSecret, registrationSecret, macaroon, form]) =>
+      renderHomeserverYaml({
+        serverName: c.domain,
+        publicBaseUrl: `https://${c.homeserverDomain}/`,
+        listener: { port: PORTS.synapse, bindAddresses: ["0.0.0.0"] },
+        database: {
+          kind: "postgres",
+          host: place.db.host,
+          port: place.db.port,
+          database: DATABASES.synapse.name,
+          user: DATABASES.synapse.owner,
+          password: dbPassword,
+          ...(place.db.sslMode === undefined ? {} : { sslMode: place.db.sslMode }),
+        },
+        paths: place.paths,
+        turn: { uris: turnUris(c), sharedSecret: turnSecret },
+        registrationSharedSecret: registrationSecret,
+        macaroonSecretKey: macaroon,
+        formSecret: form,
+        ...(place.workers ? { workers: place.workers } : {}),
+      }),
+    );
+}
+
 export class Synapse extends pulumi.ComponentResource {
   /** The registration YAML (secret: it carries as_token and hs_token). */
   readonly registrationYaml: pulumi.Output<string>;
@@ -69,38 +117,14 @@ export class Synapse extends pulumi.ComponentResource {
     super("atrium:infra:Synapse", name, {}, opts);
     const { settings: c, secrets: s } = args;
     this.registrationYaml = atriumRegistrationYaml(c, s);
-    this.homeserverYaml = pulumi
-      .all([
-        s.get("synapseDbPassword"),
-        s.get("turnSharedSecret"),
-        s.get("registrationSharedSecret"),
-        s.get("macaroonSecretKey"),
-        s.get("formSecret"),
-      ])
-      .apply(([dbPassword, turnSecret, registrationSecret, macaroon, form]) =>
-        renderHomeserverYaml({
-          serverName: c.domain,
-          publicBaseUrl: `https://${c.homeserverDomain}/`,
-          listener: { port: PORTS.synapse, bindAddresses: ["0.0.0.0"] },
-          database: {
-            kind: "postgres",
-            host: HOSTS.postgres,
-            port: PORTS.postgres,
-            database: DATABASES.synapse.name,
-            user: DATABASES.synapse.owner,
-            password: dbPassword,
-          },
-          paths: {
-            signingKey: SYNAPSE_PATHS.signingKey,
-            mediaStore: SYNAPSE_PATHS.mediaStore,
-            registrations: [SYNAPSE_PATHS.registration],
-          },
-          turn: { uris: turnUris(c), sharedSecret: turnSecret },
-          registrationSharedSecret: registrationSecret,
-          macaroonSecretKey: macaroon,
-          formSecret: form,
-        }),
-      );
+    this.homeserverYaml = homeserverYamlFor(c, s, {
+      db: { host: HOSTS.postgres, port: PORTS.postgres },
+      paths: {
+        signingKey: SYNAPSE_PATHS.signingKey,
+        mediaStore: SYNAPSE_PATHS.mediaStore,
+        registrations: [SYNAPSE_PATHS.registration],
+      },
+    });
     const image = pinnedImage(`${name}-image`, c.images.synapse, { parent: this });
     const data = dataVolume(`${name}-data`, "atrium-synapse-data", { parent: this });
     this.data = data;

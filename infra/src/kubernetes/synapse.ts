@@ -6,9 +6,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { atriumRegistrationYaml, turnUris } from "../components/synapse";
-import { DATABASES, HOSTS, PORTS } from "../components/names";
-import { renderHomeserverYaml } from "../render/homeserver";
+import { atriumRegistrationYaml, homeserverYamlFor } from "../components/synapse";
+import { HOSTS, PORTS } from "../components/names";
 import { renderWorkerYaml, runningWorkers, type WorkerTopology } from "../render/synapse-workers";
 import type { WorkerTypeName } from "../synapse-workers";
 import {
@@ -84,42 +83,17 @@ export class Synapse extends pulumi.ComponentResource {
     this.workers = runningWorkers(topology);
     const withWorkers = this.workers.length > 0;
     this.registrationYaml = atriumRegistrationYaml(c, s);
-    this.homeserverYaml = pulumi
-      .all([
-        s.get("synapseDbPassword"),
-        s.get("turnSharedSecret"),
-        s.get("registrationSharedSecret"),
-        s.get("macaroonSecretKey"),
-        s.get("formSecret"),
-      ])
-      .apply(([dbPassword, turnSecret, registrationSecret, macaroon, form]) =>
-        renderHomeserverYaml({
-          serverName: c.domain,
-          publicBaseUrl: `https://${c.homeserverDomain}/`,
-          listener: { port: PORTS.synapse, bindAddresses: ["0.0.0.0"] },
-          database: {
-            kind: "postgres",
-            host: args.db.host,
-            port: args.db.port,
-            database: DATABASES.synapse.name,
-            user: DATABASES.synapse.owner,
-            password: dbPassword,
-            sslMode: args.db.sslMode,
-          },
-          paths: {
-            signingKey: KUBE_SYNAPSE_PATHS.signingKey,
-            mediaStore: KUBE_SYNAPSE_PATHS.media,
-            registrations: [KUBE_SYNAPSE_PATHS.registration],
-          },
-          turn: { uris: turnUris(c), sharedSecret: turnSecret },
-          registrationSharedSecret: registrationSecret,
-          macaroonSecretKey: macaroon,
-          formSecret: form,
-          ...(withWorkers
-            ? { workers: { ...topology, replicationPort: SYNAPSE_REPLICATION_PORT } }
-            : {}),
-        }),
-      );
+    this.homeserverYaml = homeserverYamlFor(c, s, {
+      db: args.db,
+      paths: {
+        signingKey: KUBE_SYNAPSE_PATHS.signingKey,
+        mediaStore: KUBE_SYNAPSE_PATHS.media,
+        registrations: [KUBE_SYNAPSE_PATHS.registration],
+      },
+      ...(withWorkers
+        ? { workers: { ...topology, replicationPort: SYNAPSE_REPLICATION_PORT } }
+        : {}),
+    });
     // Every process signs (federation senders, readers): the key is a Secret, not a file that
     // main generates on its volume. An operator moving a Docker host over sets the old one.
     const signingKey =

@@ -188,6 +188,7 @@ export async function start(
   });
 
   const im = config.integrationManager;
+  const imTokens = new ImTokens(store.db);
   const imServer: WebServer | null = im
     ? await listening("integrationManager.port", `${im.bindAddress}:${im.port}`, () =>
         startImServer({
@@ -197,7 +198,7 @@ export async function start(
           gateway,
           actions,
           feeds: feeds.commands,
-          tokens: new ImTokens(store.db),
+          tokens: imTokens,
           openid: openIdVerifierFor(config),
           metrics,
           log: logger("im"),
@@ -232,7 +233,7 @@ export async function start(
   const prune = () =>
     Promise.all([
       store.pruneInbox(INBOX_RETENTION_MS),
-      new ImTokens(store.db).prune(INBOX_RETENTION_MS),
+      imTokens.prune(INBOX_RETENTION_MS),
       store.prunePadSessions(Date.now() - PAD_SESSION_GRACE_MS),
     ]).catch((error: unknown) => log.warn({ err: error }, "inbox, token or session prune failed"));
   void prune();
