@@ -1,4 +1,4 @@
-/** Schema migrations, applied in order at start (Kysely's Migrator keeps track). */
+/** Schema migrations, applied at start (Kysely's Migrator; unordered allowed: store.ts). */
 import { sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { roomsOnDemandMigration } from "./on-demand-rooms";

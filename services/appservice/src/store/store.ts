@@ -51,7 +51,13 @@ export class Store {
       db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     }
     const store = new Store(db, config.engine);
-    const migrator = new Migrator({ db, provider: migrationProvider(config.engine) });
+    // Unordered: a database that ran a later migration first (0004 before 0003, when branches
+    // land in another order than they were numbered) gets the missing one applied, not refused.
+    const migrator = new Migrator({
+      db,
+      provider: migrationProvider(config.engine),
+      allowUnorderedMigrations: true,
+    });
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();
