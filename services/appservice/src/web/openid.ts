@@ -108,7 +108,12 @@ export class OpenIdVerifier {
     url.searchParams.set("access_token", token);
     let res: Response;
     try {
-      res = await this.fetch(url, { signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
+      // No redirects: the address checked by server discovery is the one asked, and a redirect
+      // (to an internal address, say) is a refusal, not a second request.
+      res = await this.fetch(url, {
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      });
     } catch {
       throw new AccessError(
         502,
@@ -127,10 +132,11 @@ export class OpenIdVerifier {
       };
     }
     if (!res.ok) {
+      // The status stays out of the message: it is the foreign server's, not the user's business.
       throw new AccessError(
         502,
         "M_UNKNOWN",
-        `The homeserver ${server} answered HTTP ${res.status}; try again later.`,
+        `The homeserver ${server} could not confirm your identity just now; try again later.`,
       );
     }
     const body = (await res.json().catch(() => null)) as { sub?: unknown } | null;
