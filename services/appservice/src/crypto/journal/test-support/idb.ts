@@ -1,0 +1,68 @@
+/** Promise helpers over the IndexedDB API for the journal's tests, and a temporary file. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type * as fake from "fake-indexeddb";
+import { openDurableIndexedDb, type DurableIndexedDb, type IDBFactory } from "../index";
+
+/** An open database connection. */
+export type Db = InstanceType<typeof fake.IDBDatabase>;
+/** A transaction. */
+export type Tx = InstanceType<typeof fake.IDBTransaction>;
+type Request = InstanceType<typeof fake.IDBRequest>;
+
+/** The result of a request. */
+export function result<T>(request: Request): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result as T);
+    request.onerror = () => reject(request.error as Error);
+  });
+}
+
+/** Resolves when the transaction commits, rejects with its error when it aborts. */
+export function done(tx: Tx): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject((tx.error as Error | null) ?? new Error("aborted"));
+  });
+}
+
+/** Opens `name` at `version`, running `upgrade` in the versionchange transaction if needed. */
+export function openDb(
+  factory: IDBFactory,
+  name: string,
+  version: number,
+  upgrade: (db: Db, tx: Tx, oldVersion: number) => void = () => undefined,
+): Promise<Db> {
+  const request = factory.open(name, version);
+  request.onupgradeneeded = (event: { oldVersion: number }) => {
+    upgrade(request.result as Db, request.transaction as Tx, event.oldVersion);
+  };
+  return result<Db>(request);
+}
+
+/** Every value of a store, in key order. */
+export async function all(db: Db, store: string): Promise<unknown[]> {
+  const tx = db.transaction(store, "readonly");
+  return result<unknown[]>(tx.objectStore(store).getAll());
+}
+
+/** A journal file in a fresh temporary directory, and the means to reopen it. */
+export class TempStore {
+  readonly dir = mkdtempSync(join(tmpdir(), "atrium-journal-"));
+  readonly file = join(this.dir, "crypto.sqlite");
+  private opened: DurableIndexedDb[] = [];
+
+  /** Opens (replays) the file. */
+  async open(): Promise<DurableIndexedDb> {
+    const durable = await openDurableIndexedDb({ file: this.file });
+    this.opened.push(durable);
+    return durable;
+  }
+
+  /** Closes what it opened and removes the directory. */
+  async dispose(): Promise<void> {
+    for (const durable of this.opened) await durable.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
