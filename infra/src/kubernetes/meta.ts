@@ -22,6 +22,29 @@ export interface KubeContext {
   readonly namespace: pulumi.Input<string>;
 }
 
+/**
+ * Private and special-purpose IPv4 and IPv6 ranges: the cluster's pod and service networks lie
+ * in them, and so do the nodes and cloud metadata (169.254.169.254). Egress to "the internet"
+ * excludes them; the router believes X-Forwarded-For only from peers inside them (the ingress
+ * controller; NetworkPolicies let nothing else from outside the namespace reach it).
+ */
+export const PRIVATE_RANGES = {
+  ipv4: [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+  ],
+  ipv6: ["::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "fc00::/7", "fe80::/10", "ff00::/8"],
+} as const;
+
 /** Label every pod of `app` carries; the NetworkPolicies and Services select by it. */
 export const APP_LABEL = "app.kubernetes.io/name";
 /** Set on every Synapse process (main and workers), so one policy covers them all. */

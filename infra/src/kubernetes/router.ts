@@ -24,6 +24,7 @@ import {
   labels,
   meta,
   podSecurity,
+  PRIVATE_RANGES,
   probes,
   resources,
   scratch,
@@ -85,6 +86,8 @@ export class Router extends pulumi.ComponentResource {
       appserviceWeb: { kind: "host", host: fqdn(HOSTS.appservice), port: PORTS.appserviceWeb },
       etherpadPaths: ETHERPAD_PUBLIC_PATHS,
       dns: true,
+      // Only the ingress controller (and the appservice) reach the router; both are in-cluster.
+      trustedProxies: [...PRIVATE_RANGES.ipv4, ...PRIVATE_RANGES.ipv6],
     });
     const config = new k8s.core.v1.ConfigMap(
       `${name}-config`,

@@ -48,12 +48,50 @@ export interface RouterOptions {
   readonly etherpadPaths: readonly string[];
   /** Resolve names with the servers in /etc/resolv.conf (Kubernetes' DNS). */
   readonly dns: boolean;
+  /**
+   * Networks (CIDRs) of the proxies in front of the router whose X-Forwarded-For is believed:
+   * from them the last address of the header (the one that proxy saw) is passed on; from
+   * anywhere else the header is replaced by the connection's address. Default: none.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** The health endpoint of the router itself (liveness and readiness probes). */
 export const ROUTER_HEALTH_PATH = "/router-health";
 
 const ident = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, "_");
+
+const CIDR = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
+
+/**
+ * HAProxy's `option httplog` line with the request's path (`%HP`) in place of its full line
+ * (`%r`): access tokens and login tickets travel in query strings and must never be logged.
+ */
+const LOG_FORMAT =
+  'log-format "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %HM %HP %HV"';
+
+/**
+ * The X-Forwarded-For Synapse receives (it rate-limits and records clients by it): from a
+ * trusted proxy, the last address of its header (the client it saw; anything before that was
+ * written by the client); from any other peer, the connection's own address.
+ */
+function forwardedForLines(trusted: readonly string[]): string[] {
+  for (const cidr of trusted) {
+    if (!CIDR.test(cidr))
+      throw new Error(`router: trusted proxy "${cidr}" is not an address or CIDR`);
+  }
+  const lines = ["\thttp-request del-header Forwarded"];
+  if (trusted.length === 0) {
+    return [...lines, "\thttp-request set-header X-Forwarded-For %[src]"];
+  }
+  return [
+    ...lines,
+    `\tacl from_trusted_proxy src ${trusted.join(" ")}`,
+    "\tacl has_xff req.hdr(x-forwarded-for) -m found",
+    "\thttp-request set-header X-Forwarded-For %[req.hdr(x-forwarded-for,-1)] if from_trusted_proxy has_xff",
+    "\thttp-request set-header X-Forwarded-For %[src] unless from_trusted_proxy has_xff",
+  ];
+}
 
 function serverLines(servers: RouterServers, check: string, dns: boolean): string[] {
   const resolve = dns ? " resolvers kubedns" : "";
@@ -127,8 +165,7 @@ export function renderHaproxyConfig(o: RouterOptions): string {
     "defaults",
     "\tmode http",
     "\tlog global",
-    "\toption httplog",
-    "\toption forwardfor if-none",
+    `\t${LOG_FORMAT}`,
     "\ttimeout connect 5s",
     "\ttimeout http-request 30s",
     // Long-polled /sync waits up to 30 s by default; initial syncs take longer.
@@ -151,6 +188,7 @@ export function renderHaproxyConfig(o: RouterOptions): string {
     "frontend http",
     `\tbind :${o.port}`,
     `\tmonitor-uri ${ROUTER_HEALTH_PATH}`,
+    ...forwardedForLines(o.trustedProxies ?? []),
     "\thttp-request set-var(txn.host) req.hdr(host),field(1,:),lower",
     `\tacl on_domain var(txn.host) -m str ${hosts.domain}`,
     `\tacl on_homeserver var(txn.host) -m str ${[hosts.homeserverDomain, ...(hosts.internal ?? [])].join(" ")}`,
