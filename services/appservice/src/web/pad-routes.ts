@@ -9,16 +9,16 @@ import type { Logger } from "pino";
 import { AccessError } from "./access-error";
 import {
   openPad,
-  openPadSession,
   padMember,
   parseSessionRequest,
   parseWidgetRef,
   type PadAccessDeps,
 } from "./pad-access";
-import { resumePad, OPEN_FROM_WIDGET, type PadSessionLookup } from "./pad-resume";
+import { resumePad, type PadSessionLookup } from "./pad-resume";
 import { TicketBook, TICKET_SECONDS } from "./pad-tickets";
-import { embeddedSessionCookies, sessionCookie, sessionIdsOf } from "./session-cookie";
-import { messagePage, PAGE_CSP } from "./pages";
+import { registerPadOpenRoutes } from "./pad-open-routes";
+import { embeddedSessionCookies, sessionIdsOf } from "./session-cookie";
+import { PAGE_CSP } from "./pages";
 
 export interface PadRouteContext {
   deps: PadAccessDeps;
@@ -33,6 +33,8 @@ export interface PadRouteContext {
   exchanges: express.RequestHandler;
   /** Rate limit of ticket redemptions and resumes (each asks the homeserver). */
   redemptions: express.RequestHandler;
+  /** Who this browser is signed in as on the workspace page, if anyone. */
+  signedInAs?: (cookieHeader: string | undefined) => Promise<string | null>;
   guarded: (
     handler: (req: express.Request, res: express.Response) => Promise<void>,
   ) => express.RequestHandler;
@@ -98,42 +100,8 @@ export function registerPadRoutes(app: express.Express, ctx: PadRouteContext): v
     }),
   );
 
-  // Redeemed as the tab's top-level page: the cookie it sets is first-party.
-  app.get("/atrium/pad/open", ctx.redemptions, (req, res) => {
-    res.set(PAGE_HEADERS);
-    const refuse = (status: number, message: string) =>
-      void res.status(status).type("html").send(messagePage("The pad stays closed", message));
-    const raw = typeof req.query.ticket === "string" ? req.query.ticket : "";
-    const ticket = ctx.tickets.redeem(raw);
-    if (ticket === "unknown" || ticket === "expired" || ticket.kind !== "pad") {
-      refuse(
-        ticket === "expired" ? 410 : 404,
-        `This link to the pad ${ticket === "expired" ? "has expired" : "was already used or is not valid"} (each opens once, within a minute). ${OPEN_FROM_WIDGET}`,
-      );
-      return;
-    }
-    (async () => {
-      // Membership is checked again now: a member who left since the ticket was issued is out.
-      const member = await padMember(deps, ticket.roomId, ticket.widgetId, ticket.userId);
-      const grant = await openPadSession(deps, ticket.roomId, member);
-      res.append(
-        "Set-Cookie",
-        sessionCookie(grant.sessionId, req.headers.cookie, { https, maxAgeSeconds }),
-      );
-      log.info(
-        { room_id: ticket.roomId, user: grant.userId, readOnly: grant.readOnly },
-        "opened a pad session in its own tab",
-      );
-      res.redirect(303, grant.url);
-    })().catch((error: unknown) => {
-      if (error instanceof AccessError) {
-        refuse(error.status, error.humanMessage);
-        return;
-      }
-      log.error({ err: error }, "own-tab ticket failed");
-      refuse(502, "The pad could not be opened; try again in a moment.");
-    });
-  });
+  // Own-tab tickets, redeemed top-level (asking first when the browser is someone else).
+  registerPadOpenRoutes(app, ctx);
 
   // Pop-out: the page in a tab of its own resumes from the session this browser holds.
   app.post(

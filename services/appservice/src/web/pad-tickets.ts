@@ -50,6 +50,17 @@ export class TicketBook {
     return { ticket, expiresAt };
   }
 
+  /**
+   * The ticket, left in place: for the page that asks a browser holding someone else's session
+   * before it is used (issue 22 item 17). Refusals as {@link redeem}, but nothing is taken out.
+   */
+  peek(ticket: string): Ticket | TicketRefusal {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return "unknown";
+    const found = this.tickets.get(digest(ticket));
+    if (!found) return "unknown";
+    return found.expiresAt > this.now() ? found : "expired";
+  }
+
   /** Takes the ticket out (whatever the outcome: a ticket is tried once) and returns it if valid. */
   redeem(ticket: string): Ticket | TicketRefusal {
     if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return "unknown";

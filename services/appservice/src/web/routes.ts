@@ -17,7 +17,7 @@ import { OpenIdVerifier } from "./openid";
 import { discoveryResolver } from "./server-discovery";
 import { parseSessionRequest } from "./pad-access";
 import { registerPadRoutes } from "./pad-routes";
-import { padSessionLookup } from "./pad-resume";
+import { padSessionLookup, type PadSessionLookup } from "./pad-resume";
 import { TicketBook } from "./pad-tickets";
 import { openConference } from "./conference-access";
 import { PAGE_CSP, widgetPage, type PageKind } from "./pages";
@@ -31,6 +31,8 @@ export interface RouteOverrides {
   exchangesPerMinute?: number;
   /** Own-tab tickets (tests pass one with their own clock). */
   tickets?: TicketBook;
+  /** Atrium's records of pad sessions (default: the store's `pad_sessions`). */
+  padSessions?: PadSessionLookup;
 }
 
 /**
@@ -155,7 +157,7 @@ export function registerRoutes(
   );
   registerPadRoutes(app, {
     deps: { config, store, etherpad, gateway, openid },
-    sessions: padSessionLookup(store.db),
+    sessions: overrides.padSessions ?? padSessionLookup(store.db),
     tickets: overrides.tickets ?? new TicketBook(),
     log,
     https,
