@@ -115,12 +115,23 @@ export class Delivery {
       this.deps.metrics.deliveryLag.observe(Math.max(0, this.now() - row.created_at) / 1000);
     } catch (error: unknown) {
       const attempts = row.attempts + 1;
-      const drop = attempts >= MAX_ATTEMPTS || errcodeOf(error) === "M_NOT_FOUND";
+      const errcode = errcodeOf(error);
+      // Too large is final: the same bytes would be refused again (render.ts bounds messages).
+      const reason =
+        errcode === "M_TOO_LARGE"
+          ? "too_large"
+          : errcode === "M_NOT_FOUND"
+            ? "not_found"
+            : attempts >= MAX_ATTEMPTS
+              ? "attempts"
+              : null;
+      const drop = reason !== null;
       const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** Math.min(attempts, 12));
       log.warn(
-        { err: error, attempts, dropped: drop },
-        drop ? "feed message dropped after repeated failures" : "feed message not sent; will retry",
+        { err: error, attempts, dropped: drop, reason },
+        drop ? "feed message dropped, not retried" : "feed message not sent; will retry",
       );
+      if (reason) this.deps.metrics.messagesDropped.inc({ reason });
       await this.deps.store.markAttemptFailed(
         row.id,
         attempts,

@@ -27,6 +27,12 @@ export function createFeedMetrics(registry: Registry) {
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800, 7200],
       registers: [registry],
     }),
+    messagesDropped: new Counter({
+      name: "atrium_feeds_messages_dropped_total",
+      help: "Feed messages given up on, by reason (too_large: M_TOO_LARGE, never retried; not_found; attempts)",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
     outboxPending: new Gauge({
       name: "atrium_feeds_outbox_pending",
       help: "Feed messages queued and not yet sent",

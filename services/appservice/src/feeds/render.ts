@@ -7,6 +7,15 @@
 import sanitizeHtml from "sanitize-html";
 import type { FeedItem } from "./parse";
 import { escapeHtml } from "../util/html";
+import {
+  AUTHOR_MAX_CHARS,
+  boundedRaw,
+  cutText,
+  FEED_NAME_MAX_CHARS,
+  MESSAGE_MAX_BYTES,
+  messageBytes,
+  TITLE_MAX_CHARS,
+} from "./bounds";
 
 export { escapeHtml };
 
@@ -147,14 +156,33 @@ export interface Rendered {
   html: string;
 }
 
-/** The message for one entry. Lines of the template whose variables are all empty are dropped. */
+/**
+ * The message for one entry. Lines of the template whose variables are all empty are dropped.
+ * Each part is bounded (bounds.ts); a message still over {@link MESSAGE_MAX_BYTES} (a long
+ * summary of heavy markup, a template repeating the big parts) gets a shorter summary, and at
+ * worst the default template without one.
+ */
 export function renderItem(item: FeedItem, ctx: RenderContext): Rendered {
-  const title = htmlToText(item.title) || (item.link ?? "(untitled)");
-  const summary = sanitizeSummary(item.html, ctx.summaryMaxChars);
+  const raw = boundedRaw(item);
+  for (let chars = ctx.summaryMaxChars; ; chars = chars < 40 ? 0 : Math.floor(chars / 2)) {
+    const rendered = renderBounded(raw, { ...ctx, summaryMaxChars: chars });
+    if (messageBytes(rendered) <= MESSAGE_MAX_BYTES) return rendered;
+    if (chars === 0) return renderBounded(raw, { ...ctx, template: null, summaryMaxChars: 0 });
+  }
+}
+
+function renderBounded(item: FeedItem, ctx: RenderContext): Rendered {
+  const title = cutText(htmlToText(item.title), TITLE_MAX_CHARS) || (item.link ?? "(untitled)");
+  const summary =
+    ctx.summaryMaxChars > 0
+      ? sanitizeSummary(item.html, ctx.summaryMaxChars)
+      : { html: "", text: "" };
   const date = item.date !== null ? formatDate(item.date) : "";
   const link = item.link ?? "";
+  const feed = cutText(ctx.feed, FEED_NAME_MAX_CHARS);
+  const author = cutText(htmlToText(item.author), AUTHOR_MAX_CHARS);
   const values: Record<(typeof TEMPLATE_VARIABLES)[number], Rendered> = {
-    feed: { plain: ctx.feed, html: escapeHtml(ctx.feed) },
+    feed: { plain: feed, html: escapeHtml(feed) },
     title: { plain: title, html: escapeHtml(title) },
     link: { plain: link, html: link ? anchor(link, link) : "" },
     linked_title: {
@@ -162,7 +190,7 @@ export function renderItem(item: FeedItem, ctx: RenderContext): Rendered {
       html: link ? anchor(link, title) : escapeHtml(title),
     },
     summary: { plain: summary.text, html: summary.html },
-    author: { plain: htmlToText(item.author), html: escapeHtml(htmlToText(item.author)) },
+    author: { plain: author, html: escapeHtml(author) },
     date: { plain: date, html: escapeHtml(date) },
   };
   const plainLines: string[] = [];
@@ -207,26 +235,39 @@ export function checkTemplate(template: string): string | null {
   return null;
 }
 
-/** One message for many new entries at once: their linked titles, at most `max` listed. */
+/**
+ * One message for many new entries at once: their linked titles, at most `max` listed, fewer
+ * when the list would exceed {@link MESSAGE_MAX_BYTES}.
+ */
 export function renderDigest(feed: string, items: FeedItem[], max = 20): Rendered {
+  const bounded = items.slice(0, max).map(boundedRaw);
+  for (let shown = bounded.length; ; shown = Math.floor(shown / 2)) {
+    const rendered = digestOf(cutText(feed, FEED_NAME_MAX_CHARS), items.length, bounded, shown);
+    if (shown <= 1 || messageBytes(rendered) <= MESSAGE_MAX_BYTES) return rendered;
+  }
+}
+
+function digestOf(feed: string, total: number, items: FeedItem[], max: number): Rendered {
   const shown = items.slice(0, max);
-  const more = items.length - shown.length;
-  const head = `${feed}: ${items.length} new entries`;
+  const more = total - shown.length;
+  const head = `${feed}: ${total} new entries`;
   const plain = [
     head,
-    ...shown.map(
-      (i) => `• ${htmlToText(i.title) || i.link || "(untitled)"}${i.link ? ` (${i.link})` : ""}`,
-    ),
+    ...shown.map((i) => `• ${titleOf(i)}${i.link ? ` (${i.link})` : ""}`),
     ...(more > 0 ? [`…and ${more} more`] : []),
   ].join("\n");
   const html =
     `${escapeHtml(head)}<ul>` +
     shown
       .map((i) => {
-        const title = htmlToText(i.title) || i.link || "(untitled)";
+        const title = titleOf(i);
         return `<li>${i.link ? anchor(i.link, title) : escapeHtml(title)}</li>`;
       })
       .join("") +
     `</ul>${more > 0 ? escapeHtml(`…and ${more} more`) : ""}`;
   return { plain, html };
+}
+
+function titleOf(item: FeedItem): string {
+  return cutText(htmlToText(item.title), TITLE_MAX_CHARS) || item.link || "(untitled)";
 }
