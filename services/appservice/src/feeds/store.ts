@@ -3,7 +3,7 @@
  * `queue` writes seen-marks and outbox rows in one transaction, which is what makes delivery
  * exactly-once together with the derived transaction id (delivery.ts).
  */
-import type { Kysely, Selectable, Transaction } from "kysely";
+import { PostgresAdapter, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { Database, FeedOutboxTable, FeedSubscriptionTable, FeedTable } from "../store/schema";
 import { KEY_VERSION } from "./parse";
 
@@ -29,7 +29,12 @@ export interface SeenMark {
 const CHUNK = 400;
 
 export class FeedStore {
-  constructor(readonly db: Kysely<Database>) {}
+  /** Row locks (`FOR UPDATE`) exist on PostgreSQL; SQLite serialises writers anyway. */
+  private readonly lockRows: boolean;
+
+  constructor(readonly db: Kysely<Database>) {
+    this.lockRows = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
 
   async feedByUrl(url: string): Promise<FeedRow | undefined> {
     return this.db.selectFrom("feeds").selectAll().where("url", "=", url).executeTakeFirst();
@@ -129,8 +134,9 @@ export class FeedStore {
   /** Removes a subscription, its unsent messages, and the feed when nobody else reads it. */
   async removeSubscription(sub: SubscriptionRow): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("feed_outbox").where("subscription_id", "=", sub.id).execute();
+      // The subscription first: its row lock orders this against a poll's queue() (PostgreSQL).
       await trx.deleteFrom("feed_subscriptions").where("id", "=", sub.id).execute();
+      await trx.deleteFrom("feed_outbox").where("subscription_id", "=", sub.id).execute();
       const others = await trx
         .selectFrom("feed_subscriptions")
         .select("id")
@@ -241,7 +247,12 @@ export class FeedStore {
     return Number(row?.n ?? 0);
   }
 
-  /** Seen-marks, outbox rows and the feed's new state, together or not at all. */
+  /**
+   * Seen-marks, outbox rows and the feed's new state, together or not at all. The running
+   * subscriptions are read again inside the transaction (locked on PostgreSQL), so a feed paused
+   * or removed while its fetch was in flight gets none of that fetch's messages; a feed removed
+   * altogether gets nothing written.
+   */
   async queue(
     feedId: number,
     seen: SeenMark[],
@@ -250,8 +261,26 @@ export class FeedStore {
     now: number,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      const running = await trx
+        .selectFrom("feed_subscriptions")
+        .select("id")
+        .where("feed_id", "=", feedId)
+        .where("paused", "=", 0)
+        .$if(this.lockRows, (q) => q.forUpdate())
+        .execute();
+      const live = new Set(running.map((r) => r.id));
+      const exists = await trx
+        .selectFrom("feeds")
+        .select("id")
+        .where("id", "=", feedId)
+        .executeTakeFirst();
+      if (!exists) return;
       await markSeen(trx, feedId, seen, now);
-      await enqueue(trx, messages, now);
+      await enqueue(
+        trx,
+        messages.filter((m) => live.has(m.subscriptionId)),
+        now,
+      );
       if (Object.keys(feedPatch).length > 0) {
         await trx.updateTable("feeds").set(feedPatch).where("id", "=", feedId).execute();
       }
