@@ -55,11 +55,28 @@ if (!args.includes("--yes")) {
   );
   process.exit(2);
 }
+// The whole set is checked (every dump there and readable, every archive complete) before
+// anything stops: a set that cannot restore changes nothing.
+const check = docker(["exec", CONTAINER, "sh", "/atrium-backup/restore.sh", "--check", set]);
+if (check !== 0) {
+  process.stderr.write(
+    `atrium restore: backup set ${set} cannot be restored (see above); nothing was stopped or changed.\n`,
+  );
+  process.exit(check);
+}
 const existing = SERVICES.filter(
   (name) => docker(["container", "inspect", "--format", "{{.State.Running}}", name], true) === 0,
 );
 for (const name of SERVICES) docker(["stop", name], true);
 const status = docker(["exec", CONTAINER, "sh", "/atrium-backup/restore.sh", set]);
+if (status === 3) {
+  // restore.sh exits 3 only when it stopped before touching the live databases and volumes.
+  for (const name of [...existing].reverse()) docker(["start", name]);
+  process.stderr.write(
+    `atrium restore: the restore of ${set} failed before anything was replaced; the services run again on the data they had.\n`,
+  );
+  process.exit(status);
+}
 if (status !== 0) {
   process.stderr.write(
     `atrium restore: the restore failed (exit ${status}); the services stay stopped so nothing writes to half-restored data. Fix the cause and run it again, or start them with docker start ${SERVICES.join(" ")}.\n`,

@@ -25,7 +25,11 @@ const VOLUME_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
 
 function check(o: BackupOptions): void {
-  for (const db of o.databases) checkDatabaseNames(db, "backup");
+  for (const db of o.databases) {
+    checkDatabaseNames(db, "backup");
+    // A restore builds <name>_restore beside it; PostgreSQL names stop at 63 bytes.
+    if (db.name.length > 63 - 8) throw new Error(`backup: database name "${db.name}" is too long`);
+  }
   for (const v of o.volumes) {
     if (!VOLUME_NAME.test(v.name))
       throw new Error(`backup: volume name "${v.name}" is not a-z0-9-`);
@@ -90,31 +94,97 @@ export function renderBackupScript(o: BackupOptions): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Suffixes of the databases a restore builds beside the live ones, then swaps in. */
+const RESTORING = "_restore";
+const REPLACED = "_old";
+
+/** One SQL statement for psql, stopping at the first error. */
+function psqlLines(...sql: string[]): string[] {
+  return [
+    "psql -v ON_ERROR_STOP=1 --quiet --no-psqlrc --dbname postgres <<'SQL'",
+    "SET client_min_messages = warning;",
+    ...sql,
+    "SQL",
+  ];
+}
+
 /**
- * Renders restore.sh `<set>`: checks the set's SHA256SUMS, then recreates each database
- * (dropped with its connections) owned by its service role and restores the dump as that role,
- * and replaces each volume's contents with its archive. The services that use them must be
- * stopped first (the operator command does that).
+ * Renders restore.sh `[--check] <set>`. First it checks the whole set and stops, changing
+ * nothing, at the first problem (exit 3, naming it): SHA256SUMS matches, every database's dump
+ * is there and reads through to its end, every volume archive present lists completely. With
+ * `--check` that is all. Otherwise each dump is restored into a new database beside the live
+ * one (owned by its service role, restored as that role); only when all of them restored are
+ * the live databases renamed aside and the new ones put in their place, then each volume's
+ * contents are replaced by its archive and the old databases dropped. A failure before the
+ * swap drops the new databases and leaves the live stack as it was (exit 3); a failure after
+ * it exits 4. The services that use
+ * them must be stopped first (the operator command does that).
  */
 export function renderRestoreScript(o: BackupOptions): string {
   check(o);
+  const dbs = o.databases;
   const lines = [
     ...PROLOGUE,
-    'set_name="${1:?usage: restore.sh <backup set, e.g. 20260101T030000Z>}"',
+    "mode=restore",
+    'if [ "${1:-}" = "--check" ]; then mode=check; shift; fi',
+    'set_name="${1:?usage: restore.sh [--check] <backup set, e.g. 20260101T030000Z>}"',
     'case "$set_name" in *[!0-9TZ]*) echo "not a backup set name: $set_name" >&2; exit 2;; esac',
     'set_dir="$dir/$set_name"',
     '[ -f "$set_dir/SHA256SUMS" ] || { echo "no complete backup set $set_name in $dir" >&2; exit 2; }',
-    '(cd "$set_dir" && sha256sum -c --quiet SHA256SUMS)',
+    'refuse() { echo "restore: $*; nothing was changed" >&2; exit 3; }',
+    'echo "checking backup set $set_name"',
+    '(cd "$set_dir" && sha256sum -c --quiet SHA256SUMS) || refuse "the files of set $set_name do not match its SHA256SUMS"',
   ];
-  for (const db of o.databases) {
+  for (const db of dbs) {
+    const dump = `"$set_dir/${db.name}.dump"`;
+    lines.push(
+      `[ -f ${dump} ] || refuse "set $set_name has no dump of database ${db.name}"`,
+      `pg_restore --file=/dev/null ${dump} 2>/dev/null || refuse "the dump of database ${db.name} in set $set_name cannot be read"`,
+    );
+  }
+  for (const v of o.volumes) {
+    const archive = `"$set_dir/volumes/${v.name}.tar.gz"`;
+    lines.push(
+      `if [ -f ${archive} ]; then`,
+      `  tar -tzf ${archive} >/dev/null 2>&1 || refuse "the archive of volume ${v.name} in set $set_name cannot be read"`,
+      "fi",
+    );
+  }
+  lines.push(
+    'if [ "$mode" = check ]; then echo "backup set $set_name is complete and readable"; exit 0; fi',
+    "# Until the swap, a failure leaves only new databases behind: drop them.",
+    // The here-document's end marker must start its line: the body is not indented.
+    "discard() {",
+    ...psqlLines(
+      ...dbs.map((db) => `DROP DATABASE IF EXISTS ${db.name}${RESTORING} WITH (FORCE);`),
+    ),
+    "}",
+    `trap 'status=$?; [ "$status" -eq 0 ] || { discard; echo "restore: failed before the live databases were touched; nothing was changed" >&2; exit 3; }' EXIT`,
+  );
+  for (const db of dbs) {
+    const fresh = `${db.name}${RESTORING}`;
     lines.push(
       `echo "restoring database ${db.name}"`,
-      `psql -v ON_ERROR_STOP=1 --quiet --no-psqlrc --dbname postgres <<'SQL'`,
-      "SET client_min_messages = warning;",
-      `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE);`,
-      `CREATE DATABASE ${db.name} ${createDatabaseOptions(db)};`,
-      "SQL",
-      `pg_restore --exit-on-error --no-owner --role=${db.owner} --dbname=${db.name} "$set_dir/${db.name}.dump"`,
+      ...psqlLines(
+        `DROP DATABASE IF EXISTS ${fresh} WITH (FORCE);`,
+        `CREATE DATABASE ${fresh} ${createDatabaseOptions(db)};`,
+      ),
+      `pg_restore --exit-on-error --no-owner --role=${db.owner} --dbname=${fresh} "$set_dir/${db.name}.dump"`,
+    );
+  }
+  lines.push(
+    // From here the live databases change: a failure exits 4 (psql's own error status is 3).
+    `trap 'status=$?; [ "$status" -eq 0 ] || { echo "restore: failed while putting set $set_name in place; the databases not yet switched are kept as <name>${REPLACED}" >&2; exit 4; }' EXIT`,
+    'echo "switching to the restored databases"',
+  );
+  for (const db of dbs) {
+    lines.push(
+      ...psqlLines(
+        `DROP DATABASE IF EXISTS ${db.name}${REPLACED} WITH (FORCE);`,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND pid <> pg_backend_pid();`,
+        `SELECT format('ALTER DATABASE %I RENAME TO %I', datname, '${db.name}${REPLACED}') FROM pg_database WHERE datname = '${db.name}' \\gexec`,
+        `ALTER DATABASE ${db.name}${RESTORING} RENAME TO ${db.name};`,
+      ),
     );
   }
   for (const v of o.volumes) {
@@ -127,7 +197,11 @@ export function renderRestoreScript(o: BackupOptions): string {
       "fi",
     );
   }
-  lines.push('echo "restored backup set $set_name"');
+  lines.push(
+    ...psqlLines(...dbs.map((db) => `DROP DATABASE IF EXISTS ${db.name}${REPLACED} WITH (FORCE);`)),
+    "trap - EXIT",
+    'echo "restored backup set $set_name"',
+  );
   return `${lines.join("\n")}\n`;
 }
 
