@@ -98,11 +98,27 @@ export class BotSdkGateway implements MatrixGateway {
       format: "org.matrix.custom.html",
       formatted_body: html,
     };
+    await this.sendMessage(roomId, content, dedupeKey);
+  }
+
+  /**
+   * Sends any `m.room.message` content (a notice, an edit with `m.new_content` and
+   * `m.relates_to`); returns its event id. `dedupeKey` makes a retried send a no-op at the
+   * homeserver (the same transaction id). Every message of the bot goes through here.
+   */
+  async sendMessage(
+    roomId: string,
+    content: Record<string, unknown>,
+    dedupeKey?: string,
+  ): Promise<string> {
     const txnId = dedupeKey
       ? "atrium-" + createHash("sha256").update(dedupeKey).digest("hex").slice(0, 32)
       : `atrium-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txnId}`;
-    await retry(() => this.client.doRequest("PUT", path, null, content));
+    const answer = (await retry(() => this.client.doRequest("PUT", path, null, content))) as {
+      event_id?: unknown;
+    };
+    return typeof answer?.event_id === "string" ? answer.event_id : "";
   }
 
   async joinedMembers(roomId: string): Promise<string[]> {
