@@ -32,6 +32,8 @@ import { tokenMatches, tokenOf } from "./matrix/hs-token";
 import { pingFromHomeserver } from "./matrix/ping";
 import { createFeeds } from "./feeds";
 import { recentlySentVia } from "./feeds/room-history";
+import { createCalls } from "./calls";
+import { callsRegistrationProblems } from "./calls/registration";
 
 export {
   StartupError,
@@ -163,7 +165,32 @@ export async function start(
     metrics,
     feeds: feeds.commands,
   });
-  const reactions = new Reactions({ config, store, gateway, workspace, etherpad, roomsOnDemand });
+  // MatrixRTC calls (issue 20): membership read uncached, so a kick a moment ago counts.
+  const calls = createCalls({
+    config,
+    db: store.db,
+    gateway: homeserver,
+    openid: openIdVerifierFor(config),
+    botRequest: (method, path, qs) => intent.matrixClient.doRequest(method, path, qs),
+    log: logger("calls"),
+  });
+  calls?.addAppserviceRoutes(bridge, registration.hs_token);
+  const callProblems = callsRegistrationProblems(config.calls, registration);
+  if (callProblems.length) {
+    log.warn(
+      { missing: callProblems },
+      "calls are on but the registration lacks the MSC4512 keys: clients that ask the homeserver for a call token get no answer; regenerate the registration (atrium-appservice -r) and give it to Synapse",
+    );
+  }
+  const reactions = new Reactions({
+    config,
+    store,
+    gateway,
+    workspace,
+    etherpad,
+    roomsOnDemand,
+    ...(calls ? { calls: calls.service } : {}),
+  });
   const processor = new Processor({
     roomConcurrency: config.appservice.roomConcurrency,
     store,
@@ -179,7 +206,15 @@ export async function start(
   const web: WebServer = await listening(
     "web.port",
     `${config.web.bindAddress}:${config.web.port}`,
-    () => startWebServer({ config, store, etherpad, gateway: homeserver, log: logger("web") }),
+    () =>
+      startWebServer({
+        config,
+        store,
+        etherpad,
+        gateway: homeserver,
+        log: logger("web"),
+        ...(calls ? { extraRoutes: calls.addWebRoutes } : {}),
+      }),
   ).catch(async (error: unknown) => {
     await bridge.close();
     await store.close();
@@ -224,6 +259,7 @@ export async function start(
   // Resume whatever a previous run recorded but did not finish.
   void processor.kick();
   feeds.start();
+  calls?.start();
   // Ask the homeserver to ping us (MSC2659): it proves the link both ways, and Synapse then
   // sends the transactions it queued while Atrium was down at once, instead of waiting out its
   // backoff (which grows to minutes).
@@ -235,6 +271,7 @@ export async function start(
       store.pruneInbox(INBOX_RETENTION_MS),
       imTokens.prune(INBOX_RETENTION_MS),
       store.prunePadSessions(Date.now() - PAD_SESSION_GRACE_MS),
+      calls?.prune(),
     ]).catch((error: unknown) => log.warn({ err: error }, "inbox, token or session prune failed"));
   void prune();
   void roomsOnDemand.resume(log);
@@ -265,6 +302,7 @@ export async function start(
         pinging.cancel();
         await processor.stop();
         await feeds.stop();
+        await calls?.stop();
         await imServer?.close();
         await web.close();
         await bridge.close();

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { feedsConfigSchema } from "../feeds/config";
+import { callsConfigSchema } from "../calls/config";
 
 const port = z.number().int().min(1).max(65535);
 const httpUrl = z
@@ -223,6 +224,8 @@ export const configSchema = z.object({
     .optional(),
   /** RSS, Atom and JSON Feed subscriptions in rooms (`!feed`); every key has a default. */
   feeds: feedsConfigSchema.prefault({}),
+  /** MatrixRTC calls (Element Call on a LiveKit SFU) beside Jitsi; off by default (calls/config.ts). */
+  calls: callsConfigSchema.prefault({}),
   logging: z
     .object({
       level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

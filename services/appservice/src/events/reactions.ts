@@ -9,6 +9,7 @@ import { humanMembers } from "./members";
 import type { RoomsOnDemand } from "../service/rooms-on-demand";
 import { powerContextFrom, userLevel } from "../matrix/power";
 import { EncryptionNotice } from "./encryption-notice";
+import type { CallService } from "../calls/service";
 
 export interface RoomEvent {
   event_id: string;
@@ -26,6 +27,8 @@ export class Reactions {
     private readonly deps: WorkspaceDeps & {
       workspace: Workspace;
       roomsOnDemand?: Pick<RoomsOnDemand, "onJoin">;
+      /** MatrixRTC calls, when on: a member who leaves is removed from the SFU. */
+      calls?: Pick<CallService, "memberGone">;
     },
   ) {
     this.encryption = new EncryptionNotice(deps);
@@ -47,8 +50,11 @@ export class Reactions {
       await this.deps.roomsOnDemand?.onJoin(event.room_id, target, log);
       await this.maybeAddConference(event.room_id, log);
     }
-    if (membership === "leave" || membership === "ban")
+    if (membership === "leave" || membership === "ban") {
       await this.endPadSessions(event.room_id, target, log);
+      const reason = membership === "ban" ? "ban" : event.sender === target ? "leave" : "kick";
+      await this.deps.calls?.memberGone(event.room_id, target, reason);
+    }
   }
 
   private async onInvite(event: RoomEvent, log: Logger): Promise<void> {

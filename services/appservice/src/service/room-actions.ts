@@ -18,6 +18,7 @@ import { confirmRefusal } from "../matrix/state-cache";
 import type { WidgetRow } from "../store/store";
 import { UserFacingError } from "./user-error";
 import type { Workspace, WorkspaceDeps } from "./workspace";
+import { callButtonHint } from "../calls/hint";
 
 /** Why an action was refused; the front doors map it to a reply or an HTTP status. */
 export type RefusalKind = "power" | "bot-power" | "invalid" | "few-members" | "not-found";
@@ -122,7 +123,10 @@ export class RoomActions {
       return refused(
         "few-members",
         `This room has ${members.length} member${members.length === 1 ? "" : "s"}. For two people a direct call fits better: ` +
-          "use the call button (it connects you directly). Jitsi is for three or more participants. " +
+          (this.deps.config.calls.enabled
+            ? "use the call button in the room header (every client can join it). "
+            : "use the call button (it connects you directly). ") +
+          "Jitsi is for three or more participants. " +
           "To add the conference anyway, send `!meet --force`.",
       );
     }
@@ -133,8 +137,12 @@ export class RoomActions {
     return {
       ok: true,
       row,
-      message:
+      message: [
         "Added the conference. Everyone joins with the microphone muted — press `m` to unmute.",
+        callButtonHint(this.deps.config.calls),
+      ]
+        .filter(Boolean)
+        .join(" "),
     };
   }
 

@@ -2,6 +2,7 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { roomsOnDemandMigration } from "./on-demand-rooms";
+import { rtcRemovalsMigration } from "../calls/store";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -184,6 +185,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     "0004_rooms_on_demand": roomsOnDemandMigration,
+    "0008_rtc_removals": rtcRemovalsMigration,
   };
 }
 

@@ -17,6 +17,8 @@ export interface WebDeps {
   etherpad: EtherpadClient;
   gateway: MatrixGateway;
   log: Logger;
+  /** Routes of other parts (the calls' legacy token endpoint and SFU webhook), before the 404. */
+  extraRoutes?: (app: express.Express) => void;
 }
 
 export interface WebServer {
@@ -34,6 +36,7 @@ export function buildWebApp(deps: WebDeps): express.Express {
     res.send({ ok: true });
   });
   registerRoutes(app, deps);
+  deps.extraRoutes?.(app);
   app.use((_req, res) => {
     res.status(404).send({ errcode: "M_UNRECOGNIZED", error: "Not found" });
   });
