@@ -1,6 +1,7 @@
 /** The appservice registration Synapse loads (`app_service_config_files`). */
 import { randomBytes } from "node:crypto";
 import type { AtriumConfig } from "./config/schema";
+import { callsRegistrationKeys } from "./calls/registration";
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -24,6 +25,8 @@ export function buildRegistration(
     hs_token: randomBytes(32).toString("hex"),
     sender_localpart: config.bot.localpart,
     rate_limited: false,
+    // MatrixRTC calls: Synapse forwards get_token here (MSC4512), is_joined scope (MSC4502).
+    ...callsRegistrationKeys(config.calls, url),
     namespaces: {
       users: [{ exclusive: true, regex: `@${bot}_.*:${domain}` }],
       aliases: [
