@@ -203,6 +203,39 @@ describe("durable IndexedDB journal", () => {
     expect(await all(db3, "settings")).toEqual(["dark"]);
   });
 
+  it("never writes an aborted upgrade: the version and the stores stay as they were", async () => {
+    const first = await temp.open();
+    (await openApp(first.indexedDB)).close();
+    const upgrade = openDb(first.indexedDB, "app", 2, (db, tx) => {
+      db.createObjectStore("half-made").put("x", "y");
+      tx.objectStore("kv").put("written in the upgrade", "z");
+      tx.abort();
+    });
+    await expect(upgrade).rejects.toMatchObject({ name: "AbortError" });
+
+    const db = await openApp((await reopen(first)).indexedDB);
+    expect(db.version).toBe(1);
+    expect([...db.objectStoreNames]).toEqual(["kv", "people"]);
+    expect(await all(db, "kv")).toEqual([]);
+  });
+
+  it("writes parallel transactions on different stores each on its own outcome", async () => {
+    const first = await temp.open();
+    const db = await openApp(first.indexedDB);
+    const kept = db.transaction("kv", "readwrite");
+    const dropped = db.transaction("people", "readwrite");
+    kept.objectStore("kv").put("kept", 1);
+    dropped.objectStore("people").put({ id: 9, city: "Nice" });
+    dropped.objectStore("people").get(9).onsuccess = () => dropped.abort();
+    kept.objectStore("kv").put("kept too", 2);
+    await Promise.all([done(kept), expect(done(dropped)).rejects.toBeDefined()]);
+    db.close();
+
+    const db2 = await openApp((await reopen(first)).indexedDB);
+    expect(await all(db2, "kv")).toEqual(["kept", "kept too"]);
+    expect(await all(db2, "people")).toEqual([]);
+  });
+
   it("resumes an auto-increment key generator where it was, past deleted keys", async () => {
     const first = await temp.open();
     const db = await openDb(first.indexedDB, "log", 1, (d) => {
