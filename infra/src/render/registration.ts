@@ -17,6 +17,25 @@ export interface RegistrationOptions {
   readonly userPrefix: string;
   /** Exclusive room-alias localpart prefixes (`pad_`, `meet_`). */
   readonly aliasPrefixes: readonly string[];
+  /**
+   * MatrixRTC calls on (appservice `calls.enabled`): Synapse (`msc4512_enabled`) forwards the
+   * clients' `/_matrix/client/*\/rtc/livekit/get_token` to the appservice at `url`, and the
+   * appservice may ask `is_joined` (`msc4502_enabled`). Default false.
+   */
+  readonly calls?: boolean;
+}
+
+/**
+ * The registration keys of calls, as Synapse 1.163.2 reads them (`synapse/config/appservice.py`:
+ * only the `io.element.`-prefixed names; `proxy_prefix` and `proxy_url` together or Synapse
+ * refuses the file). The same keys as the appservice's `calls/registration.ts`.
+ */
+export function callsRegistrationKeys(url: string): Record<string, unknown> {
+  return {
+    "io.element.msc4512.proxy_prefix": "rtc/livekit",
+    "io.element.msc4512.proxy_url": url,
+    "io.element.msc4502.scopes": ["urn:matrix:client:io.element.msc4502:rooms:is_joined"],
+  };
 }
 
 /** Escapes a literal for use inside a regular expression. */
@@ -34,6 +53,7 @@ export function renderRegistrationYaml(o: RegistrationOptions): string {
     hs_token: o.hsToken,
     sender_localpart: o.senderLocalpart,
     rate_limited: false,
+    ...(o.calls ? callsRegistrationKeys(o.url) : {}),
     receive_ephemeral: true,
     "de.sorunome.msc2409.push_ephemeral": true,
     namespaces: {
