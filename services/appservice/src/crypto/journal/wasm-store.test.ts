@@ -69,6 +69,58 @@ describe("durable IndexedDB journal under matrix-sdk-crypto-wasm", () => {
     expect(await identityOf(second, bot)).toEqual(before);
   });
 
+  it("keeps megolm sessions: an event encrypted before a restart decrypts after it", async () => {
+    // The sender keeps its machine in memory (no store name): only the bot's store is under test.
+    const sender = await sdk.OlmMachine.initialize(
+      new sdk.UserId("@alice:journal.test"),
+      new sdk.DeviceId("ALICE"),
+    );
+    const room = new sdk.RoomId("!room:journal.test");
+    await sender.shareRoomKey(room, [], new sdk.EncryptionSettings());
+    const content = await sender.encryptRoomEvent(
+      room,
+      "m.room.message",
+      JSON.stringify({ msgtype: "m.text", body: "!pad notes" }),
+    );
+    const roomKeys = await sender.exportRoomKeys(() => true);
+    sender.close();
+
+    const first = await temp.open();
+    install(first);
+    const before = await sdk.OlmMachine.initialize(
+      new sdk.UserId(bot.userId),
+      new sdk.DeviceId(bot.deviceId),
+      bot.storeName,
+      bot.passphrase,
+    );
+    expect((await before.importExportedRoomKeys(roomKeys, () => undefined)).importedCount).toBe(1);
+    before.close();
+    await first.close();
+
+    install(await temp.open());
+    const after = await sdk.OlmMachine.initialize(
+      new sdk.UserId(bot.userId),
+      new sdk.DeviceId(bot.deviceId),
+      bot.storeName,
+      bot.passphrase,
+    );
+    const event = {
+      type: "m.room.encrypted",
+      event_id: "$event:journal.test",
+      sender: "@alice:journal.test",
+      origin_server_ts: 1,
+      room_id: room.toString(),
+      content: JSON.parse(content) as unknown,
+    };
+    const decrypted = await after.decryptRoomEvent(
+      JSON.stringify(event),
+      room,
+      new sdk.DecryptionSettings(sdk.TrustRequirement.Untrusted),
+    );
+    expect(JSON.parse(decrypted.event)).toMatchObject({ content: { body: "!pad notes" } });
+    after.close();
+  });
+
   it("starts a new identity from an empty store (the identity above came from the file)", async () => {
     const first = await temp.open();
     const one = await identityOf(first, bot);
