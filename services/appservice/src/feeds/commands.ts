@@ -13,7 +13,7 @@ import { confirmRefusal } from "../matrix/state-cache";
 import type { RefusalKind } from "../service/room-actions";
 import type { FeedsConfig } from "./config";
 import type { Delivery } from "./delivery";
-import { FeedFetchError, type Fetcher } from "./fetch";
+import { BLOCKED_PROBLEM, FeedFetchError, type Fetcher } from "./fetch";
 import { FeedParseError, type FeedItem } from "./parse";
 import { readFeed } from "./poller";
 import {
@@ -24,6 +24,7 @@ import {
   TEMPLATE_VARIABLES,
   type Rendered,
 } from "./render";
+import { redactUrl } from "./redact";
 import { intervalSeconds, maxAgeSeconds } from "./schedule";
 import type { FeedStore, SubscriptionRow } from "./store";
 
@@ -41,6 +42,7 @@ export type FeedRefusalKind = Extract<RefusalKind, "power" | "invalid" | "not-fo
 export interface FeedSummary {
   id: number;
   label: string;
+  /** The feed's URL; query values and credentials shown as "…" to those who may not manage. */
   url: string;
   /** `gone`: the server answered 410 and polling stopped until resumed. */
   state: "active" | "paused" | "failing" | "gone";
@@ -276,7 +278,7 @@ export class FeedCommands {
           : "New entries will be posted here.";
     return {
       ...ok(
-        `Following "${finalLabel}" (#${sub.id}, ${url}). ${posted} Checked every ${interval < 120 ? `${interval} s` : `${Math.round(interval / 60)} min`}.`,
+        `Following "${finalLabel}" (#${sub.id}, ${redactUrl(url)}). ${posted} Checked every ${interval < 120 ? `${interval} s` : `${Math.round(interval / 60)} min`}.`,
       ),
       feed: summaryOf({ ...sub, url, state: "active", last_error: null, failures: 0 }),
       // The entries follow the answer; if it is never sent (a crash), start() sends them.
@@ -287,11 +289,19 @@ export class FeedCommands {
     };
   }
 
-  /** The room's feeds; needs no power. */
-  async list(roomId: string): Promise<FeedResult> {
+  /**
+   * The room's feeds; needs no power. URLs are redacted (redact.ts) unless `fullUrls`: only for
+   * a viewer who may manage the feeds, never in a room message, which every member reads.
+   */
+  async list(
+    roomId: string,
+    opts: { fullUrls: boolean } = { fullUrls: false },
+  ): Promise<FeedResult> {
     if (!this.enabled) return off();
     const subs = await this.deps.store.subscriptionsInRoom(roomId);
-    const feeds = subs.map(summaryOf);
+    const feeds = subs
+      .map(summaryOf)
+      .map((f) => (opts.fullUrls ? f : { ...f, url: redactUrl(f.url) }));
     if (feeds.length === 0) {
       return {
         ...ok(
@@ -495,9 +505,8 @@ function checkUrl(raw: string | undefined): string | Refusal {
 
 function readProblem(error: unknown, log: Logger): string {
   if (error instanceof FeedFetchError) {
-    return error.kind === "blocked"
-      ? "its address is on a private or local network, which feeds may not reach"
-      : error.message;
+    if (error.detail) log.info({ kind: error.kind, detail: error.detail }, "feed read failed");
+    return error.kind === "blocked" ? BLOCKED_PROBLEM : error.message;
   }
   if (error instanceof FeedParseError) return error.message;
   log.error({ err: error }, "feed read failed unexpectedly");

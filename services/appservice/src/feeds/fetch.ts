@@ -14,15 +14,45 @@ import { AllowList, BlockedAddressError, checkAddress, guardedLookup } from "./a
 export type FetchFailure =
   "blocked" | "scheme" | "timeout" | "too-large" | "redirects" | "network" | "encoding";
 
-/** A fetch that did not produce an HTTP answer; `kind` is the metric label. */
+/**
+ * A fetch that did not produce an HTTP answer; `kind` is the metric label. The message is shown
+ * in rooms, so it never names an address a host resolved to, nor a redirect target; `detail`
+ * (the underlying error) is for the logs only.
+ */
 export class FeedFetchError extends Error {
   constructor(
     readonly kind: FetchFailure,
     message: string,
+    readonly detail: string | null = null,
   ) {
     super(message);
     this.name = "FeedFetchError";
   }
+}
+
+/** What a room is told about a refused address (the address itself is only logged). */
+export const BLOCKED_PROBLEM =
+  "its address is on a private or local network, which feeds may not reach";
+
+/** What a connection error means, in words without its addresses. */
+export function connectionProblem(error: Error & { code?: string }): string {
+  const code = error.code ?? "";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ENODATA")
+    return "the host name could not be resolved";
+  if (code === "ECONNREFUSED") return "the server refused the connection";
+  if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up/i.test(error.message))
+    return "the connection was cut";
+  if (code === "ETIMEDOUT" || code === "EHOSTUNREACH" || code === "ENETUNREACH")
+    return "the server could not be reached";
+  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code))
+    return "the server's TLS certificate was not accepted";
+  if (code.startsWith("HPE_")) return "the server's answer was not valid HTTP";
+  if (code.startsWith("Z_")) return "the compressed answer was damaged";
+  return "the connection failed";
+}
+
+function networkError(error: Error & { code?: string }): FeedFetchError {
+  return new FeedFetchError("network", connectionProblem(error), error.message);
 }
 
 export interface FetchLimits {
@@ -92,7 +122,8 @@ export function createFetcher(
         if (hop >= limits.maxRedirects) {
           throw new FeedFetchError(
             "redirects",
-            `more than ${limits.maxRedirects} redirects (last to ${location})`,
+            `more than ${limits.maxRedirects} redirects`,
+            `last to ${location}`,
           );
         }
         permanent &&= response.status === 301 || response.status === 308;
@@ -123,7 +154,7 @@ function fetchOnce(
   try {
     url = new URL(target);
   } catch {
-    return Promise.reject(new FeedFetchError("scheme", `not a URL: ${target.slice(0, 200)}`));
+    return Promise.reject(new FeedFetchError("scheme", "a redirect led to something not a URL"));
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return Promise.reject(
@@ -137,7 +168,8 @@ function fetchOnce(
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const blocked = (error: BlockedAddressError) => {
     onBlocked(error);
-    return new FeedFetchError("blocked", error.message);
+    // The address stays in the logs (index.ts); a room learns only that it is not public.
+    return new FeedFetchError("blocked", BLOCKED_PROBLEM, error.message);
   };
   if (isIP(host)) {
     // No lookup happens for an IP literal, so it is checked here, before any socket exists.
@@ -180,7 +212,11 @@ function fetchOnce(
             next = new URL(location, url).toString();
           } catch {
             reject(
-              new FeedFetchError("network", `bad redirect Location: ${location.slice(0, 200)}`),
+              new FeedFetchError(
+                "network",
+                "the server redirected to an invalid address",
+                location.slice(0, 200),
+              ),
             );
             return;
           }
@@ -207,7 +243,7 @@ function fetchOnce(
     req.on("error", (error: Error) => {
       if (blockedError) reject(blocked(blockedError));
       else if (signal.aborted) reject(timedOut(limits.timeoutMs));
-      else reject(new FeedFetchError("network", error.message));
+      else reject(networkError(error));
     });
     req.end();
   });
@@ -267,14 +303,14 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
           ? tooLarge(maxBytes)
           : res.errored && (res.errored as Error).name === "AbortError"
             ? new FeedFetchError("timeout", "the feed did not arrive in time")
-            : new FeedFetchError("network", error.message),
+            : networkError(error),
       ),
     );
     res.on("error", (error: Error) =>
       fail(
         error.name === "AbortError"
           ? new FeedFetchError("timeout", "the feed did not arrive in time")
-          : new FeedFetchError("network", error.message),
+          : networkError(error),
       ),
     );
     res.on("aborted", () => fail(new FeedFetchError("network", "the connection was cut")));

@@ -143,6 +143,9 @@ export class FeedPoller {
       metrics.fetches.inc({ result: kind });
       if (!(error instanceof FeedFetchError) && !(error instanceof FeedParseError)) {
         log.error({ err: error }, "feed read failed unexpectedly");
+      } else if (error instanceof FeedFetchError && error.detail) {
+        // The addresses and targets rooms are not shown (see FeedFetchError).
+        log.info({ kind: error.kind, detail: error.detail }, "feed fetch failure detail");
       }
       await this.failed(
         feed,

@@ -106,13 +106,14 @@ export function addFeedRoutes(app: express.Express, deps: ImFeedDeps): void {
       const userId = await caller(req);
       const roomId = roomIdOf(req);
       await requireJoined(deps, roomId, userId, BOT_NEEDED_FOR);
-      const result = await feeds.list(roomId);
+      const power = await feeds.power(roomId, userId);
+      // Full URLs (with their query strings, which may hold secrets) only for those who manage.
+      const result = await feeds.list(roomId, { fullUrls: power.canManage });
       if (!result.ok) {
         const [status, errcode] = FEED_STATUS[result.kind];
         res.status(status).send({ errcode, error: plain(result.message) });
         return;
       }
-      const power = await feeds.power(roomId, userId);
       const body: ImFeedList = {
         neededLevel: power.neededLevel,
         canManage: power.canManage,
