@@ -82,7 +82,11 @@ export class Mirror {
   constructor(readonly file: string) {
     try {
       this.sql = new DatabaseSync(file);
-      this.sql.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+      // busy_timeout: another connection to the file (a backup reading it, the appservice's own
+      // tables beside these) makes a commit wait rather than fail and abort its transaction.
+      this.sql.exec(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+      );
       this.sql.exec(SCHEMA);
     } catch (error) {
       throw new Error(
