@@ -75,8 +75,6 @@ export async function openDurableIndexedDb(options: {
   raw._databases = journaledDatabases(raw._databases, journal, logger);
   const openMs = Math.round(performance.now() - started);
   logger?.info({ file, replayedRecords, openMs }, "crypto store opened");
-  // Keeps the promise-returning signature of the API: opening is synchronous today.
-  await Promise.resolve();
 
   let closing: Promise<void> | undefined;
   return {

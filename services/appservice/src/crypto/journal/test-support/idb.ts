@@ -41,6 +41,25 @@ export function openDb(
   return result<Db>(request);
 }
 
+/** A database "app" v1 with an out-of-line-key store "kv" and an in-line-key store "people". */
+export function openApp(factory: IDBFactory): Promise<Db> {
+  return openDb(factory, "app", 1, (db) => {
+    db.createObjectStore("kv");
+    const people = db.createObjectStore("people", { keyPath: "id" });
+    people.createIndex("byCity", "city");
+  });
+}
+
+/** Puts `[key, value]` pairs (key `undefined`: in-line or generated) in one transaction. */
+export async function put(db: Db, store: string, entries: [unknown, unknown][]): Promise<void> {
+  const tx = db.transaction(store, "readwrite");
+  for (const [key, value] of entries) {
+    if (key === undefined) tx.objectStore(store).put(value);
+    else tx.objectStore(store).put(value, key);
+  }
+  await done(tx);
+}
+
 /** Every value of a store, in key order. */
 export async function all(db: Db, store: string): Promise<unknown[]> {
   const tx = db.transaction(store, "readonly");
@@ -58,6 +77,12 @@ export class TempStore {
     const durable = await openDurableIndexedDb({ file: this.file });
     this.opened.push(durable);
     return durable;
+  }
+
+  /** Closes `previous`, as a stopping process would, and opens the file again. */
+  async reopen(previous: DurableIndexedDb): Promise<DurableIndexedDb> {
+    await previous.close();
+    return this.open();
   }
 
   /** Closes what it opened and removes the directory. */
