@@ -27,23 +27,73 @@ function install(durable: DurableIndexedDb): void {
   Object.assign(globalThis, durable.globals);
 }
 
-async function identityOf(
-  durable: DurableIndexedDb,
-  who: { userId: string; deviceId: string; storeName: string; passphrase: string },
-) {
+type Who = { userId: string; deviceId: string; storeName: string; passphrase: string };
+
+/** The OlmMachine of `who`, its store in `durable`. */
+async function machineOf(durable: DurableIndexedDb, who: Who): Promise<sdk.OlmMachine> {
   install(durable);
-  const machine = await sdk.OlmMachine.initialize(
+  return sdk.OlmMachine.initialize(
     new sdk.UserId(who.userId),
     new sdk.DeviceId(who.deviceId),
     who.storeName,
     who.passphrase,
   );
+}
+
+async function identityOf(durable: DurableIndexedDb, who: Who) {
+  const machine = await machineOf(durable, who);
   const keys = {
     ed25519: machine.identityKeys.ed25519.toBase64(),
     curve25519: machine.identityKeys.curve25519.toBase64(),
   };
   machine.close();
   return keys;
+}
+
+const senderRoom = (i: number) => new sdk.RoomId(`!room${i}:journal.test`);
+
+/**
+ * `count` megolm sessions of a sender (one per room) exported as room keys, and an event it
+ * encrypted with the last one. The sender's machine is in memory (no store name): only the
+ * bot's store is under test.
+ */
+async function megolmSessions(count: number) {
+  const sender = await sdk.OlmMachine.initialize(
+    new sdk.UserId("@alice:journal.test"),
+    new sdk.DeviceId("ALICE"),
+  );
+  for (let i = 0; i < count; i += 1) {
+    await sender.shareRoomKey(senderRoom(i), [], new sdk.EncryptionSettings());
+  }
+  const room = senderRoom(count - 1);
+  const content = await sender.encryptRoomEvent(
+    room,
+    "m.room.message",
+    JSON.stringify({ msgtype: "m.text", body: "!pad notes" }),
+  );
+  const roomKeys = await sender.exportRoomKeys(() => true);
+  sender.close();
+  return { roomKeys, room: room.toString(), content };
+}
+
+async function decryptedBody(
+  machine: sdk.OlmMachine,
+  sent: { room: string; content: string },
+): Promise<unknown> {
+  const event = {
+    type: "m.room.encrypted",
+    event_id: "$event:journal.test",
+    sender: "@alice:journal.test",
+    origin_server_ts: 1,
+    room_id: sent.room,
+    content: JSON.parse(sent.content) as unknown,
+  };
+  const decrypted = await machine.decryptRoomEvent(
+    JSON.stringify(event),
+    new sdk.RoomId(sent.room),
+    new sdk.DecryptionSettings(sdk.TrustRequirement.Untrusted),
+  );
+  return (JSON.parse(decrypted.event) as { content: { body?: unknown } }).content.body;
 }
 
 async function versions(durable: DurableIndexedDb): Promise<Record<string, number>> {
@@ -70,54 +120,38 @@ describe("durable IndexedDB journal under matrix-sdk-crypto-wasm", () => {
   });
 
   it("keeps megolm sessions: an event encrypted before a restart decrypts after it", async () => {
-    // The sender keeps its machine in memory (no store name): only the bot's store is under test.
-    const sender = await sdk.OlmMachine.initialize(
-      new sdk.UserId("@alice:journal.test"),
-      new sdk.DeviceId("ALICE"),
-    );
-    const room = new sdk.RoomId("!room:journal.test");
-    await sender.shareRoomKey(room, [], new sdk.EncryptionSettings());
-    const content = await sender.encryptRoomEvent(
-      room,
-      "m.room.message",
-      JSON.stringify({ msgtype: "m.text", body: "!pad notes" }),
-    );
-    const roomKeys = await sender.exportRoomKeys(() => true);
-    sender.close();
-
+    const sent = await megolmSessions(1);
     const first = await temp.open();
-    install(first);
-    const before = await sdk.OlmMachine.initialize(
-      new sdk.UserId(bot.userId),
-      new sdk.DeviceId(bot.deviceId),
-      bot.storeName,
-      bot.passphrase,
-    );
-    expect((await before.importExportedRoomKeys(roomKeys, () => undefined)).importedCount).toBe(1);
+    const before = await machineOf(first, bot);
+    expect(
+      (await before.importExportedRoomKeys(sent.roomKeys, () => undefined)).importedCount,
+    ).toBe(1);
     before.close();
     await first.close();
 
-    install(await temp.open());
-    const after = await sdk.OlmMachine.initialize(
-      new sdk.UserId(bot.userId),
-      new sdk.DeviceId(bot.deviceId),
-      bot.storeName,
-      bot.passphrase,
+    const after = await machineOf(await temp.open(), bot);
+    expect(await decryptedBody(after, sent)).toBe("!pad notes");
+    after.close();
+  });
+
+  it("replays a store of 10,000 megolm sessions", async () => {
+    const sent = await megolmSessions(10_000);
+    const first = await temp.open();
+    const before = await machineOf(first, bot);
+    await before.importExportedRoomKeys(sent.roomKeys, () => undefined);
+    before.close();
+    await first.close();
+
+    const second = await temp.open();
+    const started = performance.now();
+    const after = await machineOf(second, bot);
+    const initMs = Math.round(performance.now() - started);
+    console.log(
+      `journal: ${second.stats.replayedRecords} records replayed in ${second.stats.openMs} ms, ` +
+        `OlmMachine ready ${initMs} ms later`,
     );
-    const event = {
-      type: "m.room.encrypted",
-      event_id: "$event:journal.test",
-      sender: "@alice:journal.test",
-      origin_server_ts: 1,
-      room_id: room.toString(),
-      content: JSON.parse(content) as unknown,
-    };
-    const decrypted = await after.decryptRoomEvent(
-      JSON.stringify(event),
-      room,
-      new sdk.DecryptionSettings(sdk.TrustRequirement.Untrusted),
-    );
-    expect(JSON.parse(decrypted.event)).toMatchObject({ content: { body: "!pad notes" } });
+    expect(second.stats.replayedRecords).toBeGreaterThanOrEqual(10_000);
+    expect(await decryptedBody(after, sent)).toBe("!pad notes");
     after.close();
   });
 
