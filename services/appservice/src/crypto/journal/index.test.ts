@@ -180,6 +180,13 @@ describe("durable IndexedDB journal: records", () => {
     expect(await all(db, "kv")).toEqual([1]);
   });
 
+  it("refuses to open a file twice in one process, and opens it again once closed", async () => {
+    const first = await temp.open();
+    await expect(temp.open()).rejects.toThrow(/is already open in this process/);
+    await first.close();
+    await expect(temp.open()).resolves.toBeDefined();
+  });
+
   it("refuses a file that is not a journal, and leaves it as it was", async () => {
     writeFileSync(temp.file, "not a database, some notes of an operator".repeat(100));
     await expect(temp.open()).rejects.toThrow(/is not a readable crypto store journal/);

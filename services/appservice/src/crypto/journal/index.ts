@@ -10,7 +10,7 @@
  * are structured-clone values, kept with `node:v8`'s serialiser; the crypto SDK's own store
  * cipher has already encrypted them with the store passphrase.
  */
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -45,6 +45,9 @@ export interface DurableIndexedDb {
 /** How long `close()` lets transactions that already wrote something finish. */
 const CLOSE_WAIT_MS = 5_000;
 
+/** Files open in this process: two factories over one file would each miss the other's writes. */
+const openFiles = new Set<string>();
+
 /**
  * Opens (or creates) the journal at `file` and replays it into a fresh IndexedDB factory.
  * Throws, changing nothing, when the file is not a journal or is damaged. One process at a
@@ -59,6 +62,10 @@ export async function openDurableIndexedDb(options: {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   // Created owner-only; SQLite gives its -wal and -shm files the same mode.
   closeSync(openSync(file, "a", 0o600));
+  const path = realpathSync(file);
+  if (openFiles.has(path)) {
+    throw new Error(`${file} is already open in this process: close() the other one first`);
+  }
   const engine = loadEngine();
   installHooks(engine);
   const factory = new engine.api.IDBFactory() as IDBFactory;
@@ -71,6 +78,7 @@ export async function openDurableIndexedDb(options: {
     mirror.close();
     throw error;
   }
+  openFiles.add(path);
   const journal = new Journal(mirror);
   raw._databases = journaledDatabases(raw._databases, journal, logger);
   const openMs = Math.round(performance.now() - started);
@@ -97,6 +105,7 @@ export async function openDurableIndexedDb(options: {
           );
         }
         journal.close();
+        openFiles.delete(path);
       })();
       return closing;
     },
