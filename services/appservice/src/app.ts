@@ -9,7 +9,7 @@ import { createEtherpadClient } from "@atrium/etherpad";
 import type { AtriumConfig } from "./config/schema";
 import { Store } from "./store/store";
 import { BotSdkGateway } from "./matrix/gateway";
-import { StateCachingGateway } from "./matrix/state-cache";
+import { observeRecorded, StateCachingGateway } from "./matrix/state-cache";
 import { DurableAppService } from "./matrix/transactions";
 import { Workspace } from "./service/workspace";
 import { CommandHandler } from "./commands/handler";
@@ -97,7 +97,11 @@ export async function start(
   );
   const botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
   // Filled once the bridge is listening; the alias and transaction callbacks run after that.
-  const late: { roomsOnDemand?: RoomsOnDemand; processor?: Processor } = {};
+  const late: {
+    roomsOnDemand?: RoomsOnDemand;
+    processor?: Processor;
+    gateway?: StateCachingGateway;
+  } = {};
 
   const bridge = new Bridge({
     homeserverUrl: config.homeserver.url,
@@ -121,7 +125,11 @@ export async function start(
   const appservice = new DurableAppService(
     registration.hs_token,
     store,
-    () => void late.processor?.kick(),
+    (events) => {
+      // Stream order: the cache hears state when it is recorded, not when its lane runs.
+      if (late.gateway) observeRecorded(late.gateway, events);
+      void late.processor?.kick();
+    },
     metrics,
     logger("transactions"),
   );
@@ -136,6 +144,7 @@ export async function start(
   // time; commands, reactions and the integration manager read the cached room state.
   const homeserver = new BotSdkGateway(intent.matrixClient, botUserId);
   const gateway = new StateCachingGateway(homeserver, { requests: metrics.homeserverRequests });
+  late.gateway = gateway;
   const workspace = new Workspace({ config, store, gateway, etherpad });
   const roomsOnDemand = new RoomsOnDemand({
     config,

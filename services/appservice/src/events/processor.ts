@@ -178,8 +178,8 @@ export class Processor {
     }
     const event = raw;
     const isState = typeof event.state_key === "string";
-    // Before the handlers run, so they read the room as of this event.
-    if (isState) this.deps.gateway.observe?.(event);
+    // The state cache heard this event when it was recorded (stream order, see
+    // matrix/state-cache.ts): applying it here, later, could put back an older state.
     switch (event.type) {
       case "m.room.message":
         if (event.sender === this.deps.gateway.botUserId) return;

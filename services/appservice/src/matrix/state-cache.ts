@@ -4,13 +4,16 @@
  *
  * A room's state is read in full once (the cold fill, the first time a command or check needs
  * more than one event of it), then kept current by every state event that reaches the
- * appservice (`observe`, called by the event processor in each room's order) and by Atrium's
- * own writes. Because the processor applies a room's events in order, applying an event that
- * the fill already contained writes the same content again, and the room ends at its latest
- * state. State that changes without an event reaching Atrium (rare: state resolution after a
- * federation split) is bounded by `maxAgeMs`, after which the room is read again; a room the
- * bot leaves is forgotten. Single-event reads of rooms that are not cached go to the
- * homeserver as before (no fill for one event).
+ * appservice and by Atrium's own writes. Events are applied in the homeserver's stream order:
+ * `observe` is called when a transaction is recorded (transactions arrive one after another,
+ * in stream order), never later when a room's lane gets to the event, so an older event still
+ * queued can never overwrite a newer snapshot (issue 22 item 2). An event heard while a room is
+ * being read is applied on top of that read when it lands, so it is never lost. The cache thus
+ * holds every state event Atrium has seen: a grant (power to add or remove, membership) never
+ * rests on a snapshot older than the newest event Atrium heard for the room. State that changes
+ * without an event reaching Atrium (rare: state resolution after a federation split) is bounded
+ * by `maxAgeMs`, after which the room is read again; a room the bot leaves is forgotten.
+ * Single-event reads of rooms that are not cached go to the homeserver (no fill for one event).
  */
 import { LRUCache } from "lru-cache";
 import type { Counter } from "prom-client";
@@ -30,6 +33,15 @@ interface CachedRoom {
   /** `type\0state_key` → event. */
   state: Map<string, StateEvent>;
   filledAt: number;
+  /** Which read produced it: a read that started earlier never replaces it. */
+  generation: number;
+}
+
+/** A full read in flight, and the events heard since it left (applied on top when it lands). */
+interface Fill {
+  heard: ObservedEvent[];
+  /** The bot left meanwhile: the read must not bring the room back. */
+  voided: boolean;
 }
 
 export interface StateCacheOptions {
@@ -44,9 +56,24 @@ export interface StateCacheOptions {
 
 const key = (type: string, stateKey: string) => `${type}\0${stateKey}`;
 
+/** Puts a state event into a cached room (the newest event for its key wins). */
+function apply(room: CachedRoom, event: ObservedEvent): void {
+  if (typeof event.state_key !== "string") return;
+  room.state.set(key(event.type, event.state_key), {
+    type: event.type,
+    state_key: event.state_key,
+    content: event.content,
+    sender: event.sender,
+    event_id: event.event_id,
+  });
+}
+
 export class StateCachingGateway implements MatrixGateway {
   private readonly rooms: LRUCache<string, CachedRoom>;
+  /** The newest read in flight per room, and every read in flight (they all hear events). */
   private readonly fills = new Map<string, Promise<CachedRoom>>();
+  private readonly inFlight = new Map<string, Set<Fill>>();
+  private generation = 0;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
 
@@ -78,19 +105,37 @@ export class StateCachingGateway implements MatrixGateway {
   private async room(roomId: string): Promise<CachedRoom> {
     const cached = this.fresh(roomId);
     if (cached) return cached;
-    let fill = this.fills.get(roomId);
-    if (!fill) {
-      fill = (async () => {
-        this.count("full_state");
-        const events = await this.inner.roomState(roomId);
-        const room: CachedRoom = { state: new Map(), filledAt: this.now() };
-        for (const e of events) room.state.set(key(e.type, e.state_key), e);
-        this.rooms.set(roomId, room);
-        return room;
-      })().finally(() => this.fills.delete(roomId));
-      this.fills.set(roomId, fill);
-    }
-    return fill;
+    return this.fills.get(roomId) ?? this.startFill(roomId);
+  }
+
+  /**
+   * Reads the room in full. Events observed while the read is out are kept and applied on top
+   * of it (the read may or may not hold them; applying them again is harmless, losing them is
+   * not). The result replaces the cached room only if no later read already did.
+   */
+  private startFill(roomId: string): Promise<CachedRoom> {
+    const generation = ++this.generation;
+    const fill: Fill = { heard: [], voided: false };
+    let flights = this.inFlight.get(roomId);
+    if (!flights) this.inFlight.set(roomId, (flights = new Set()));
+    flights.add(fill);
+    const done = (async () => {
+      this.count("full_state");
+      const events = await this.inner.roomState(roomId);
+      const room: CachedRoom = { state: new Map(), filledAt: this.now(), generation };
+      for (const e of events) room.state.set(key(e.type, e.state_key), e);
+      for (const e of fill.heard) apply(room, e);
+      const current = this.rooms.get(roomId);
+      if (fill.voided || (current && current.generation > generation)) return current ?? room;
+      this.rooms.set(roomId, room);
+      return room;
+    })().finally(() => {
+      flights.delete(fill);
+      if (flights.size === 0 && this.inFlight.get(roomId) === flights) this.inFlight.delete(roomId);
+      if (this.fills.get(roomId) === done) this.fills.delete(roomId);
+    });
+    this.fills.set(roomId, done);
+    return done;
   }
 
   async getState(
@@ -176,30 +221,50 @@ export class StateCachingGateway implements MatrixGateway {
       this.forget(event.room_id);
       return;
     }
+    for (const fill of this.inFlight.get(event.room_id) ?? []) fill.heard.push(event);
     const room = this.rooms.get(event.room_id);
-    if (!room) return;
-    room.state.set(key(event.type, event.state_key), {
-      type: event.type,
-      state_key: event.state_key,
-      content: event.content,
-      sender: event.sender,
-      event_id: event.event_id,
-    });
+    if (room) apply(room, event);
   }
 
-  /** Drops the room and reads it again now (only when the bot can read it). */
+  /** Reads the room again now, whatever read is already out (only when the bot can read it). */
   async refresh(roomId: string): Promise<void> {
-    this.forget(roomId);
-    await this.room(roomId).catch(() => undefined);
+    await this.startFill(roomId).catch(() => undefined);
   }
 
   forget(roomId: string): void {
     this.rooms.delete(roomId);
+    // A read still out would bring back what was forgotten (the bot left): let it not land.
+    for (const fill of this.inFlight.get(roomId) ?? []) fill.voided = true;
+    this.fills.delete(roomId);
   }
 
   /** Rooms whose state is cached (for metrics and tests). */
   get size(): number {
     return this.rooms.size;
+  }
+}
+
+/**
+ * Hands the state events of a recorded transaction to the cache, in the transaction's order
+ * (the homeserver's stream order). Anything not shaped like a state event is skipped.
+ */
+export function observeRecorded(
+  cache: Pick<StateCachingGateway, "observe">,
+  events: ReadonlyArray<Record<string, unknown>>,
+): void {
+  for (const e of events) {
+    if (
+      typeof e.room_id === "string" &&
+      typeof e.type === "string" &&
+      typeof e.state_key === "string" &&
+      typeof e.sender === "string" &&
+      typeof e.event_id === "string" &&
+      !!e.content &&
+      typeof e.content === "object" &&
+      !Array.isArray(e.content)
+    ) {
+      cache.observe(e as unknown as ObservedEvent);
+    }
   }
 }
 

@@ -25,7 +25,11 @@ export class DurableAppService extends AppService {
   constructor(
     private readonly homeserverToken: string,
     private readonly store: Store,
-    private readonly onRecorded: () => void,
+    /**
+     * Called with each transaction's events once they are recorded, before the next transaction
+     * can arrive: the homeserver's stream order (the state cache applies state events here).
+     */
+    private readonly onRecorded: (events: ReadonlyArray<Record<string, unknown>>) => void,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
@@ -91,6 +95,6 @@ export class DurableAppService extends AppService {
     }
     // Keep the bridge's own caches (membership) in step, then process from the store.
     for (const event of events) this.emit("event", event);
-    this.onRecorded();
+    this.onRecorded(events);
   }
 }
