@@ -33,6 +33,7 @@ export const GENERATED_SECRET_KEYS = [
   "jvbAuthPassword",
   "jitsiVerifyToken",
   "jitsiJwtSecret",
+  "cryptoStorePassphrase",
 ] as const;
 export type GeneratedSecretKey = (typeof GENERATED_SECRET_KEYS)[number];
 

@@ -41,7 +41,7 @@ export function deployDocker(config: StackConfig): DockerOutputs {
   new Turn("turn", base);
   const jitsi = new Jitsi("jitsi", base);
   const etherpad = new Etherpad("etherpad", base);
-  new Appservice("appservice", {
+  const appservice = new Appservice("appservice", {
     ...base,
     registrationYaml: synapse.registrationYaml,
     synapseUrl: synapse.internalUrl,
@@ -61,6 +61,8 @@ export function deployDocker(config: StackConfig): DockerOutputs {
         ? []
         : [{ name: "prosody-data", volume: jitsi.prosodyData }]),
       { name: "caddy-data", volume: proxy.data },
+      // The bot's crypto store: without it a restore makes a new device (README, Encryption).
+      { name: "appservice-data", volume: appservice.data },
     ],
   });
 

@@ -123,9 +123,16 @@ describe("durability", () => {
     ["jitsi-web", ["/config"]],
     ["etherpad", ["/opt/etherpad-lite/var"]],
     ["proxy", ["/data", "/config"]],
+    ["appservice", ["/data"]],
     [
       "backup",
-      ["/backups", "/sources/synapse-data", "/sources/prosody-data", "/sources/caddy-data"],
+      [
+        "/backups",
+        "/sources/synapse-data",
+        "/sources/prosody-data",
+        "/sources/caddy-data",
+        "/sources/appservice-data",
+      ],
     ],
   ])("%s keeps its data in named volumes at %j", (name, paths) => {
     const volumes = plain(container(name).inputs.volumes) as {
@@ -210,7 +217,7 @@ describe("secrets", () => {
   it("generates every secret the operator did not set, 40 characters long", () => {
     const generated = ofType("random:index/randomPassword:RandomPassword");
     expect(generated.map((g) => g.name)).not.toContain("secrets-turnSharedSecret");
-    expect(generated.length).toBe(15);
+    expect(generated.length).toBe(16);
     for (const g of generated) expect(g.inputs.length).toBe(40);
   });
 
@@ -326,7 +333,7 @@ describe("backups", () => {
     const backup = upload("backup", "/atrium-backup/backup.sh");
     for (const db of ["synapse", "etherpad", "atrium"])
       expect(backup).toContain(`pg_dump --format=custom --dbname=${db} `);
-    for (const v of ["synapse-data", "prosody-data", "caddy-data"])
+    for (const v of ["synapse-data", "prosody-data", "caddy-data", "appservice-data"])
       expect(backup).toContain(`volumes/${v}.tar.gz`);
     expect(backup).toContain("excess=$((count - 14))");
     expect(upload("backup", "/atrium-backup/schedule.sh")).toContain("(10800 - now + 86400)");
@@ -342,6 +349,7 @@ describe("backups", () => {
       "atrium-synapse-data:/sources/synapse-data",
       "atrium-jitsi-prosody-data:/sources/prosody-data",
       "atrium-caddy-data:/sources/caddy-data",
+      "atrium-appservice-data:/sources/appservice-data",
     ]);
   });
 

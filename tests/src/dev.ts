@@ -36,6 +36,7 @@ interface DevSecrets {
   hsToken: string;
   demoPassword: string;
   verifyToken?: string;
+  cryptoStorePassphrase?: string;
 }
 
 function portFromEnv(name: string, fallback: number): number {
@@ -100,6 +101,8 @@ export async function startDev(
   const serverName = "localhost";
   const appserviceUrl = `http://127.0.0.1:${opts.appservicePort}`;
   secrets.verifyToken ??= randomToken();
+  // The bot's crypto store is encrypted with this; kept, so the next start opens the same store.
+  secrets.cryptoStorePassphrase ??= randomToken();
   await fs.writeFile(path.join(opts.devDir, "secrets.json"), JSON.stringify(secrets), {
     mode: 0o600,
   });
@@ -126,6 +129,10 @@ export async function startDev(
     },
     jitsi: { domain: opts.jitsiDomain, auth: "none", autoConference: true },
     permissions: { allowedServers: [serverName] },
+    encryption: {
+      storePassphrase: secrets.cryptoStorePassphrase,
+      storePath: path.join(opts.devDir, "e2ee", "crypto.sqlite"),
+    },
     integrationManager: {
       port: opts.imPort,
       bindAddress: "127.0.0.1",
@@ -218,6 +225,8 @@ async function main(): Promise<void> {
       `homeserver) to ${info.homeserverUrl}, log in as "demo" with the password above, create a`,
       `room, invite ${info.botUserId}, give it power level 50 and send \`!help\`, \`!pad notes\``,
       "or `!meet --force`. Or join #pad_ideas:localhost to get a room with a pad.",
+      "Encrypted rooms work the same: in Element make the room private (encrypted), invite the",
+      "bot and type `!pad notes`; it reads the command and its reply is encrypted too.",
       `Conference widgets use ${opts.jitsiDomain} (set ATRIUM_JITSI_DOMAIN to your Jitsi).`,
       "",
       "Integration manager (Room info → Extensions → Add extensions in Element): put these lines",

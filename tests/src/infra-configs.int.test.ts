@@ -8,6 +8,7 @@ import { renderAppserviceConfigYaml, renderRegistrationYaml } from "@atrium/infr
 import { parseConfig } from "@atrium/appservice/dist/config/load";
 import {
   buildRegistration,
+  checkBotIdentity,
   checkRegistration,
   type RegistrationLike,
 } from "@atrium/appservice/dist/registration";
@@ -36,6 +37,7 @@ describe.each([["matrix"], ["jwt"], ["none"]] as const)("jitsi auth %s", (auth) 
     bot: { localpart: "atrium", displayName: "Atrium" },
     aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
     conferenceAtThirdMember: true,
+    encryption: { storePassphrase: secret("e"), storePath: "/data/e2ee/crypto.sqlite" },
     integrationManager: { port: 9002, bindAddress: "0.0.0.0", publicUrl: "https://im.example.org" },
   });
 
@@ -49,6 +51,10 @@ describe.each([["matrix"], ["jwt"], ["none"]] as const)("jitsi auth %s", (auth) 
     expect(config.database.engine).toBe("postgres");
     expect(config.jitsi.autoConference).toBe(true);
     expect(config.etherpad.publicUrl).toBe(config.web.publicUrl);
+    expect(config.encryption).toMatchObject({
+      enabled: true,
+      storePath: "/data/e2ee/crypto.sqlite",
+    });
   });
 });
 
@@ -59,7 +65,8 @@ it("the rendered registration passes the appservice's check and matches its own 
       url: "http://atrium-appservice:9000",
       asToken: secret("a"),
       hsToken: secret("h"),
-      senderLocalpart: "atrium",
+      senderLocalpart: "atrium_appservice",
+      botLocalpart: "atrium",
       domain: "example.org",
       userPrefix: "atrium_",
       aliasPrefixes: ["pad_", "meet_"],
@@ -71,6 +78,7 @@ it("the rendered registration passes the appservice's check and matches its own 
     web: { publicUrl: "https://pad.example.org" },
     etherpad: { url: "http://atrium-etherpad:9001", apiKey: secret("k") },
     jitsi: { domain: "meet.example.org", auth: "none" },
+    encryption: { storePassphrase: secret("e") },
   });
   const own = buildRegistration(config, "http://atrium-appservice:9000");
   const regexes = (r: RegistrationLike) => {
@@ -82,4 +90,6 @@ it("the rendered registration passes the appservice's check and matches its own 
   };
   expect(regexes(rendered)).toEqual(regexes(own));
   expect(rendered.sender_localpart).toBe(own.sender_localpart);
+  expect(rendered["io.element.msc4190"]).toBe(true);
+  expect(() => checkBotIdentity(rendered, "atrium", "example.org")).not.toThrow();
 });

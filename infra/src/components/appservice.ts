@@ -6,7 +6,7 @@ import type { StackSettings } from "../config";
 import { APPSERVICE_IMAGE_REPO } from "../images";
 import { sourceHash } from "../source-hash";
 import { renderAppserviceConfigYaml } from "../render/appservice-config";
-import { serviceContainer } from "./container";
+import { dataVolume, serviceContainer } from "./container";
 import { DATABASES, HOSTS, JITSI_JWT_APP_ID, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
@@ -28,7 +28,14 @@ export interface AppserviceArgs {
 export const APPSERVICE_PATHS = {
   config: "/config/config.yaml",
   registration: "/config/registration.yaml",
+  /** The appservice's state volume (the image makes it the node user's). */
+  data: "/data",
+  /** The bot's crypto store (keys, device id, key stream position): on the state volume. */
+  cryptoStore: "/data/e2ee/crypto.sqlite",
 } as const;
+
+/** The Docker volume that holds the appservice's state (the crypto store). */
+export const APPSERVICE_VOLUME = "atrium-appservice-data";
 
 /** Where the appservice reaches Synapse, Etherpad and its database. */
 export interface AppserviceUpstreams {
@@ -49,8 +56,9 @@ export function atriumConfigYaml(
       s.get("etherpadApiKey"),
       s.get("jitsiVerifyToken"),
       s.get("jitsiJwtSecret"),
+      s.get("cryptoStorePassphrase"),
     ])
-    .apply(([dbPassword, apiKey, verifyToken, jwtSecret]) =>
+    .apply(([dbPassword, apiKey, verifyToken, jwtSecret, storePassphrase]) =>
       renderAppserviceConfigYaml({
         homeserver: { url: urls.synapseUrl, domain: c.domain },
         appservice: { port: PORTS.appservice, bindAddress: "0.0.0.0" },
@@ -72,6 +80,7 @@ export function atriumConfigYaml(
         bot: { localpart: "atrium", displayName: "Atrium" },
         aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
         conferenceAtThirdMember: c.conferenceAtThirdMember,
+        encryption: { storePassphrase, storePath: APPSERVICE_PATHS.cryptoStore },
         integrationManager: {
           port: PORTS.appserviceIm,
           bindAddress: "0.0.0.0",
@@ -88,6 +97,8 @@ export function atriumConfigYaml(
  */
 export class Appservice extends pulumi.ComponentResource {
   readonly configYaml: pulumi.Output<string>;
+  /** The state volume (the bot's crypto store), for the backups. */
+  readonly data: docker.Volume;
 
   constructor(name: string, args: AppserviceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Appservice", name, {}, opts);
@@ -111,10 +122,14 @@ export class Appservice extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // One writer per crypto store: one container, its state on a named volume kept on delete.
+    const data = dataVolume(`${name}-data`, APPSERVICE_VOLUME, { parent: this });
+    this.data = data;
     serviceContainer(
       name,
       {
         name: HOSTS.appservice,
+        volumes: [{ volume: data, path: APPSERVICE_PATHS.data }],
         image: image.imageName,
         networks: [{ network: args.networks.services }, { network: args.networks.database }],
         envs: ["NODE_ENV=production"],

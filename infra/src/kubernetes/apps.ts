@@ -14,6 +14,7 @@ import {
   disruptionBudget,
   hardened,
   httpProbe,
+  keptClaim,
   labels,
   meta,
   podSecurity,
@@ -191,6 +192,8 @@ export class Appservice extends pulumi.ComponentResource {
       this,
     );
     const tmp = scratch("tmp", "/tmp", "64Mi");
+    // The bot's crypto store (one writer: this single Recreate replica), kept on destroy.
+    const data = keptClaim(ctx, `${name}-data`, "atrium-appservice-data", "1Gi", this);
     deployment(
       ctx,
       name,
@@ -215,10 +218,18 @@ export class Appservice extends pulumi.ComponentResource {
               ...probes(httpProbe("/health", "appservice")),
               securityContext: hardened({ user: NODE_UID, readOnlyRoot: true }),
               resources: resources("100m", "256Mi", "1Gi"),
-              volumeMounts: [{ name: "files", mountPath: "/config", readOnly: true }, tmp.mount],
+              volumeMounts: [
+                { name: "files", mountPath: "/config", readOnly: true },
+                { name: "data", mountPath: APPSERVICE_PATHS.data },
+                tmp.mount,
+              ],
             },
           ],
-          volumes: [{ name: "files", secret: { secretName: "atrium-appservice" } }, tmp.volume],
+          volumes: [
+            { name: "files", secret: { secretName: "atrium-appservice" } },
+            { name: "data", persistentVolumeClaim: { claimName: data.metadata.name } },
+            tmp.volume,
+          ],
         },
       },
       { parent: this, dependsOn: args.after },

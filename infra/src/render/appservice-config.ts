@@ -25,6 +25,11 @@ export interface AppserviceConfigOptions {
   };
   readonly bot: { readonly localpart: string; readonly displayName: string };
   readonly aliases: { readonly padPrefix: string; readonly meetPrefix: string };
+  /**
+   * End-to-end encryption: the generated secret that encrypts the bot's crypto store at rest,
+   * and where the store lives (on the appservice's persistent volume, in the backups).
+   */
+  readonly encryption: { readonly storePassphrase: string; readonly storePath: string };
   /** Bring the conference into a room when its third member joins (`jitsi.autoConference`). */
   readonly conferenceAtThirdMember: boolean;
   /**
@@ -61,6 +66,11 @@ export function renderAppserviceConfigYaml(o: AppserviceConfigOptions): string {
     bot: { localpart: o.bot.localpart, displayName: o.bot.displayName },
     permissions: { allowedServers: [o.homeserver.domain] },
     aliases: { padPrefix: o.aliases.padPrefix, meetPrefix: o.aliases.meetPrefix },
+    encryption: {
+      enabled: true,
+      storePassphrase: o.encryption.storePassphrase,
+      storePath: o.encryption.storePath,
+    },
     ...(o.integrationManager === undefined
       ? {}
       : {

@@ -9,8 +9,13 @@ export interface RegistrationOptions {
   readonly url: string;
   readonly asToken: string;
   readonly hsToken: string;
-  /** Localpart of the bot user (`atrium`). */
+  /**
+   * Localpart of the appservice's hidden technical user (`atrium_appservice`): it never joins a
+   * room. Synapse refuses `/sync` for this user, so it must not be the bot.
+   */
   readonly senderLocalpart: string;
+  /** Localpart of the bot (`atrium`): a namespaced user with a device of its own (MSC4190). */
+  readonly botLocalpart: string;
   /** Matrix server name the namespaces are scoped to. */
   readonly domain: string;
   /** Exclusive user localpart prefix (`atrium_`). */
@@ -43,7 +48,11 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Renders registration.yaml with exclusive namespaces for Atrium's users and aliases. */
+/**
+ * Renders registration.yaml with exclusive namespaces for the bot, Atrium's users and aliases;
+ * `io.element.msc4190` lets the appservice create the bot's device (`PUT /devices/{id}`) and
+ * refuses logins as its users (the same file the appservice's `buildRegistration` writes).
+ */
 export function renderRegistrationYaml(o: RegistrationOptions): string {
   const domain = escapeRegex(o.domain);
   return stringify({
@@ -54,10 +63,14 @@ export function renderRegistrationYaml(o: RegistrationOptions): string {
     sender_localpart: o.senderLocalpart,
     rate_limited: false,
     ...(o.calls ? callsRegistrationKeys(o.url) : {}),
+    "io.element.msc4190": true,
     receive_ephemeral: true,
     "de.sorunome.msc2409.push_ephemeral": true,
     namespaces: {
-      users: [{ exclusive: true, regex: `@${escapeRegex(o.userPrefix)}.*:${domain}` }],
+      users: [
+        { exclusive: true, regex: `@${escapeRegex(o.botLocalpart)}:${domain}` },
+        { exclusive: true, regex: `@${escapeRegex(o.userPrefix)}.*:${domain}` },
+      ],
       aliases: o.aliasPrefixes.map((p) => ({
         exclusive: true,
         regex: `#${escapeRegex(p)}.*:${domain}`,

@@ -26,7 +26,13 @@ import { startWebServer, type WebServer } from "./web/server";
 import { openIdVerifierFor } from "./web/routes";
 import { startImServer } from "./im/server";
 import { ImTokens } from "./store/im-tokens";
-import { StartupError, checkRegistration, type RegistrationLike } from "./registration";
+import {
+  StartupError,
+  checkBotIdentity,
+  checkRegistration,
+  type RegistrationLike,
+} from "./registration";
+import { registerBot } from "./matrix/bot-user";
 import { acquireInstanceLock, InstanceLockedError } from "./store/instance-lock";
 import { tokenMatches, tokenOf } from "./matrix/hs-token";
 import { pingFromHomeserver } from "./matrix/ping";
@@ -76,6 +82,9 @@ export async function start(
   registration: RegistrationLike,
 ): Promise<AtriumHandle> {
   checkRegistration(registration);
+  if (config.encryption.enabled) {
+    checkBotIdentity(registration, config.bot.localpart, config.homeserver.domain);
+  }
   setLogLevel(config.logging.level);
   BridgeLogger.configure({ console: config.logging.level === "silent" ? "off" : "warn" });
   const log = logger("app");
@@ -95,7 +104,8 @@ export async function start(
     }),
     metrics,
   );
-  const botUserId = `@${registration.sender_localpart}:${config.homeserver.domain}`;
+  // The bot is a namespaced user the appservice acts as; sender_localpart is a technical user.
+  const botUserId = `@${config.bot.localpart}:${config.homeserver.domain}`;
   // Filled once the bridge is listening; the alias and transaction callbacks run after that.
   const late: {
     roomsOnDemand?: RoomsOnDemand;
@@ -139,7 +149,7 @@ export async function start(
     () => bridge.listen(config.appservice.port, config.appservice.bindAddress, 10, appservice),
   );
 
-  const intent = bridge.getIntent();
+  const intent = bridge.getIntent(botUserId);
   // Membership checks of the public pages (pads, calls, /verify) ask the homeserver every
   // time; commands, reactions and the integration manager read the cached room state.
   const homeserver = new BotSdkGateway(intent.matrixClient, botUserId);
@@ -257,7 +267,7 @@ export async function start(
     : null;
 
   try {
-    await intent.ensureRegistered();
+    await registerBot(intent.matrixClient, config.bot.localpart);
     await intent.matrixClient.setDisplayName(config.bot.displayName);
   } catch (error: unknown) {
     log.warn(

@@ -48,7 +48,11 @@ new Cli<Record<string, unknown>>({
     try {
       const config = parseConfig(this.bridgeConfig, "config");
       const url = _reg.getAppServiceUrl() ?? "";
-      callback(AppServiceRegistration.fromObject(buildRegistration(config, url) as never));
+      const full = buildRegistration(config, url);
+      const reg = AppServiceRegistration.fromObject(full as never);
+      // matrix-appservice writes only the keys it knows; keep Synapse's (io.element.msc4190).
+      reg.getOutput = () => full as never;
+      callback(reg);
     } catch (error: unknown) {
       fail(error);
     }

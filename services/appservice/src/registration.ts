@@ -8,8 +8,19 @@ function escapeRegex(text: string): string {
 }
 
 /**
- * A registration with fresh random tokens and exclusive namespaces for the bot's users and the
- * on-demand alias prefixes of `config`.
+ * The localpart of the appservice's technical user (`sender_localpart`): `<bot>_appservice`.
+ * It never joins a room nor speaks; the bot (`bot.localpart`) is a namespaced user the
+ * appservice acts as (`?user_id=`), because Synapse refuses `/sync` for the sender user and the
+ * bot's device needs `/sync` for its to-device keys (E2EE.md).
+ */
+export function technicalLocalpart(botLocalpart: string): string {
+  return `${botLocalpart}_appservice`;
+}
+
+/**
+ * A registration with fresh random tokens and exclusive namespaces for the bot, its users and
+ * the on-demand alias prefixes of `config`. `io.element.msc4190` lets the appservice create the
+ * bot's device itself (`PUT /devices/{id}`) and refuses logins as its users.
  */
 export function buildRegistration(
   config: AtriumConfig,
@@ -23,12 +34,16 @@ export function buildRegistration(
     url,
     as_token: randomBytes(32).toString("hex"),
     hs_token: randomBytes(32).toString("hex"),
-    sender_localpart: config.bot.localpart,
+    sender_localpart: technicalLocalpart(config.bot.localpart),
     rate_limited: false,
     // MatrixRTC calls: Synapse forwards get_token here (MSC4512), is_joined scope (MSC4502).
     ...callsRegistrationKeys(config.calls, url),
+    "io.element.msc4190": true,
     namespaces: {
-      users: [{ exclusive: true, regex: `@${bot}_.*:${domain}` }],
+      users: [
+        { exclusive: true, regex: `@${bot}:${domain}` },
+        { exclusive: true, regex: `@${bot}_.*:${domain}` },
+      ],
       aliases: [
         { exclusive: true, regex: `#${escapeRegex(config.aliases.padPrefix)}.*:${domain}` },
         { exclusive: true, regex: `#${escapeRegex(config.aliases.meetPrefix)}.*:${domain}` },
@@ -59,6 +74,34 @@ export function checkRegistration(reg: RegistrationLike): void {
     (k) => typeof reg[k] !== "string" || (reg[k] as string).length === 0,
   );
   if (missing.length) throw incompleteRegistrationError(missing);
+}
+
+/**
+ * Refuses a registration written before the bot had a device of its own (its
+ * `sender_localpart` is the bot, or its namespace does not hold the bot): the bot could not
+ * read its keys. (`io.element.msc4190` is Synapse's to read; a file without it is named when
+ * the device cannot be created.) Regenerating the file (and giving it to Synapse) keeps the same bot user in
+ * every room.
+ */
+export function checkBotIdentity(reg: RegistrationLike, botLocalpart: string, domain: string): void {
+  const botUserId = `@${botLocalpart}:${domain}`;
+  const users = (reg.namespaces as { users?: Array<{ regex?: unknown }> } | undefined)?.users ?? [];
+  const covered = users.some(
+    (n) => typeof n.regex === "string" && new RegExp(`^(?:${n.regex})$`).test(botUserId),
+  );
+  const problems = [
+    reg.sender_localpart === botLocalpart
+      ? `its sender_localpart is the bot (${botLocalpart}); it must be ${technicalLocalpart(botLocalpart)}`
+      : null,
+    covered ? null : `its user namespace does not hold the bot ${botUserId}`,
+  ].filter((p): p is string => p !== null);
+  if (problems.length === 0) return;
+  throw new StartupError(
+    `The registration file is from before encrypted rooms (${problems.join("; ")}). ` +
+      "Generate it again with `atrium-appservice -r -u <url> -c config.yaml -f registration.yaml`, " +
+      "give the new file to Synapse and restart Synapse, then Atrium: the bot stays the same user in every room " +
+      "(or set encryption.enabled: false to keep the old file).",
+  );
 }
 
 /** The refusal for a registration file that lacks `fields`. */

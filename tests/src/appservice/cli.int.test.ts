@@ -51,9 +51,13 @@ it("-r writes a registration with fresh tokens and exclusive namespaces", () => 
   expect(reg).toMatchObject({
     id: "atrium",
     url: "http://atrium:9000",
-    sender_localpart: "atrium",
+    sender_localpart: "atrium_appservice",
+    "io.element.msc4190": true,
     namespaces: {
-      users: [{ exclusive: true, regex: "@atrium_.*:example\\.org" }],
+      users: [
+        { exclusive: true, regex: "@atrium:example\\.org" },
+        { exclusive: true, regex: "@atrium_.*:example\\.org" },
+      ],
       aliases: [
         { exclusive: true, regex: "#pad_.*:example\\.org" },
         { exclusive: true, regex: "#meet_.*:example\\.org" },
@@ -102,6 +106,7 @@ it.each([["appservice"], ["web"]] as const)(
     try {
       const config = parse(readFileSync(sample, "utf8")) as Record<string, Record<string, unknown>>;
       config.database = { engine: "sqlite", filename: path.join(dir, "atrium.db") };
+      config.encryption = { ...config.encryption, storePath: path.join(dir, "crypto.sqlite") };
       const other = await freePort();
       config.appservice = { port: which === "appservice" ? port : other, bindAddress: "127.0.0.1" };
       config.web = {

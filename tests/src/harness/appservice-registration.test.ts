@@ -39,6 +39,23 @@ describe("renderRegistration", () => {
     expect(reg.namespaces.rooms).toEqual([]);
   });
 
+  it("makes a namespaced bot with its own device (MSC4190) beside the technical sender", () => {
+    const reg = parse(
+      renderRegistration({
+        ...base,
+        senderLocalpart: "atrium_appservice",
+        botLocalpart: "atrium",
+        serverName: "example.org",
+      }),
+    ) as Record<string, unknown> & { namespaces: { users: unknown[] } };
+    expect(reg.sender_localpart).toBe("atrium_appservice");
+    expect(reg["io.element.msc4190"]).toBe(true);
+    expect(reg.namespaces.users).toEqual([
+      { exclusive: true, regex: "@atrium:example\\.org" },
+      { exclusive: true, regex: "@_atrium_.*:example\\.org" },
+    ]);
+  });
+
   it.each([
     [{ id: "" }, /id is empty/],
     [{ asToken: "" }, /asToken is empty/],

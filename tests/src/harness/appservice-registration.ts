@@ -12,8 +12,14 @@ export interface RegistrationInput {
   url: string;
   asToken: string;
   hsToken: string;
-  /** Localpart of the bot user (`@<senderLocalpart>:<server>`). */
+  /** Localpart of the appservice's technical user (`@<senderLocalpart>:<server>`). */
   senderLocalpart: string;
+  /**
+   * A bot the appservice acts as, with a device of its own (Atrium's registration: the bot is
+   * a namespaced user, not the sender, and `io.element.msc4190` is on). Absent: the sender is
+   * the bot, as in a plain appservice.
+   */
+  botLocalpart?: string;
   /** Localpart prefix of the users the appservice owns, e.g. `_atrium_`. */
   userPrefix: string;
   /** Localpart prefixes of the aliases the appservice owns, e.g. `["meet_", "pad_"]`. */
@@ -44,8 +50,14 @@ export function renderRegistration(input: RegistrationInput): string {
     hs_token: input.hsToken,
     sender_localpart: input.senderLocalpart,
     rate_limited: false,
+    ...(input.botLocalpart ? { "io.element.msc4190": true } : {}),
     namespaces: {
-      users: [{ exclusive: true, regex: `@${escapeRegex(input.userPrefix)}.*${server}` }],
+      users: [
+        ...(input.botLocalpart
+          ? [{ exclusive: true, regex: `@${escapeRegex(input.botLocalpart)}${server}` }]
+          : []),
+        { exclusive: true, regex: `@${escapeRegex(input.userPrefix)}.*${server}` },
+      ],
       aliases: input.aliasPrefixes.map((prefix) => ({
         exclusive: true,
         regex: `#${escapeRegex(prefix)}.*${server}`,

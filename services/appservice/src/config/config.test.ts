@@ -8,6 +8,7 @@ const minimal = {
   web: { publicUrl: "http://localhost:9001" },
   etherpad: { url: "http://127.0.0.1:9001", apiKey: "0123456789abcdef0123" },
   jitsi: { domain: "meet.example.org", auth: "none" },
+  encryption: { storePassphrase: "a-secret-of-the-operator" },
 };
 
 describe("config", () => {

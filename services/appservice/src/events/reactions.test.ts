@@ -11,6 +11,7 @@ const config = parseConfig({
   etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
   jitsi: { domain: "meet.example.org", auth: "none" },
   permissions: { allowedServers: ["example.org", "partner.org"] },
+  encryption: { enabled: false },
 });
 
 function setup() {
@@ -132,6 +133,7 @@ describe("power levels", () => {
       etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
       jitsi: { domain: "meet.example.org", auth: "none" },
       permissions: { padEditPowerLevel: 10 },
+      encryption: { enabled: false },
     });
     const ended: string[] = [];
     const sessions: Record<string, Array<{ session_id: string }>> = {

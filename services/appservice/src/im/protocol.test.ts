@@ -15,6 +15,7 @@ const BASE = {
   web: { publicUrl: "https://pads.example.org" },
   etherpad: { url: "http://127.0.0.1:2", apiKey: "k".repeat(20) },
   jitsi: { domain: "meet.example.org", auth: "none" },
+  encryption: { enabled: false },
 };
 const TOS = "https://im.example.org/terms-1.0.html";
 

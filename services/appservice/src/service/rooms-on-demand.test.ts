@@ -16,6 +16,7 @@ const config = parseConfig({
   etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
   jitsi: { domain: "meet.example.org", auth: "none" },
   aliases: { roomsPerUserPerHour: 1, unclaimedRoomsPerHour: 2, moderator: "@admin:example.org" },
+  encryption: { enabled: false },
 });
 
 let dir: string;

@@ -19,6 +19,7 @@ export const testConfig = parseConfig({
   web: { publicUrl: "https://pads.example.org" },
   etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
   jitsi: { domain: "meet.example.org", auth: "none" },
+  encryption: { enabled: false },
 });
 
 export interface WorldOptions {
