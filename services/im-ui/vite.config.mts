@@ -1,4 +1,5 @@
-// Builds the IM UI into dist/ as static files the appservice serves at <IM origin>/element/.
+// Builds the IM UI into dist/ as static files the appservice serves at <IM origin>/element/, and
+// the workspace page (workspace.html) it serves at <pad origin>/atrium/room/.
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
@@ -20,5 +21,13 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // No modulepreload polyfill: current browsers do not need it.
     modulePreload: { polyfill: false },
+    // Two pages: the IM (index.html, served on the IM's origin) and the workspace page of a room
+    // (workspace.html, served by the appservice's web listener at /atrium/room/ on the pad origin).
+    rolldownOptions: {
+      input: {
+        index: fileURLToPath(new URL("./index.html", import.meta.url)),
+        workspace: fileURLToPath(new URL("./workspace.html", import.meta.url)),
+      },
+    },
   },
 });

@@ -38,6 +38,7 @@ import { tokenMatches, tokenOf } from "./matrix/hs-token";
 import { pingFromHomeserver } from "./matrix/ping";
 import { createFeeds } from "./feeds";
 import { recentlySentVia } from "./feeds/room-history";
+import { createWorkspacePage } from "./workspace-page";
 import { createCalls } from "./calls";
 import { callsRegistrationProblems } from "./calls/registration";
 
@@ -165,6 +166,26 @@ export async function start(
   });
   late.roomsOnDemand = roomsOnDemand;
   const actions = new RoomActions({ config, store, gateway, workspace });
+  // The workspace page per room and sign-in with Matrix by DM (issue 21).
+  const workspacePage = createWorkspacePage({
+    config,
+    store,
+    dmPort: {
+      botUserId,
+      joinedRooms: () => intent.matrixClient.getJoinedRooms(),
+      getState: (roomId, type, stateKey) => gateway.getState(roomId, type, stateKey),
+      createRoom: (options) => homeserver.createRoom(options),
+      invite: (roomId, userId) => intent.matrixClient.inviteUser(userId, roomId),
+      sendMessage: (roomId, content, key) => homeserver.sendMessage(roomId, content, key),
+    },
+    pinPort: {
+      botUserId,
+      roomState: (roomId) => gateway.roomState(roomId),
+      sendState: (roomId, type, key, content) => gateway.sendState(roomId, type, key, content),
+      sendMessage: (roomId, content, key) => homeserver.sendMessage(roomId, content, key),
+    },
+    log: logger("workspace-page"),
+  });
   const feeds = createFeeds({
     config: config.feeds,
     db: store.db,
@@ -209,6 +230,7 @@ export async function start(
     etherpad,
     roomsOnDemand,
     ...(calls ? { calls: calls.service } : {}),
+    workspacePins: workspacePage.pins,
   });
   const processor = new Processor({
     roomConcurrency: config.appservice.roomConcurrency,
@@ -233,6 +255,7 @@ export async function start(
         gateway: homeserver,
         log: logger("web"),
         ...(calls ? { extraRoutes: calls.addWebRoutes } : {}),
+        workspacePage,
       }),
   ).catch(async (error: unknown) => {
     await bridge.close();
@@ -251,6 +274,7 @@ export async function start(
           store,
           gateway,
           actions,
+          notices: gateway,
           feeds: feeds.commands,
           tokens: imTokens,
           openid: openIdVerifierFor(config),
@@ -291,6 +315,7 @@ export async function start(
       imTokens.prune(INBOX_RETENTION_MS),
       store.prunePadSessions(Date.now() - PAD_SESSION_GRACE_MS),
       calls?.prune(),
+      workspacePage.prune(),
     ]).catch((error: unknown) => log.warn({ err: error }, "inbox, token or session prune failed"));
   void prune();
   void roomsOnDemand.resume(log);

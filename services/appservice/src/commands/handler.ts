@@ -12,6 +12,7 @@ import type { Metrics } from "../util/metrics";
 import { HELP_TEXT, reply, type Reply } from "./reply";
 import { parseCommand, type CommandName } from "./parse";
 import type { FeedCommands } from "../feeds";
+import { workspaceUrl } from "../workspace-page/links";
 
 export interface MessageEvent {
   event_id: string;
@@ -140,11 +141,16 @@ export class CommandHandler {
     const rows = await this.deps.store.widgetsInRoom(roomId);
     if (rows.length === 0)
       return done("Atrium has placed no widgets in this room. `!help` shows how.");
-    const lines = rows.map(
-      (r) =>
-        `• ${r.name} (${r.kind === "etherpad" ? "pad" : r.kind === "jitsi" ? "conference" : r.url})`,
+    const publicUrl = this.deps.config.web.publicUrl;
+    const lines = rows.map((r) =>
+      r.kind === "jitsi"
+        ? `• ${r.name} (conference)`
+        : `• ${r.name} (${r.kind === "etherpad" ? "pad" : r.url}): ${workspaceUrl(publicUrl, roomId, r.widget_id)}`,
     );
-    return done(`Widgets Atrium placed here:\n${lines.join("\n")}`);
+    return done(
+      `Widgets Atrium placed here:\n${lines.join("\n")}\n` +
+        `All of them, in any Matrix client: ${workspaceUrl(publicUrl, roomId)}`,
+    );
   }
 
   private async autoConference(roomId: string, value: string | undefined): Promise<Outcome> {

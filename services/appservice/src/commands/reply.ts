@@ -10,6 +10,11 @@ export interface Reply {
 export function reply(text: string): Reply {
   const html = escapeHtml(text)
     .replace(/`([^`]+)`/g, "<code>$1</code>")
+    // Links are links in every client (some do not linkify HTML bodies themselves).
+    .replace(
+      /https?:\/\/[^\s<]+?(?=&quot;|&#39;|[.,;:!?)]?(?:[\s<]|$))/g,
+      (url) => `<a href="${url}">${url}</a>`,
+    )
     .replace(/\n/g, "<br>");
   return { plain: text.replace(/`/g, ""), html };
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { feedsConfigSchema } from "../feeds/config";
 import { callsConfigSchema } from "../calls/config";
+import { workspacePageConfigSchema } from "../workspace-page/config";
 
 const port = z.number().int().min(1).max(65535);
 const httpUrl = z
@@ -226,6 +227,8 @@ export const configSchema = z.object({
   feeds: feedsConfigSchema.prefault({}),
   /** MatrixRTC calls (Element Call on a LiveKit SFU) beside Jitsi; off by default (calls/config.ts). */
   calls: callsConfigSchema.prefault({}),
+  /** The workspace page per room and sign-in with Matrix by DM (workspace-page/config.ts). */
+  workspacePage: workspacePageConfigSchema.prefault({}),
   /**
    * End-to-end encryption: the bot has a device of its own, reads commands in encrypted rooms
    * and encrypts everything it says there (E2EE.md, README "Encryption").

@@ -10,6 +10,7 @@ import type { RoomsOnDemand } from "../service/rooms-on-demand";
 import { powerContextFrom, userLevel } from "../matrix/power";
 import { EncryptionNotice } from "./encryption-notice";
 import type { CallService } from "../calls/service";
+import type { WorkspacePins } from "../workspace-page/pinned-message";
 
 export interface RoomEvent {
   event_id: string;
@@ -29,6 +30,8 @@ export class Reactions {
       roomsOnDemand?: Pick<RoomsOnDemand, "onJoin">;
       /** MatrixRTC calls, when on: a member who leaves is removed from the SFU. */
       calls?: Pick<CallService, "memberGone">;
+      /** The workspace page's pinned message, edited when the room's widgets change. */
+      workspacePins?: Pick<WorkspacePins, "widgetsChanged">;
     },
   ) {
     this.encryption = new EncryptionNotice(deps);
@@ -104,8 +107,14 @@ export class Reactions {
     return sessions.length;
   }
 
-  /** A user removed one of Atrium's widgets from their client: record it, archive the pad. */
+  /** A widget changed: a removal by a user is archived; the workspace message follows. */
   async onWidget(event: RoomEvent, log: Logger): Promise<void> {
+    await this.archiveRemoved(event, log);
+    await this.deps.workspacePins?.widgetsChanged(event.room_id, event.event_id);
+  }
+
+  /** A user removed one of Atrium's widgets from their client: record it, archive the pad. */
+  private async archiveRemoved(event: RoomEvent, log: Logger): Promise<void> {
     if (event.sender === this.bot || !event.state_key) return;
     if (Object.keys(event.content).length > 0 && typeof event.content.url === "string") return;
     const row = await this.deps.store.widget(event.room_id, event.state_key);

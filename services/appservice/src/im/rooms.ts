@@ -14,9 +14,16 @@ import { userOfRequest } from "./auth";
 import { requireTerms, type ImProtocolDeps } from "./protocol";
 import { confirmRefusal } from "../matrix/state-cache";
 import { roomView, type RoomViewDeps } from "./room-view";
+import type { MatrixGateway } from "../matrix/gateway";
+import { reply } from "../commands/reply";
 
 export interface ImRoomDeps extends ImProtocolDeps, RoomViewDeps {
   actions: RoomActions;
+  /**
+   * Tells the room what was added, with its link on the workspace page (clients without
+   * widgets see nothing else of it).
+   */
+  notices?: Pick<MatrixGateway, "sendNotice">;
 }
 
 /** `!opaque:server`, or (room version 12) `!opaque` alone. */
@@ -148,6 +155,17 @@ export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
         }
         record("done");
         log.info({ room_id: roomId, user: userId, action }, "IM action done");
+        if (action === "add" && result.row && deps.notices) {
+          const said = reply(
+            `${result.message} (Added by ${userId} with the integration manager.)`,
+          );
+          await deps.notices.sendNotice(
+            roomId,
+            said.plain,
+            said.html,
+            `im-add:${roomId}:${result.row.widget_id}:${result.row.created_at}`,
+          );
+        }
         const body: ImActionResult = {
           message: result.message,
           ...(result.row ? { widget: widgetOf(result.row, pinnedAfter(action, req)) } : {}),

@@ -17,6 +17,7 @@ import type { StateEvent } from "../matrix/gateway";
 import { confirmRefusal } from "../matrix/state-cache";
 import type { WidgetRow } from "../store/store";
 import { UserFacingError } from "./user-error";
+import { workspaceUrl } from "../workspace-page/links";
 import type { Workspace, WorkspaceDeps } from "./workspace";
 import { callButtonHint } from "../calls/hint";
 
@@ -104,6 +105,11 @@ export class RoomActions {
     return null;
   }
 
+  /** The widget on the room's workspace page, the way in for clients without widgets. */
+  private linkTo(roomId: string, widgetId: string): string {
+    return workspaceUrl(this.deps.config.web.publicUrl, roomId, widgetId);
+  }
+
   /** `!pad <name>`: the room's pad of that name (created, or brought back from the archive). */
   async addPad(roomId: string, rawName: string, by: string): Promise<ActionResult> {
     const check = validatePadName(rawName);
@@ -112,7 +118,9 @@ export class RoomActions {
     return {
       ok: true,
       row,
-      message: `Added the pad "${row.name}". Open it from the room's widgets; only members of this room can open it.`,
+      message:
+        `Added the pad "${row.name}". Open it in any Matrix client: ${this.linkTo(roomId, row.widget_id)} ` +
+        "(Element also shows it among the room's widgets). Only members of this room can open it.",
     };
   }
 
@@ -164,7 +172,11 @@ export class RoomActions {
     const name = validateWidgetName(rawName?.trim() ? rawName : new URL(url.value).hostname);
     if (!name.ok) return refused("invalid", `${name.reason} Nothing was added.`);
     const row = await this.deps.workspace.addCustom(roomId, url.value, name.value, by, seed);
-    return { ok: true, row, message: `Added the widget "${name.value}".` };
+    return {
+      ok: true,
+      row,
+      message: `Added the widget "${name.value}". Open it in any Matrix client: ${this.linkTo(roomId, row.widget_id)}`,
+    };
   }
 
   /** `!remove <name>`: the widget leaves the room; a pad is archived, as configured. */

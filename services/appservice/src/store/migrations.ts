@@ -2,6 +2,7 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { roomsOnDemandMigration } from "./on-demand-rooms";
+import { workspacePinsMigration } from "../workspace-page/store";
 import { rtcRemovalsMigration } from "../calls/store";
 
 type Dialect = "sqlite" | "postgres";
@@ -186,6 +187,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     "0004_rooms_on_demand": roomsOnDemandMigration,
     "0008_rtc_removals": rtcRemovalsMigration,
+    "0009_workspace_pins": workspacePinsMigration,
   };
 }
 

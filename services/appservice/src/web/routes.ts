@@ -155,8 +155,9 @@ export function registerRoutes(
     "/atrium/pad",
     sendPage("pad", new URL(config.etherpad.publicUrl ?? config.etherpad.url).origin),
   );
+  const padDeps = { config, store, etherpad, gateway, openid };
   registerPadRoutes(app, {
-    deps: { config, store, etherpad, gateway, openid },
+    deps: padDeps,
     sessions: overrides.padSessions ?? padSessionLookup(store.db),
     tickets: overrides.tickets ?? new TicketBook(),
     log,
@@ -167,8 +168,11 @@ export function registerRoutes(
       overrides.exchangesPerMinute ?? EXCHANGES_PER_MINUTE,
       "open pads in their own tab",
     ),
+    ...(deps.workspacePage ? { signedInAs: deps.workspacePage.signedInAs } : {}),
     guarded: (handler) => guarded(log, handler),
   });
+  // The workspace page per room: the same pad checks and sessions, with Matrix sign-in by DM.
+  deps.workspacePage?.register(app, padDeps, gateway);
 
   app.get("/atrium/conference", sendPage("conference"));
   app.post(

@@ -10,6 +10,7 @@ import type { AtriumConfig } from "../config/schema";
 import type { Store } from "../store/store";
 import type { MatrixGateway } from "../matrix/gateway";
 import { registerRoutes } from "./routes";
+import type { WorkspacePage } from "../workspace-page";
 
 export interface WebDeps {
   config: AtriumConfig;
@@ -19,6 +20,8 @@ export interface WebDeps {
   log: Logger;
   /** Routes of other parts (the calls' legacy token endpoint and SFU webhook), before the 404. */
   extraRoutes?: (app: express.Express) => void;
+  /** The workspace page per room (issue 21), when the app wires it. */
+  workspacePage?: WorkspacePage;
 }
 
 export interface WebServer {

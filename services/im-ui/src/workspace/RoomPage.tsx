@@ -1,0 +1,192 @@
+/**
+ * A room's workspace: its pads (opened with the same checks and sessions as the widget), its web
+ * pages (each shown with its full address before leaving) and how to join its call.
+ */
+import { useEffect, useRef, useState } from "react";
+import { Button, H2, InlineSpinner, Text } from "@vector-im/compound-web";
+import DocumentIcon from "@vector-im/compound-design-tokens/assets/web/icons/document";
+import VideoCallIcon from "@vector-im/compound-design-tokens/assets/web/icons/video-call";
+import WebBrowserIcon from "@vector-im/compound-design-tokens/assets/web/icons/web-browser";
+import { Announce } from "./Announce";
+import { messageOf, roomPath, workspaceApi, type WorkspaceRoom } from "./api";
+import { PageInterstitial } from "./PageInterstitial";
+
+export interface RoomPageProps {
+  room: WorkspaceRoom;
+  /** The pad or page the link named (`?w=`): it gets the focus. */
+  focusId: string | null;
+}
+
+function Row(props: {
+  icon: typeof DocumentIcon;
+  name: string;
+  note?: string;
+  children: React.ReactNode;
+  current: boolean;
+}) {
+  const Icon = props.icon;
+  return (
+    <li className={`im-row${props.current ? " ws-current" : ""}`}>
+      <span className="im-kind-icon" aria-hidden="true">
+        <Icon width={20} height={20} />
+      </span>
+      <span className="im-row-text">
+        <span className="im-row-name">{props.name}</span>
+        {props.note && (
+          <Text as="span" size="sm" className="im-subtle ws-block">
+            {props.note}
+          </Text>
+        )}
+      </span>
+      {props.children}
+    </li>
+  );
+}
+
+export function RoomPage({ room, focusId }: RoomPageProps) {
+  const [opening, setOpening] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [leaving, setLeaving] = useState<WorkspaceRoom["pages"][number] | null>(() =>
+    focusId ? (room.pages.find((p) => p.id === focusId) ?? null) : null,
+  );
+  const focused = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    focused.current?.focus();
+  }, []);
+
+  const openPad = async (padId: string) => {
+    setOpening(padId);
+    setError(null);
+    try {
+      const { url } = await workspaceApi.openPad(room.roomId, padId);
+      window.location.assign(url);
+    } catch (e) {
+      setError(messageOf(e));
+      setOpening(null);
+    }
+  };
+
+  if (leaving !== null) {
+    return (
+      <PageInterstitial
+        page={leaving}
+        onBack={() => {
+          setLeaving(null);
+          window.history.replaceState(null, "", roomPath(room.roomId));
+        }}
+      />
+    );
+  }
+  return (
+    <>
+      {error !== null && (
+        <Announce type="critical" title="The pad stays closed">
+          {error}
+        </Announce>
+      )}
+      <section className="im-section" aria-labelledby="ws-pads">
+        <H2 size="sm" id="ws-pads">
+          Pads
+        </H2>
+        {room.padsReadOnly && room.pads.length > 0 && (
+          <Text size="sm" className="im-subtle">
+            Your power level in this room lets you read the pads, not edit them.
+          </Text>
+        )}
+        {room.pads.length === 0 ? (
+          <Text size="sm" className="im-subtle">
+            No pads yet. Anyone who may change widgets adds one by sending <code>!pad notes</code>{" "}
+            in the room.
+          </Text>
+        ) : (
+          <ul className="im-list">
+            {room.pads.map((pad) => (
+              <Row key={pad.id} icon={DocumentIcon} name={pad.name} current={pad.id === focusId}>
+                <Button
+                  ref={pad.id === focusId ? focused : undefined}
+                  kind={pad.id === focusId ? "primary" : "secondary"}
+                  size="md"
+                  disabled={opening !== null}
+                  aria-label={`Open the pad ${pad.name}${room.padsReadOnly ? " (read-only)" : ""}`}
+                  onClick={() => void openPad(pad.id)}
+                >
+                  {opening === pad.id ? <InlineSpinner /> : room.padsReadOnly ? "Read" : "Open"}
+                </Button>
+              </Row>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="im-section" aria-labelledby="ws-pages">
+        <H2 size="sm" id="ws-pages">
+          Web pages
+        </H2>
+        {room.pages.length === 0 ? (
+          <Text size="sm" className="im-subtle">
+            No web pages yet (<code>!widget https://… name</code> adds one).
+          </Text>
+        ) : (
+          <ul className="im-list">
+            {room.pages.map((page) => (
+              <Row
+                key={page.id}
+                icon={WebBrowserIcon}
+                name={page.name}
+                note={new URL(page.url).host}
+                current={page.id === focusId}
+              >
+                <Button
+                  ref={page.id === focusId ? focused : undefined}
+                  kind="secondary"
+                  size="md"
+                  aria-label={`Open the web page ${page.name}`}
+                  onClick={() => setLeaving(page)}
+                >
+                  Open
+                </Button>
+              </Row>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="im-section" aria-labelledby="ws-call">
+        <H2 size="sm" id="ws-call">
+          Call
+        </H2>
+        <ul className="im-list">
+          {room.call.matrixRtc && (
+            <Row
+              icon={VideoCallIcon}
+              name="In any Matrix app"
+              note="Press the call button at the top of the room (Element X, Element, and other apps with MatrixRTC calls)."
+              current={false}
+            >
+              {null}
+            </Row>
+          )}
+          {room.call.conference && (
+            <Row
+              icon={VideoCallIcon}
+              name="In Element Web and Desktop"
+              note="The Conference at the top of the room; microphones start muted."
+              current={false}
+            >
+              {null}
+            </Row>
+          )}
+          {!room.call.matrixRtc && !room.call.conference && (
+            <Row
+              icon={VideoCallIcon}
+              name="No call set up here"
+              note="For two people, the call button of your Matrix app calls directly. For a group, send !meet in the room (Element Web and Desktop show the conference)."
+              current={false}
+            >
+              {null}
+            </Row>
+          )}
+        </ul>
+      </section>
+    </>
+  );
+}
