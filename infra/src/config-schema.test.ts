@@ -67,6 +67,7 @@ describe("parseStackConfig", () => {
       backupS3Bucket: "atrium/prod",
       backupS3AccessKeyId: "AKIAEXAMPLE",
       backupS3SecretAccessKey: "secret/with+chars",
+      backupEncryptionPassphrase: "an-offsite-passphrase-0123456789",
       backupKeep: "30",
     });
     expect(parsed.settings.backup).toEqual({
@@ -77,6 +78,7 @@ describe("parseStackConfig", () => {
     expect(parsed.secretValues).toEqual({
       backupS3AccessKeyId: "AKIAEXAMPLE",
       backupS3SecretAccessKey: "secret/with+chars",
+      backupEncryptionPassphrase: "an-offsite-passphrase-0123456789",
     });
     expect(JSON.stringify(parsed.settings)).not.toContain("AKIAEXAMPLE");
   });

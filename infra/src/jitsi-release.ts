@@ -22,7 +22,8 @@ export interface JitsiRelease {
   readonly rootless: boolean;
 }
 
-const STABLE_TAG = /:stable-(\d+)(?:-\d+)?$/;
+/** The tag, optionally followed by the digest `atrium:imageDigests` pins it to. */
+const STABLE_TAG = /:stable-(\d+)(?:-\d+)?(?:@sha256:[a-f0-9]{64})?$/;
 
 /**
  * Reads a docker-jitsi-meet image reference (`ghcr.io/jitsi/web:stable-11248`). Throws when the

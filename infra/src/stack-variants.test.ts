@@ -6,6 +6,7 @@ let resources: CapturedResource[];
 let outputs: Record<string, unknown>;
 
 const S3_SECRET = "s3-secret-access-key-0123456789";
+const PASSPHRASE = "offsite-encryption-passphrase-0123456789";
 
 beforeAll(async () => {
   ({ resources, outputs } = await runProgram(
@@ -31,8 +32,9 @@ beforeAll(async () => {
       backupS3Bucket: "atrium-backups/prod",
       backupS3AccessKeyId: "AKIAEXAMPLEKEY",
       backupS3SecretAccessKey: S3_SECRET,
+      backupEncryptionPassphrase: PASSPHRASE,
     },
-    ["backupS3AccessKeyId", "backupS3SecretAccessKey"],
+    ["backupS3AccessKeyId", "backupS3SecretAccessKey", "backupEncryptionPassphrase"],
   ));
 }, 30000);
 
@@ -125,12 +127,12 @@ it("serves the integration manager on the configured IM domain", () => {
   );
 });
 
-it("copies backups to the S3 target, its keys secret, keeping them as many days as sets", () => {
+it("copies backups to the S3 target encrypted, its keys secret, keeping them as many days as sets", () => {
   const offsite = resources.find(
     (r) => r.type === "docker:index/container:Container" && r.name === "backup-offsite",
   );
   expect(offsite).toBeDefined();
-  expect(leaks(offsite?.inputs, [S3_SECRET, "AKIAEXAMPLEKEY"], "offsite")).toEqual([]);
+  expect(leaks(offsite?.inputs, [S3_SECRET, "AKIAEXAMPLEKEY", PASSPHRASE], "offsite")).toEqual([]);
   const env = envOf("backup-offsite");
   expect(env).toEqual(
     expect.arrayContaining([
@@ -138,10 +140,14 @@ it("copies backups to the S3 target, its keys secret, keeping them as many days 
       "RCLONE_CONFIG_ATRIUM_ENDPOINT=https://s3.example.net",
       `RCLONE_CONFIG_ATRIUM_SECRET_ACCESS_KEY=${S3_SECRET}`,
       "RCLONE_CONFIG_ATRIUM_ACCESS_KEY_ID=AKIAEXAMPLEKEY",
+      `ATRIUM_BACKUP_PASSPHRASE=${PASSPHRASE}`,
     ]),
   );
   const script = uploadOf("backup-offsite", "/atrium-backup/offsite.sh");
-  expect(script).toContain("rclone copy /backups atrium:atrium-backups/prod");
+  // Through the crypt remote over the bucket only (render/backup.ts's test runs it for real).
+  expect(script).toContain("RCLONE_CONFIG_ATRIUMCRYPT_REMOTE=atrium:atrium-backups/prod");
+  expect(script).toContain('rclone copy "$dir" atriumcrypt:');
+  expect(script).not.toMatch(/rclone (copy|delete)[^\n]* atrium:/);
   expect(script).toContain("--min-age 7d");
   expect(script).not.toContain("rclone sync");
   expect(uploadOf("backup", "/atrium-backup/schedule.sh")).toContain("(82800 - now + 86400)");

@@ -43,7 +43,8 @@ export interface BackupArgs {
  * `atrium-backup` dumps every database and archives the state volumes daily into the
  * `atrium-backups` volume (kept by `pulumi destroy`), keeping the newest `backupKeep` sets; it
  * also runs restores (`pnpm restore`), which is why the sources are mounted writable.
- * With an S3 target, `atrium-backup-offsite` copies the sets there hourly.
+ * With an S3 target, `atrium-backup-offsite` copies the sets there hourly, encrypted with
+ * `atrium:backupEncryptionPassphrase` (contents and names; the bucket holds no plaintext).
  */
 export class Backup extends pulumi.ComponentResource {
   constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -91,7 +92,13 @@ export class Backup extends pulumi.ComponentResource {
     const s3 = c.backup.s3;
     const keyId = s.optional("backupS3AccessKeyId");
     const secretKey = s.optional("backupS3SecretAccessKey");
-    if (s3 !== undefined && keyId !== undefined && secretKey !== undefined) {
+    const passphrase = s.optional("backupEncryptionPassphrase");
+    if (
+      s3 !== undefined &&
+      keyId !== undefined &&
+      secretKey !== undefined &&
+      passphrase !== undefined
+    ) {
       const image = pinnedImage(`${name}-offsite-image`, c.images.rclone, { parent: this });
       serviceContainer(
         `${name}-offsite`,
@@ -108,6 +115,9 @@ export class Backup extends pulumi.ComponentResource {
             ...(s3.region === undefined ? [] : [`RCLONE_CONFIG_ATRIUM_REGION=${s3.region}`]),
             pulumi.interpolate`RCLONE_CONFIG_ATRIUM_ACCESS_KEY_ID=${keyId}`,
             pulumi.interpolate`RCLONE_CONFIG_ATRIUM_SECRET_ACCESS_KEY=${secretKey}`,
+            // The sets are encrypted before they leave (rclone crypt; render/backup.ts).
+            pulumi.interpolate`ATRIUM_BACKUP_PASSPHRASE=${passphrase}`,
+            `ATRIUM_BACKUP_DIR=${BACKUP_PATHS.backups}`,
           ],
           entrypoints: ["/bin/sh", BACKUP_PATHS.offsite],
           volumes: [{ volume: backups, path: BACKUP_PATHS.backups }],

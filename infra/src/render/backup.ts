@@ -234,20 +234,60 @@ export function renderBackupScheduler(o: { hour: number; backupScript: string })
 }
 
 /**
- * Renders the offsite loop of the rclone container: every hour, copies complete backup sets to
- * the `atrium` remote (configured by RCLONE_CONFIG_ATRIUM_* variables, so the keys stay in the
- * environment) and deletes remote files older than `keepDays`. `copy`, never `sync`: an empty
- * local volume must not wipe the offsite copy.
+ * The shell lines that make the `atriumcrypt` remote: rclone's crypt backend over the `atrium`
+ * remote (S3, configured by RCLONE_CONFIG_ATRIUM_* variables), keyed by ATRIUM_BACKUP_PASSPHRASE.
+ * rclone wants the password obscured; that happens here, through stdin, so the passphrase is
+ * never on a command line.
  */
-export function renderOffsiteScript(o: { bucket: string; keepDays: number }): string {
+function cryptRemote(bucket: string): string[] {
+  return [
+    ': "${ATRIUM_BACKUP_PASSPHRASE:?the offsite copy needs its encryption passphrase}"',
+    "export RCLONE_CONFIG_ATRIUMCRYPT_TYPE=crypt",
+    `export RCLONE_CONFIG_ATRIUMCRYPT_REMOTE=atrium:${bucket}`,
+    "export RCLONE_CONFIG_ATRIUMCRYPT_FILENAME_ENCRYPTION=standard",
+    "export RCLONE_CONFIG_ATRIUMCRYPT_DIRECTORY_NAME_ENCRYPTION=true",
+    'RCLONE_CONFIG_ATRIUMCRYPT_PASSWORD="$(printf \'%s\' "$ATRIUM_BACKUP_PASSPHRASE" | rclone obscure -)"',
+    "export RCLONE_CONFIG_ATRIUMCRYPT_PASSWORD",
+    "unset ATRIUM_BACKUP_PASSPHRASE",
+    // rclone warns about a missing config file; every setting is in the environment.
+    'export RCLONE_CONFIG="${RCLONE_CONFIG:-/tmp/rclone.conf}"',
+  ];
+}
+
+/**
+ * Renders the offsite copy of the backup sets: complete sets are copied, encrypted (contents
+ * and names, rclone crypt: XSalsa20-Poly1305 per file, keys from the passphrase by scrypt), to
+ * the bucket, and remote files older than `keepDays` are deleted. `copy`, never `sync`: an
+ * empty local volume must not wipe the offsite copy. The Docker target's container loops every
+ * hour; `once` (the Kubernetes CronJob, after the backup) copies once and exits with the
+ * copy's status.
+ */
+export function renderOffsiteScript(o: {
+  bucket: string;
+  keepDays: number;
+  once?: boolean;
+}): string {
   if (!/^[A-Za-z0-9._/-]+$/.test(o.bucket)) throw new Error("backup: bad bucket");
-  return `${[
+  if (!Number.isInteger(o.keepDays) || o.keepDays < 1) throw new Error("backup: bad keepDays");
+  const copy = `rclone copy "$dir" atriumcrypt: --exclude '.partial-*/**' --exclude '.last-run' --stats-one-line -v`;
+  const retain = [
+    `rclone delete atriumcrypt: --min-age ${o.keepDays}d -v || echo "offsite retention failed" >&2`,
+    "rclone rmdirs atriumcrypt: --leave-root || true",
+  ];
+  const head = [
     "#!/bin/sh",
     "set -u",
+    'dir="${ATRIUM_BACKUP_DIR:-/backups}"',
+    ...cryptRemote(o.bucket),
+  ];
+  if (o.once === true) {
+    return `${[...head, `${copy} || { echo "offsite copy failed" >&2; exit 1; }`, ...retain].join("\n")}\n`;
+  }
+  return `${[
+    ...head,
     "while true; do",
-    `  rclone copy /backups atrium:${o.bucket} --exclude '.partial-*/**' --exclude '.last-run' --stats-one-line -v || echo "offsite copy failed" >&2`,
-    `  rclone delete atrium:${o.bucket} --min-age ${o.keepDays}d -v || echo "offsite retention failed" >&2`,
-    `  rclone rmdirs atrium:${o.bucket} --leave-root || true`,
+    `  ${copy} || echo "offsite copy failed" >&2`,
+    ...retain.map((l) => `  ${l}`),
     "  sleep 3600",
     "done",
   ].join("\n")}\n`;
