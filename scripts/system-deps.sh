@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages Atrium's local stack and tests use as real peers. `dev` (for `pnpm dev`):
 # Python's venv module (the local Synapse). `test` (the default): also Chromium (browser
-# tests), Caddy, coturn and HAProxy (the rendered Caddyfile, turnserver.conf and the Kubernetes
-# router's haproxy.cfg are loaded by the real programs). Installs what is missing when run as root; otherwise prints the one command to run.
+# tests), Caddy, coturn, HAProxy and rclone (the rendered Caddyfile, turnserver.conf, the
+# Kubernetes router's haproxy.cfg and the encrypted offsite backup copy run in the real programs). Installs what is missing when run as root; otherwise prints the one command to run.
 set -euo pipefail
 mode="${1:-test}"
 need=()
@@ -16,6 +16,7 @@ if [ "$mode" = test ]; then
   command -v caddy >/dev/null 2>&1 || need+=(caddy)
   command -v turnserver >/dev/null 2>&1 || need+=(coturn)
   command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
+  command -v rclone >/dev/null 2>&1 || need+=(rclone)
 fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
