@@ -246,6 +246,7 @@ describe("rooms through the integration manager", () => {
     });
     expect(outsider).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN" } });
     expect(String(outsider.body.error)).toMatch(/not a member/);
+    // The room view is for members only (issue 22 item 14): nothing of the room leaks.
     const view = await call("GET", roomPath(roomId), { token: await tokenOf(stranger) });
     expect(view.body).toMatchObject({ room: { userMembership: null, widgets: [] } });
     expect(await widgetsIn(owner, roomId)).toEqual(before);

@@ -16,7 +16,7 @@ type Membership = NonNullable<NonNullable<ImRoomView["room"]>["userMembership"]>
 export interface RoomViewDeps {
   config: AtriumConfig;
   store: Pick<Store, "widgetsInRoom">;
-  gateway: Pick<MatrixGateway, "botUserId" | "roomState" | "refresh">;
+  gateway: Pick<MatrixGateway, "botUserId" | "roomState" | "refresh" | "recheck">;
 }
 
 function membershipIn(state: StateEvent[], userId: string): Membership | null {

@@ -10,7 +10,8 @@ import type { ActionResult, RoomActions } from "../service/room-actions";
 import type { WidgetRow } from "../store/store";
 import { AccessError, badRequest } from "../web/access-error";
 import { guarded } from "../web/routes";
-import { userOfRequest } from "./auth";
+import { tokenOf, userOfRequest } from "./auth";
+import { RefusalBudget } from "./refusal-budget";
 import { requireTerms, type ImProtocolDeps } from "./protocol";
 import { confirmRefusal } from "../matrix/state-cache";
 import { roomView, type RoomViewDeps } from "./room-view";
@@ -19,6 +20,8 @@ import { reply } from "../commands/reply";
 
 export interface ImRoomDeps extends ImProtocolDeps, RoomViewDeps {
   actions: RoomActions;
+  /** Refusals per token (default: a budget of this app's own). */
+  refusals?: RefusalBudget;
   /**
    * Tells the room what was added, with its link on the workspace page (clients without
    * widgets see nothing else of it).
@@ -101,6 +104,7 @@ export async function requireJoined(
     roomId,
     () => roomView(deps, roomId, userId),
     (v) => v.room?.userMembership !== "join",
+    userId,
   );
   if (!view.room) {
     throw new AccessError(
@@ -109,14 +113,46 @@ export async function requireJoined(
       `Atrium's bot (${view.bot.userId}) is not in this room: invite it first, ${botNeededFor}.`,
     );
   }
-  if (view.room.userMembership !== "join") {
-    throw new AccessError(403, "M_FORBIDDEN", "You are not a member of this room: join it first.");
-  }
+  if (view.room.userMembership !== "join") throw notAMember(view.room.userMembership);
+}
+
+/** The refusal a non-member gets (it names only their own membership). */
+function notAMember(membership: string | null): AccessError {
+  return new AccessError(
+    403,
+    "M_FORBIDDEN",
+    membership === "invite"
+      ? "You are invited to this room but have not joined it yet: join it in Element first."
+      : "You are not a member of this room: join it first.",
+  );
+}
+
+/**
+ * Counts the refusals (403, 409) answered under `/api/atrium/rooms` against the caller's token,
+ * and answers 429 without asking the homeserver once the token used up its budget (issue 22
+ * item 6). Added before the room and feed routes.
+ */
+function refusalLimit(budget: RefusalBudget): express.RequestHandler {
+  return (req, res, next) => {
+    const token = tokenOf(req) ?? "";
+    try {
+      budget.check(token);
+    } catch (error: unknown) {
+      if (!(error instanceof AccessError)) throw error;
+      res.status(error.status).set("Cache-Control", "no-store").send(error.toJSON());
+      return;
+    }
+    res.on("finish", () => {
+      if (res.statusCode === 403 || res.statusCode === 409) budget.spend(token);
+    });
+    next();
+  };
 }
 
 /** Adds the room routes to the IM app. */
 export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
   const { actions, metrics, log } = deps;
+  app.use("/api/atrium/rooms", refusalLimit(deps.refusals ?? new RefusalBudget()));
 
   const caller = callerOf(deps);
 
@@ -182,7 +218,17 @@ export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
     guarded(log, async (req, res) => {
       const userId = await caller(req);
       const roomId = roomIdOf(req);
-      const view = await roomView(deps, roomId, userId);
+      // Members only (issue 22 item 14): a non-member learns nothing of the room.
+      const view = await confirmRefusal(
+        deps.gateway,
+        roomId,
+        () => roomView(deps, roomId, userId),
+        (v) => v.room !== null && v.room.userMembership !== "join",
+        userId,
+      );
+      if (view.room && view.room.userMembership !== "join") {
+        throw notAMember(view.room.userMembership);
+      }
       res.set("Cache-Control", "no-store").send(view);
     }),
   );

@@ -43,6 +43,11 @@ export interface MatrixGateway {
   ping(): Promise<void>;
   /** Reads the room's state from the homeserver again (a state cache drops what it held). */
   refresh?(roomId: string): Promise<void>;
+  /**
+   * Reads `userId`'s member event and the power levels from the homeserver again (two small
+   * reads, not the whole room) and keeps them (a state cache confirms a refusal this way).
+   */
+  recheck?(roomId: string, userId: string): Promise<void>;
   /** Hears of a state event the appservice received (a state cache keeps itself current). */
   observe?(event: {
     room_id: string;

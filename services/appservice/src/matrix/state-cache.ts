@@ -231,6 +231,29 @@ export class StateCachingGateway implements MatrixGateway {
     await this.startFill(roomId).catch(() => undefined);
   }
 
+  /**
+   * Confirms what a refusal rests on with two small reads: `userId`'s member event and the
+   * power levels (issue 22 item 6: a refusal used to cost a full room-state read). What they say
+   * is kept, in the cached room and in any read still out. A room the bot cannot read is left.
+   */
+  async recheck(roomId: string, userId: string): Promise<void> {
+    const read = async (type: string, stateKey: string) => {
+      this.count("state_read");
+      return this.inner.getState(roomId, type, stateKey).catch(() => undefined);
+    };
+    const [member, power] = await Promise.all([
+      read("m.room.member", userId),
+      read("m.room.power_levels", ""),
+    ]);
+    const apply = (type: string, stateKey: string, content: Record<string, unknown> | null) => {
+      const event = { room_id: roomId, type, state_key: stateKey, sender: "", event_id: "" };
+      // No member event: the user never was in the room (as good as "leave" for every check).
+      this.observe({ ...event, content: content ?? { membership: "leave" } });
+    };
+    if (member !== undefined) apply("m.room.member", userId, member);
+    if (power) apply("m.room.power_levels", "", power);
+  }
+
   forget(roomId: string): void {
     this.rooms.delete(roomId);
     // A read still out would bring back what was forgotten (the bot left): let it not land.
@@ -269,19 +292,24 @@ export function observeRecorded(
 }
 
 /**
- * Decides from the cached state; when the decision is a refusal, reads the room again from the
- * homeserver and decides once more. A change the appservice has not heard of yet (a power level
- * granted a moment ago, a join) then never causes a refusal; the homeserver has the last word.
- * Grants are not re-read: the events that take rights away reach the cache in the room's order.
+ * Decides from the cached state; when the decision is a refusal, reads again from the
+ * homeserver what it rests on (with `userId`: that user's member event and the power levels,
+ * two small reads; without: the whole room) and decides once more. A change the appservice has
+ * not heard of yet (a power level granted a moment ago, a join) then never causes a refusal;
+ * the homeserver has the last word. Grants are not re-read: every state event Atrium has heard
+ * is in the cache, applied in stream order (see the module comment).
  */
 export async function confirmRefusal<T>(
-  gateway: Pick<MatrixGateway, "refresh">,
+  gateway: Pick<MatrixGateway, "refresh" | "recheck">,
   roomId: string,
   decide: () => Promise<T>,
   refuses: (decision: T) => boolean,
+  userId?: string,
 ): Promise<T> {
   const first = await decide();
-  if (!refuses(first) || !gateway.refresh) return first;
-  await gateway.refresh(roomId);
+  if (!refuses(first)) return first;
+  if (userId !== undefined && gateway.recheck) await gateway.recheck(roomId, userId);
+  else if (gateway.refresh) await gateway.refresh(roomId);
+  else return first;
   return decide();
 }

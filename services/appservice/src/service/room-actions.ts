@@ -74,6 +74,7 @@ export class RoomActions {
       roomId,
       () => this.decidePower(roomId, userId, layoutToo),
       (refusal) => refusal !== null,
+      userId,
     );
   }
 
