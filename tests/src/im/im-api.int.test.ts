@@ -248,7 +248,8 @@ describe("rooms through the integration manager", () => {
     expect(String(outsider.body.error)).toMatch(/not a member/);
     // The room view is for members only (issue 22 item 14): nothing of the room leaks.
     const view = await call("GET", roomPath(roomId), { token: await tokenOf(stranger) });
-    expect(view.body).toMatchObject({ room: { userMembership: null, widgets: [] } });
+    expect(view).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN" } });
+    expect(JSON.stringify(view.body)).not.toMatch(/memberCount|neededLevel|encrypted/);
     expect(await widgetsIn(owner, roomId)).toEqual(before);
   });
 
