@@ -13,6 +13,8 @@ export interface Script {
   etag?: string;
   /** Writes the body one byte every 200 ms (a slow drip). */
   drip?: boolean;
+  /** Answers only once this settles (a server that takes its time, for as long as a test says). */
+  hold?: Promise<void>;
 }
 
 export interface LoggedRequest {
@@ -41,6 +43,14 @@ export async function startFeedServer(): Promise<FeedServer> {
     let status = script.status ?? 200;
     if (script.etag && req.headers["if-none-match"] === script.etag) status = 304;
     log.push({ path, at: Date.now(), headers: req.headers, status });
+    if (script.hold) {
+      const held = script.hold;
+      void held.then(() => answer(res, status, script));
+      return;
+    }
+    answer(res, status, script);
+  });
+  const answer = (res: http.ServerResponse, status: number, script: Script) => {
     const headers = { ...(script.etag ? { etag: script.etag } : {}), ...script.headers };
     res.writeHead(status, headers);
     if (status === 304 || !script.body) return void res.end();
@@ -57,7 +67,7 @@ export async function startFeedServer(): Promise<FeedServer> {
       return;
     }
     res.end(script.body);
-  });
+  };
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -23,12 +23,15 @@ export interface MessageEvent {
 
 const READ_ONLY: ReadonlySet<CommandName> = new Set(["help", "widgets"]);
 
-interface Outcome {
+interface Answer {
   outcome: "done" | "refused" | "failed";
   reply: Reply;
   /** Runs once the reply was sent (a feed's first entry follows its "Following" reply). */
   after?: () => void;
 }
+
+/** An answer now, or one that follows `later`, off the room's lane (a feed preview). */
+type Outcome = Answer | { later: Promise<Answer> };
 
 export class CommandHandler {
   constructor(
@@ -64,6 +67,29 @@ export class CommandHandler {
     } else {
       result = await this.run(parsed.name, parsed.args, parsed.rest, parsed.force, event, log);
     }
+    if ("later" in result) {
+      // The lane moves on; the answer is sent (once, keyed by the event) when it is ready.
+      log.info({ command: name }, "command answered later, off the room's lane");
+      const later = result.later.catch((error: unknown): Answer => {
+        log.error({ err: error }, "command failed");
+        return { outcome: "failed", reply: reply(describeFailure(error)) };
+      });
+      void this.answer(event, name, later, log).catch((error: unknown) =>
+        log.error({ err: error, command: name }, "could not send a command's later answer"),
+      );
+      return;
+    }
+    await this.answer(event, name, Promise.resolve(result), log);
+  }
+
+  /** Sends the answer (dedupe key: the command's event id), then settles the ledger. */
+  private async answer(
+    event: MessageEvent,
+    name: string,
+    pending: Promise<Answer>,
+    log: Logger,
+  ): Promise<void> {
+    const result = await pending;
     await this.deps.gateway.sendNotice(
       event.room_id,
       result.reply.plain,

@@ -6,9 +6,11 @@
 import pino from "pino";
 import { Store } from "../store/store";
 import type { StateEvent } from "../matrix/gateway";
-import { FeedCommands, type FeedReply } from "./commands";
+import { FeedCommands, type FeedAnswer, type FeedReply } from "./commands";
 import { feedsConfigSchema } from "./config";
 import { FeedFetchError, type FeedResponse, type Fetcher } from "./fetch";
+import { inThreadParser } from "./parse-pool";
+import { PreviewGate } from "./preview-gate";
 import { FeedStore } from "./store";
 
 const log = pino({ level: "silent" });
@@ -58,6 +60,9 @@ const state: StateEvent[] = [
   },
 ];
 
+/** A gate these tests never reach the bounds of (preview-gate.test.ts tests the bounds). */
+const roomyGate = () => new PreviewGate({ perUserPerMinute: 600, concurrency: 64, queue: 64 });
+
 let store: Store;
 let feeds: FeedCommands;
 let kicks = 0;
@@ -72,6 +77,9 @@ beforeEach(async () => {
     store: new FeedStore(store.db),
     gateway: { roomState: async () => state },
     fetcher,
+    previewFetcher: fetcher,
+    parser: inThreadParser,
+    previews: roomyGate(),
     delivery: { kick: async () => void kicks++ },
     poller: { tick: async () => void ticks++ },
     now: () => NOW,
@@ -82,8 +90,13 @@ afterEach(async () => {
   await store.close();
 });
 
-const run = (rest: string, sender = ALICE): Promise<FeedReply> =>
-  feeds.run(ROOM, sender, rest, log);
+/** The answer of `!feed <rest>`, waiting for it when it comes later (previews). */
+const answerOf = async (reply: Promise<FeedReply>): Promise<FeedAnswer> => {
+  const r = await reply;
+  return "later" in r ? r.later : r;
+};
+const run = (rest: string, sender = ALICE): Promise<FeedAnswer> =>
+  answerOf(feeds.run(ROOM, sender, rest, log));
 
 describe("!feed (the command door)", () => {
   it("adds, lists, pauses, resumes, sets a template and removes, with the same replies", async () => {
@@ -207,7 +220,10 @@ describe("the actions (the integration manager's door)", () => {
       ok: true,
       feeds: [{ id: 1, state: "paused" }],
     });
-    const preview = await feeds.preview("https://e.example/blog.xml", "News", log);
+    const preview = await feeds.preview("https://e.example/blog.xml", "News", log, {
+      userId: ALICE,
+      roomId: ROOM,
+    });
     expect(preview).toMatchObject({
       ok: true,
       preview: {
@@ -215,7 +231,12 @@ describe("the actions (the integration manager's door)", () => {
         entry: { plain: "News: Second post (https://e.example/2)\nAbout Second post" },
       },
     });
-    expect(await feeds.preview("https://e.example/empty.xml", undefined, log)).toMatchObject({
+    expect(
+      await feeds.preview("https://e.example/empty.xml", undefined, log, {
+        userId: ALICE,
+        roomId: ROOM,
+      }),
+    ).toMatchObject({
       ok: true,
       preview: { feedTitle: "Quiet", entry: null },
     });
@@ -245,7 +266,9 @@ describe("the actions (the integration manager's door)", () => {
       kind: "invalid",
       message: "Give the feed's address: a full http:// or https:// URL.",
     });
-    expect(await feeds.preview("https://e.example/blog.xml", "7", log)).toMatchObject({
+    expect(
+      await feeds.preview("https://e.example/blog.xml", "7", log, { userId: ALICE, roomId: ROOM }),
+    ).toMatchObject({
       kind: "invalid",
     });
   });
@@ -256,6 +279,9 @@ describe("the actions (the integration manager's door)", () => {
       store: new FeedStore(store.db),
       gateway: { roomState: async () => state },
       fetcher,
+      previewFetcher: fetcher,
+      parser: inThreadParser,
+      previews: roomyGate(),
       delivery: { kick: async () => undefined },
       poller: { tick: async () => undefined },
     });
@@ -264,7 +290,7 @@ describe("the actions (the integration manager's door)", () => {
       ok: false,
       kind: "off",
     });
-    expect((await disabled.run(ROOM, ALICE, "list", log)).reply.plain).toBe(
+    expect((await answerOf(disabled.run(ROOM, ALICE, "list", log))).reply.plain).toBe(
       "Feeds are turned off on this server.",
     );
   });

@@ -15,7 +15,9 @@ import type { FeedsConfig } from "./config";
 import type { Delivery } from "./delivery";
 import { BLOCKED_PROBLEM, FeedFetchError, type Fetcher } from "./fetch";
 import { FeedParseError, type FeedItem } from "./parse";
+import type { FeedParser } from "./parse-pool";
 import { readFeed } from "./poller";
+import type { PreviewGate } from "./preview-gate";
 import {
   checkTemplate,
   DEFAULT_TEMPLATE,
@@ -28,15 +30,25 @@ import { redactUrl } from "./redact";
 import { intervalSeconds, maxAgeSeconds } from "./schedule";
 import type { FeedStore, SubscriptionRow } from "./store";
 
-export interface FeedReply {
+export interface FeedAnswer {
   outcome: "done" | "refused" | "failed";
   reply: { plain: string; html: string };
   /** Runs once the reply was sent. */
   after?: () => void;
 }
 
-/** Why a feed action was refused: the widget kinds that apply, and `off` (feeds disabled). */
-export type FeedRefusalKind = Extract<RefusalKind, "power" | "invalid" | "not-found"> | "off";
+/**
+ * What `!feed` answers: at once, or `later` — a preview reads a stranger's server, so it runs
+ * off the room's ordered lane and its answer follows when it is ready.
+ */
+export type FeedReply = FeedAnswer | { later: Promise<FeedAnswer> };
+
+/**
+ * Why a feed action was refused: the widget kinds that apply, `off` (feeds disabled) and
+ * `limited` (too many previews; `retryAfterMs` says when to try again).
+ */
+export type FeedRefusalKind =
+  Extract<RefusalKind, "power" | "invalid" | "not-found"> | "off" | "limited";
 
 /** A subscription of the room, as both doors show it. */
 export interface FeedSummary {
@@ -81,6 +93,7 @@ export type FeedResult =
       message: string;
       command?: string;
       neededLevel?: number;
+      retryAfterMs?: number;
     };
 
 /** Who may manage the room's feeds. */
@@ -114,6 +127,10 @@ export class FeedCommands {
       store: FeedStore;
       gateway: Pick<MatrixGateway, "roomState" | "refresh">;
       fetcher: Fetcher;
+      /** The fetcher of previews: `previewMaxBytes` instead of `maxBytes`. */
+      previewFetcher: Fetcher;
+      parser: FeedParser;
+      previews: PreviewGate;
       delivery: Pick<Delivery, "kick">;
       /** Told when a feed was added or resumed, so the poller plans its next read. */
       poller: { tick(): Promise<void> };
@@ -139,7 +156,10 @@ export class FeedCommands {
       case "list":
         return replyOf(await this.list(roomId));
       case "preview":
-        return replyOf(await this.preview(args[0], undefined, log));
+        // Off the lane: the room's next command does not wait for a stranger's server.
+        return {
+          later: this.preview(args[0], undefined, log, { userId: sender, roomId }).then(replyOf),
+        };
       case "add":
         return replyOf(await this.add(roomId, sender, args[0], args.slice(1).join(" "), log));
       case "template": {
@@ -219,7 +239,7 @@ export class FeedCommands {
     const now = this.now();
     let read: Awaited<ReturnType<typeof readFeed>>;
     try {
-      read = await readFeed(this.deps.fetcher, { url }, config.maxItems);
+      read = await readFeed(this.deps.fetcher, this.deps.parser, { url }, config.maxItems);
     } catch (error: unknown) {
       return refused(
         "invalid",
@@ -393,12 +413,14 @@ export class FeedCommands {
 
   /**
    * The newest entry of `rawUrl` as it would be posted (under `label`, else the feed's title);
-   * posts and adds nothing, needs no power.
+   * posts and adds nothing, needs no power, but is bounded (preview-gate.ts): `asker` may
+   * start `previewsPerUserPerMinute` in the room, and `previewConcurrency` run server-wide.
    */
   async preview(
     rawUrl: string | undefined,
     label: string | undefined,
     log: Logger,
+    asker: { userId: string; roomId: string },
   ): Promise<FeedResult> {
     if (!this.enabled) return off();
     const url = checkUrl(rawUrl);
@@ -407,9 +429,21 @@ export class FeedCommands {
       const badLabel = checkLabel(label.trim());
       if (badLabel) return badLabel;
     }
+    const admission = await this.deps.previews.admit(asker.userId, asker.roomId);
+    if (!admission.ok) {
+      const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+      return refused(
+        "limited",
+        admission.reason === "rate"
+          ? `You have asked for ${this.deps.config.previewsPerUserPerMinute} previews in this room in the last minute, the most allowed; try again in ${seconds} s.`
+          : `Too many previews are running on this server; try again in ${seconds} s.`,
+        { retryAfterMs: admission.retryAfterMs },
+      );
+    }
     try {
       const { response, parsed } = await readFeed(
-        this.deps.fetcher,
+        this.deps.previewFetcher,
+        this.deps.parser,
         { url },
         this.deps.config.maxItems,
       );
@@ -435,12 +469,14 @@ export class FeedCommands {
       };
     } catch (error: unknown) {
       return refused("invalid", `I could not read that feed: ${readProblem(error, log)}.`);
+    } finally {
+      admission.release();
     }
   }
 }
 
 /** The `!feed` reply for a result: the command's wording, `<code>` for backticks. */
-function replyOf(result: FeedResult): FeedReply {
+function replyOf(result: FeedResult): FeedAnswer {
   const text = result.command ?? result.message;
   if (!result.ok) return { outcome: "refused", reply: plainReply(text) };
   const entry = result.preview?.entry;
@@ -540,7 +576,7 @@ function ok(message: string, command?: string): Extract<FeedResult, { ok: true }
 function refused(
   kind: FeedRefusalKind,
   message: string,
-  extra: { neededLevel?: number } = {},
+  extra: { neededLevel?: number; retryAfterMs?: number } = {},
   command?: string,
 ): Refusal {
   return { ok: false, kind, message, ...extra, ...(command === undefined ? {} : { command }) };
@@ -550,7 +586,7 @@ function off(): Refusal {
   return refused("off", "Feeds are turned off on this server.");
 }
 
-function plainReply(text: string): FeedReply["reply"] {
+function plainReply(text: string): FeedAnswer["reply"] {
   const html = escapeHtml(text)
     .replace(/`([^`]+)`/g, "<code>$1</code>")
     .replace(/\n/g, "<br>");

@@ -51,6 +51,29 @@ export const feedsConfigSchema = z
       .min(1024)
       .max(100 * 1024 * 1024)
       .default(5 * 1024 * 1024),
+    /**
+     * Largest body a preview reads, bytes after decompression. Default 1 MiB: anyone in a room
+     * may ask for a preview, so it reads less than a subscription (`maxBytes`) may.
+     */
+    previewMaxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** Previews one person may ask for per minute in one room (also the burst). Default 3. */
+    previewsPerUserPerMinute: z.number().int().min(1).max(600).default(3),
+    /** Previews running at once over the whole server; a few more wait. Default 4. */
+    previewConcurrency: z.number().int().min(1).max(64).default(4),
+    /**
+     * Worker threads that parse feed documents, off the event loop (a 5 MiB feed takes seconds
+     * to parse). Default 2.
+     */
+    parseWorkers: z.number().int().min(1).max(16).default(2),
+    /** Longest parse of one document, ms; the worker is ended and replaced. Default 10000. */
+    parseTimeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+    /** Heap of one parse worker, MiB; a document needing more fails alone. Default 256. */
+    parseMaxHeapMb: z.number().int().min(16).max(4096).default(256),
     /** Entries read from one feed document; the rest are ignored. Default 500. */
     maxItems: z.number().int().min(1).max(10_000).default(500),
     /** Redirects followed per fetch, each checked like the first address. Default 5. */

@@ -10,9 +10,12 @@ import type { Database } from "../store/schema";
 import { FeedCommands } from "./commands";
 import type { FeedsConfig } from "./config";
 import { Delivery, type RecentlySent } from "./delivery";
+import type { BlockedAddressError } from "./address-guard";
 import { createFetcher } from "./fetch";
 import { createFeedMetrics } from "./metrics";
+import { WorkerParser } from "./parse-pool";
 import { FeedPoller } from "./poller";
+import { PreviewGate } from "./preview-gate";
 import { FeedStore } from "./store";
 
 export {
@@ -21,6 +24,7 @@ export {
   type FeedPower,
   type FeedPreview,
   type FeedRefusalKind,
+  type FeedAnswer,
   type FeedReply,
   type FeedResult,
   type FeedSummary,
@@ -48,12 +52,24 @@ export function createFeeds(deps: {
   const { config, log } = deps;
   const metrics = createFeedMetrics(deps.registry);
   const store = new FeedStore(deps.db);
-  const fetcher = createFetcher(config, (blocked) => {
+  const onBlocked = (blocked: BlockedAddressError) => {
     metrics.ssrfBlocked.inc({ range: blocked.range });
     log.warn(
       { address: blocked.address, range: blocked.range },
       "feed fetch refused: address not public",
     );
+  };
+  const fetcher = createFetcher(config, onBlocked);
+  const previewFetcher = createFetcher({ ...config, maxBytes: config.previewMaxBytes }, onBlocked);
+  const parser = new WorkerParser({
+    size: config.parseWorkers,
+    timeoutMs: config.parseTimeoutMs,
+    maxHeapMb: config.parseMaxHeapMb,
+  });
+  const previews = new PreviewGate({
+    perUserPerMinute: config.previewsPerUserPerMinute,
+    concurrency: config.previewConcurrency,
+    queue: config.previewConcurrency * 4,
   });
   const delivery = new Delivery({
     store,
@@ -66,6 +82,7 @@ export function createFeeds(deps: {
     config,
     store,
     fetcher,
+    parser,
     delivery,
     metrics,
     log: log.child({ part: "poller" }),
@@ -75,6 +92,9 @@ export function createFeeds(deps: {
     store,
     gateway: deps.gateway,
     fetcher,
+    previewFetcher,
+    parser,
+    previews,
     delivery,
     poller,
   });
@@ -98,6 +118,7 @@ export function createFeeds(deps: {
       if (pruneTimer) clearInterval(pruneTimer);
       await poller.stop();
       await delivery.stop();
+      await parser.close();
     },
   };
 }

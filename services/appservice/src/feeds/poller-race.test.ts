@@ -11,6 +11,7 @@ import { Store } from "../store/store";
 import { feedsConfigSchema } from "./config";
 import type { FeedResponse, Fetcher } from "./fetch";
 import { createFeedMetrics } from "./metrics";
+import { inThreadParser } from "./parse-pool";
 import { FeedPoller } from "./poller";
 import { FeedStore, type SubscriptionRow } from "./store";
 
@@ -96,6 +97,7 @@ async function pollWhile(
     config: feedsConfigSchema.parse({}),
     store: stepped,
     fetcher: heldFetcher(),
+    parser: inThreadParser,
     delivery: { kick: async () => undefined },
     metrics: createFeedMetrics(new Registry()),
     log: pino({ level: "silent" }),

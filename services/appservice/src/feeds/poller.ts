@@ -12,7 +12,8 @@ import type { FeedsConfig } from "./config";
 import type { Delivery } from "./delivery";
 import { FeedFetchError, type Fetcher, type FeedResponse } from "./fetch";
 import type { FeedMetrics } from "./metrics";
-import { decodeBody, FeedParseError, parseDocument, type ParsedFeed } from "./parse";
+import { FeedParseError, type ParsedFeed } from "./parse";
+import type { FeedParser } from "./parse-pool";
 import { planIngest } from "./plan";
 import { escapeHtml } from "./render";
 import { backoffSeconds, intervalSeconds, maxAgeSeconds, retryAfterSeconds } from "./schedule";
@@ -25,6 +26,8 @@ export interface PollerDeps {
   config: FeedsConfig;
   store: FeedStore;
   fetcher: Fetcher;
+  /** Parses fetched documents (a worker pool in the service). */
+  parser: FeedParser;
   delivery: Pick<Delivery, "kick">;
   metrics: FeedMetrics;
   log: Logger;
@@ -35,14 +38,20 @@ export interface PollerDeps {
 /** Reads and parses one feed (used by the poller and by `!feed add`/`preview`). */
 export async function readFeed(
   fetcher: Fetcher,
+  parser: FeedParser,
   request: Parameters<Fetcher["fetch"]>[0],
   maxItems: number,
 ): Promise<{ response: FeedResponse; parsed: ParsedFeed | null; bodyHash: string | null }> {
   const response = await fetcher.fetch(request);
   if (response.status !== 200 || !response.body) return { response, parsed: null, bodyHash: null };
   const bodyHash = createHash("sha256").update(response.body).digest("hex");
-  const text = decodeBody(response.body, response.headers["content-type"]);
-  return { response, parsed: parseDocument(text, response.url, maxItems), bodyHash };
+  const parsed = await parser.parse({
+    body: response.body,
+    contentType: response.headers["content-type"],
+    url: response.url,
+    maxItems,
+  });
+  return { response, parsed, bodyHash };
 }
 
 export class FeedPoller {
@@ -129,6 +138,7 @@ export class FeedPoller {
     try {
       result = await readFeed(
         this.deps.fetcher,
+        this.deps.parser,
         { url: feed.url, etag: feed.etag, lastModified: feed.last_modified },
         config.maxItems,
       );

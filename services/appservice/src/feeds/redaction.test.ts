@@ -9,11 +9,13 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import type { StateEvent } from "../matrix/gateway";
 import { Store } from "../store/store";
-import { FeedCommands } from "./commands";
+import { FeedCommands, type FeedAnswer, type FeedReply } from "./commands";
 import { feedsConfigSchema } from "./config";
 import { createFetcher, type FeedResponse, type Fetcher } from "./fetch";
 import { createFeedMetrics } from "./metrics";
 import { FeedPoller } from "./poller";
+import { inThreadParser } from "./parse-pool";
+import { PreviewGate } from "./preview-gate";
 import { redactUrl } from "./redact";
 import { FeedStore } from "./store";
 
@@ -44,6 +46,11 @@ const scripted: Fetcher = {
   },
 };
 
+const answerOf = async (reply: Promise<FeedReply>): Promise<FeedAnswer> => {
+  const r = await reply;
+  return "later" in r ? r.later : r;
+};
+
 let store: Store;
 beforeEach(async () => (store = await Store.open({ engine: "sqlite", filename: ":memory:" })));
 afterEach(async () => store.close());
@@ -54,6 +61,9 @@ function commandsWith(fetcher: Fetcher, config = feedsConfigSchema.parse({})): F
     store: new FeedStore(store.db),
     gateway: { roomState: async () => state },
     fetcher,
+    previewFetcher: fetcher,
+    parser: inThreadParser,
+    previews: new PreviewGate({ perUserPerMinute: 600, concurrency: 64, queue: 64 }),
     delivery: { kick: async () => undefined },
     poller: { tick: async () => undefined },
     now: () => NOW,
@@ -72,10 +82,10 @@ describe("redactUrl", () => {
 describe("feed URLs with secrets", () => {
   it("are redacted in room messages and for members who may not manage feeds", async () => {
     const feeds = commandsWith(scripted);
-    const added = await feeds.run(ROOM, ALICE, `add ${SECRET_URL} Blog`, log);
+    const added = await answerOf(feeds.run(ROOM, ALICE, `add ${SECRET_URL} Blog`, log));
     expect(added.reply.plain).not.toContain("s3cret");
     expect(added.reply.plain).toContain("https://e.example/blog.xml?token=…&user=…");
-    const list = await feeds.run(ROOM, ALICE, "list", log);
+    const list = await answerOf(feeds.run(ROOM, ALICE, "list", log));
     expect(list.reply.plain).toContain("#1 Blog — https://e.example/blog.xml?token=…&user=…");
     expect(list.reply.plain).not.toContain("s3cret");
 
@@ -110,7 +120,7 @@ describe("failure messages", () => {
   it("never name the address a host resolved to in a preview reply", async () => {
     const feeds = commandsWith(fetcherFor());
     for (const url of [`http://localhost:${closedPort}/feed.xml`, "http://localhost:1/feed.xml"]) {
-      const result = await feeds.preview(url, undefined, log);
+      const result = await feeds.preview(url, undefined, log, { userId: BOB, roomId: ROOM });
       expect(result.ok).toBe(false);
       expect(result.message).toMatch(/could not read that feed/);
       expect(result.message).not.toMatch(LOOPBACK);
@@ -138,6 +148,7 @@ describe("failure messages", () => {
       config: feedsConfigSchema.parse({ failureNoticeAfterSeconds: 60 }),
       store: feedStore,
       fetcher: fetcherFor(),
+      parser: inThreadParser,
       delivery: { kick: async () => undefined },
       metrics: createFeedMetrics(new Registry()),
       log,
@@ -148,7 +159,7 @@ describe("failure messages", () => {
     expect(outbox).toHaveLength(1);
     expect(outbox[0]?.plain).toMatch(/has not been readable since/);
     expect(`${outbox[0]?.plain} ${outbox[0]?.html}`).not.toMatch(LOOPBACK);
-    const list = await commandsWith(fetcherFor()).run(ROOM, ALICE, "list", log);
+    const list = await answerOf(commandsWith(fetcherFor()).run(ROOM, ALICE, "list", log));
     expect(list.reply.plain).toMatch(/failing: /);
     expect(list.reply.plain.replace(/^.*—.*\(/m, "")).not.toMatch(LOOPBACK);
   });

@@ -23,6 +23,7 @@ const FEED_STATUS: Record<FeedRefusalKind, [number, string]> = {
   invalid: STATUS.invalid,
   "not-found": STATUS["not-found"],
   off: [409, "ATRIUM_FEEDS_OFF"],
+  limited: [429, "M_LIMIT_EXCEEDED"],
 };
 
 const BOT_NEEDED_FOR = "so it can post the feeds' entries";
@@ -77,10 +78,13 @@ export function addFeedRoutes(app: express.Express, deps: ImFeedDeps): void {
             { room_id: roomId, user: userId, action, refusal: result.kind },
             "IM action refused",
           );
+          if (result.retryAfterMs !== undefined)
+            res.set("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
           res.status(status).send({
             errcode,
             error: plain(result.message),
             ...(result.neededLevel !== undefined ? { neededLevel: result.neededLevel } : {}),
+            ...(result.retryAfterMs !== undefined ? { retry_after_ms: result.retryAfterMs } : {}),
           });
           return;
         }
@@ -131,9 +135,9 @@ export function addFeedRoutes(app: express.Express, deps: ImFeedDeps): void {
   );
   app.post(
     "/api/atrium/rooms/:roomId/feeds/preview",
-    act("feed_preview", (_roomId, _userId, req) => {
+    act("feed_preview", (roomId, userId, req) => {
       const { url, label } = urlAndLabel(req);
-      return feeds.preview(url, label, log);
+      return feeds.preview(url, label, log, { userId, roomId });
     }),
   );
   app.delete(
