@@ -265,7 +265,8 @@ export async function start(
   });
 
   const im = config.integrationManager;
-  const imTokens = new ImTokens(store.db);
+  // An IM token ends once its user shares no room with the bot (left them all, deactivated).
+  const imTokens = new ImTokens(store.db, { stillHere: (u) => workspacePage.sharesRoom(u) });
   const imServer: WebServer | null = im
     ? await listening("integrationManager.port", `${im.bindAddress}:${im.port}`, () =>
         startImServer({

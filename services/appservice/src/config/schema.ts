@@ -197,13 +197,17 @@ export const configSchema = z.object({
       bindAddress: z.string().default("127.0.0.1"),
       /** The origin browsers reach the IM at, e.g. https://im.example.org (no path). */
       publicUrl: httpUrl,
-      /** Hours an IM token (scalar_token) stays valid; Element never logs out. Default 720 (30 days). */
+      /**
+       * Hours an IM token (scalar_token) stays valid. Default 8: the token comes from a
+       * one-hour OpenID token, and Element registers again, silently, when it expires. A token
+       * also ends at logout and once its user shares no room with the bot (issue 22 item 9).
+       */
       tokenLifetimeHours: z
         .number()
         .int()
         .min(1)
         .max(24 * 365)
-        .default(720),
+        .default(8),
       /**
        * Terms people accept before using the IM (MSC2140), e.g.
        * `[{id: privacy, version: "1.0", name: Privacy notice, url: https://…/privacy.html}]`.

@@ -1,8 +1,11 @@
 /**
  * The integration manager's tokens (what Element calls `scalar_token`): opaque random strings
  * handed to a user after an OpenID check. Only a SHA-256 of each is stored, so a leaked
- * database opens nothing; each expires, and logout revokes it. Terms a user accepted are kept
- * beside them.
+ * database opens nothing; each expires (`integrationManager.tokenLifetimeHours`, hours by
+ * default), logout revokes it, and so does its user no longer sharing any room with the bot
+ * (checked at most every {@link LIVENESS_RECHECK_MS}): leaving every room, or a deactivation,
+ * which removes the account from every room, ends the token (issue 22 item 9). Terms a user
+ * accepted are kept beside them.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
@@ -13,8 +16,27 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
+/** How often a token's user is confirmed to still share a room with the bot. */
+export const LIVENESS_RECHECK_MS = 5 * 60_000;
+/** Tokens whose last check is remembered; past this the oldest are checked again. */
+const MAX_CHECKED = 10_000;
+
+export interface ImTokenOptions {
+  /**
+   * Whether `userId` still shares a room with the bot (the workspace page's rule). Without it,
+   * tokens end only by expiry and logout.
+   */
+  stillHere?: (userId: string) => Promise<boolean>;
+}
+
 export class ImTokens {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** token hash → when its user was last found sharing a room with the bot. */
+  private readonly checked = new Map<string, number>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly opts: ImTokenOptions = {},
+  ) {}
 
   /** A new token for `userId`, valid for `lifetimeMs`. */
   async issue(userId: string, lifetimeMs: number, now = Date.now()): Promise<string> {
@@ -40,7 +62,37 @@ export class ImTokens {
       .where("token_hash", "=", hashToken(token))
       .executeTakeFirst();
     if (!row || row.revoked_at !== null || row.expires_at <= now) return null;
-    return row.user_id;
+    return (await this.stillHere(token, row.user_id, now)) ? row.user_id : null;
+  }
+
+  /**
+   * False (and the token revoked) when the user shares no room with the bot any more. A check
+   * that fails (homeserver unreachable) keeps the token and is tried again on the next use.
+   */
+  private async stillHere(token: string, userId: string, now: number): Promise<boolean> {
+    const check = this.opts.stillHere;
+    if (!check) return true;
+    const hash = hashToken(token);
+    const last = this.checked.get(hash);
+    if (last !== undefined && now - last < LIVENESS_RECHECK_MS) return true;
+    let here: boolean;
+    try {
+      here = await check(userId);
+    } catch {
+      return true;
+    }
+    if (!here) {
+      this.checked.delete(hash);
+      await this.revoke(token, now);
+      return false;
+    }
+    this.checked.delete(hash);
+    if (this.checked.size >= MAX_CHECKED) {
+      const oldest = this.checked.keys().next().value;
+      if (oldest !== undefined) this.checked.delete(oldest);
+    }
+    this.checked.set(hash, now);
+    return true;
   }
 
   /** Revokes a token (logout); true when it was live. */

@@ -43,6 +43,11 @@ export interface WorkspacePage {
   signedInAs(cookieHeader: string | undefined): Promise<string | null>;
   /** Drops expired sessions. */
   prune(): Promise<void>;
+  /**
+   * Whether `userId` is joined to a room the bot is in (its sign-in DM rooms aside): the one
+   * "still here" rule of workspace sessions and IM tokens.
+   */
+  sharesRoom(userId: string): Promise<boolean>;
   /** The pinned workspace message of each room (the event processor tells it of changes). */
   pins: WorkspacePins;
 }
@@ -92,6 +97,7 @@ export function createWorkspacePage(opts: WorkspacePageOptions): WorkspacePage {
     },
     signedInAs: async (cookieHeader) => (await sessions.resolve(cookieHeader))?.userId ?? null,
     prune: () => pageStore.pruneSessions(opts.now?.() ?? Date.now()),
+    sharesRoom: (userId) => dms.sharesRoom(userId),
     pins: new WorkspacePins({
       port: opts.pinPort,
       store: opts.store,
