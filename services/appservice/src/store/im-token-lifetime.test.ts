@@ -30,7 +30,7 @@ it("defaults to a lifetime of hours, not days", () => {
   expect(config.integrationManager?.tokenLifetimeHours).toBeLessThanOrEqual(12);
 });
 
-describe("a token whose user shares no room with the bot any more", () => {
+describe("a token whose user no longer shares a room with the bot", () => {
   it("is refused and revoked (a deactivated account has left every room)", async () => {
     const here = new Map([[ALICE, true]]);
     const checks: string[] = [];
@@ -55,6 +55,18 @@ describe("a token whose user shares no room with the bot any more", () => {
     expect(await tokens.userOf(token, now + 2 * LIVENESS_RECHECK_MS)).toBeNull();
     const row = await store.db.selectFrom("im_tokens").selectAll().executeTakeFirstOrThrow();
     expect(row.revoked_at).not.toBeNull();
+  });
+
+  it("is kept while its user shares no room yet (they may be inviting the bot with the IM)", async () => {
+    let shared = false;
+    const tokens = new ImTokens(store.db, { stillHere: async () => shared });
+    const token = await tokens.issue(ALICE, 8 * HOUR, 0);
+    expect(await tokens.userOf(token, 1)).toBe(ALICE);
+    expect(await tokens.userOf(token, LIVENESS_RECHECK_MS + 1)).toBe(ALICE);
+    shared = true;
+    expect(await tokens.userOf(token, 2 * LIVENESS_RECHECK_MS + 1)).toBe(ALICE);
+    shared = false;
+    expect(await tokens.userOf(token, 3 * LIVENESS_RECHECK_MS + 1)).toBeNull();
   });
 
   it("is kept when the check itself fails (the homeserver is down), and checked again soon", async () => {

@@ -30,8 +30,8 @@ export interface ImTokenOptions {
 }
 
 export class ImTokens {
-  /** token hash → when its user was last found sharing a room with the bot. */
-  private readonly checked = new Map<string, number>();
+  /** token hash → when its user was last checked, and whether they shared a room then. */
+  private readonly checked = new Map<string, { at: number; shared: boolean }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -66,32 +66,34 @@ export class ImTokens {
   }
 
   /**
-   * False (and the token revoked) when the user shares no room with the bot any more. A check
-   * that fails (homeserver unreachable) keeps the token and is tried again on the next use.
+   * False (and the token revoked) when the user shared a room with the bot at an earlier check
+   * and shares none now. A user who shares none yet keeps their token: they may be about to
+   * invite the bot with the IM. What earlier checks saw is kept in memory, so after a restart a
+   * token ends this way only once it was seen shared again (its lifetime bounds the rest). A
+   * check that fails (homeserver unreachable) keeps the token and is tried on the next use.
    */
   private async stillHere(token: string, userId: string, now: number): Promise<boolean> {
     const check = this.opts.stillHere;
     if (!check) return true;
     const hash = hashToken(token);
     const last = this.checked.get(hash);
-    if (last !== undefined && now - last < LIVENESS_RECHECK_MS) return true;
+    if (last !== undefined && now - last.at < LIVENESS_RECHECK_MS) return true;
     let here: boolean;
     try {
       here = await check(userId);
     } catch {
       return true;
     }
-    if (!here) {
-      this.checked.delete(hash);
+    this.checked.delete(hash);
+    if (!here && last?.shared) {
       await this.revoke(token, now);
       return false;
     }
-    this.checked.delete(hash);
     if (this.checked.size >= MAX_CHECKED) {
       const oldest = this.checked.keys().next().value;
       if (oldest !== undefined) this.checked.delete(oldest);
     }
-    this.checked.set(hash, now);
+    this.checked.set(hash, { at: now, shared: here || last?.shared === true });
     return true;
   }
 
