@@ -26,6 +26,7 @@ import { startWebServer, type WebServer } from "./web/server";
 import { openIdVerifierFor } from "./web/routes";
 import { startImServer } from "./im/server";
 import { ImTokens } from "./store/im-tokens";
+import { PadRevocations, startRevocationRetries } from "./store/pad-revocations";
 import {
   StartupError,
   checkBotIdentity,
@@ -328,6 +329,12 @@ export async function start(
     60 * 60 * 1000,
   );
   pruneTimer.unref();
+  // Pad-session revocations Etherpad has not confirmed yet, retried until it does (issue 22).
+  const revocationRetries = startRevocationRetries(
+    new PadRevocations(store.db),
+    etherpad,
+    logger("revocations"),
+  );
 
   const appserviceUrl = `http://${config.appservice.bindAddress}:${config.appservice.port}`;
   log.info(
@@ -344,6 +351,7 @@ export async function start(
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(pruneTimer);
+        revocationRetries.stop();
         pinging.cancel();
         await processor.stop();
         await feeds.stop();

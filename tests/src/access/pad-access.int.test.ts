@@ -2,8 +2,8 @@
  * The pad widget in real Chromium: a test page plays the Matrix client (matrix-widget-api's
  * ClientWidgetApi, handing out real OpenID tokens minted by Synapse) and embeds the pad widget
  * page the appservice serves. A member reaches the pad and types; Etherpad's API reads the text
- * back. A non-member is refused on the page. A member below the edit level gets the read-only
- * pad. Etherpad runs with requireSession and editOnly, so only the session the appservice opened
+ * back. A non-member is refused on the page. A member below the edit level gets Atrium's
+ * read-only view and no Etherpad session. Etherpad runs with requireSession and editOnly, so only the session the appservice opened
  * lets the browser in.
  */
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
@@ -143,20 +143,31 @@ describe("the pad widget in Chromium", () => {
     expect(await etherpad.listSessionsOfAuthor(author)).toEqual([]);
   });
 
-  it("gives a member below the edit level the read-only pad, which does not take typing", async () => {
+  it("gives a member below the edit level Atrium's read-only view, which does not take typing", async () => {
     const page = await openWidget(reader);
-    const frame = await padFrame(page);
-    const readOnlyId = await etherpad.getReadOnlyId(room.padId);
-    expect(new URL(frame.url()).pathname).toBe(`/p/${readOnlyId}`);
-    const body = editorBody(page);
-    await body.locator("text=typed in Chromium by a member").waitFor({ timeout: 30_000 });
+    // No Etherpad session for a reader (issue 22 item 1): Atrium's own view, not /p/r.….
+    const frame = await waitFor(
+      "the widget to open the read-only view",
+      async () => page.frames().find((f) => f.url().includes("/atrium/pad/view/")),
+      {
+        timeoutMs: 30_000,
+        describeLast: () =>
+          page
+            .frames()
+            .map((f) => f.url())
+            .join(", "),
+      },
+    );
+    const text = page.frameLocator("#widget").locator("#pad-text");
+    await text.getByText("typed in Chromium by a member").waitFor({ timeout: 30_000 });
+    expect(frame.url()).not.toContain(room.padId.split("$")[0]);
     const before = await etherpad.getText(room.padId);
-    expect(await body.getAttribute("contenteditable")).not.toBe("true");
-    await body.click();
+    await text.click();
     await page.keyboard.type("reader tries to write");
-    // Give a write the same time the member's typing needed to arrive, then check none did.
     await page.waitForTimeout(3000);
     expect(await etherpad.getText(room.padId)).toBe(before);
+    const author = await etherpad.authorForUser(reader.user.userId);
+    expect(await etherpad.listSessionsOfAuthor(author)).toEqual([]);
   });
 
   it("never shows a member below the edit level the editable pad id", async () => {

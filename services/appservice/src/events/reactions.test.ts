@@ -14,6 +14,25 @@ const config = parseConfig({
   encryption: { enabled: false },
 });
 
+/** Revocations over a fake store: what schedule moves, run ends at Etherpad, then in the store. */
+function fakeRevocations(store: Store) {
+  const moved: string[] = [];
+  return {
+    schedule: async (roomId: string, userId: string) => {
+      const sessions = await store.padSessionsOf(roomId, userId);
+      moved.push(...sessions.map((s) => s.session_id));
+      return sessions.length;
+    },
+    run: async (etherpad: { deleteSession(id: string): Promise<void> }) => {
+      for (const id of moved.splice(0)) {
+        await etherpad.deleteSession(id);
+        await store.deletePadSession(id);
+      }
+      return { done: 0, failed: 0 };
+    },
+  };
+}
+
 function setup() {
   const calls: string[] = [];
   const gateway = {
@@ -33,7 +52,14 @@ function setup() {
   const etherpad = {
     deleteSession: async (id: string) => void deleted.push(`etherpad ${id}`),
   } as unknown as EtherpadPort;
-  const reactions = new Reactions({ config, store, gateway, workspace: {} as Workspace, etherpad });
+  const reactions = new Reactions({
+    config,
+    store,
+    gateway,
+    workspace: {} as Workspace,
+    etherpad,
+    revocations: fakeRevocations(store),
+  });
   return { reactions, calls, deleted };
 }
 
@@ -165,6 +191,7 @@ describe("power levels", () => {
       gateway,
       workspace: {} as Workspace,
       etherpad,
+      revocations: fakeRevocations(store),
     });
     await reactions.onPowerLevels(
       {

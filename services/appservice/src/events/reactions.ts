@@ -9,6 +9,7 @@ import { humanMembers } from "./members";
 import type { RoomsOnDemand } from "../service/rooms-on-demand";
 import { powerContextFrom, userLevel } from "../matrix/power";
 import { EncryptionNotice } from "./encryption-notice";
+import { PadRevocations } from "../store/pad-revocations";
 import type { CallService } from "../calls/service";
 import type { WorkspacePins } from "../workspace-page/pinned-message";
 
@@ -30,6 +31,8 @@ export class Reactions {
       roomsOnDemand?: Pick<RoomsOnDemand, "onJoin">;
       /** MatrixRTC calls, when on: a member who leaves is removed from the SFU. */
       calls?: Pick<CallService, "memberGone">;
+      /** Durable pad-session revocations; default: over `store.db`. */
+      revocations?: Pick<PadRevocations, "schedule" | "run">;
       /** The workspace page's pinned message, edited when the room's widgets change. */
       workspacePins?: Pick<WorkspacePins, "widgetsChanged">;
     },
@@ -54,7 +57,7 @@ export class Reactions {
       await this.maybeAddConference(event.room_id, log);
     }
     if (membership === "leave" || membership === "ban") {
-      await this.endPadSessions(event.room_id, target, log);
+      await this.endPadSessions(event.room_id, target, log, membership);
       const reason = membership === "ban" ? "ban" : event.sender === target ? "leave" : "kick";
       await this.deps.calls?.memberGone(event.room_id, target, reason);
     }
@@ -96,15 +99,36 @@ export class Reactions {
     log.info({ members: members.length }, "added the conference for the third member");
   }
 
-  /** A member who left or was banned loses every pad session Atrium opened for this room. */
-  async endPadSessions(roomId: string, userId: string, log: Logger): Promise<number> {
-    const sessions = await this.deps.store.padSessionsOf(roomId, userId);
-    for (const s of sessions) {
-      await this.deps.etherpad.deleteSession(s.session_id);
-      await this.deps.store.deletePadSession(s.session_id);
-    }
-    if (sessions.length) log.info({ user: userId, count: sessions.length }, "ended pad sessions");
-    return sessions.length;
+  private revocationsStore?: Pick<PadRevocations, "schedule" | "run">;
+
+  private get revocations(): Pick<PadRevocations, "schedule" | "run"> {
+    this.revocationsStore ??= this.deps.revocations ?? new PadRevocations(this.deps.store.db);
+    return this.revocationsStore;
+  }
+
+  /**
+   * A member who left, was banned or demoted loses every pad session Atrium opened for this
+   * room. The revocations are recorded first (durably, store/pad-revocations.ts) and tried at
+   * once; what Etherpad does not confirm now is retried until it does, and the member's pad
+   * opens are refused meanwhile. So an Etherpad outage never drops a revocation (issue 22
+   * item 4), and the event is done once the revocation is recorded.
+   */
+  async endPadSessions(
+    roomId: string,
+    userId: string,
+    log: Logger,
+    reason = "leave",
+  ): Promise<number> {
+    const moved = await this.revocations.schedule(roomId, userId, reason);
+    if (moved === 0) return 0;
+    const { done, failed } = await this.revocations.run(this.deps.etherpad, { roomId, userId });
+    if (failed > 0) {
+      log.warn(
+        { user: userId, ended: done, pending: failed },
+        "Etherpad did not confirm ending pad sessions; retrying until it does",
+      );
+    } else log.info({ user: userId, count: done }, "ended pad sessions");
+    return moved;
   }
 
   /** A widget changed: a removal by a user is archived; the workspace message follows. */
@@ -166,8 +190,8 @@ export class Reactions {
 
   /**
    * Power levels changed: a member now below the pad edit level loses the pad sessions Atrium
-   * opened (a group session opens the editable pad for whoever knows its id, and an editor
-   * knew it). They get a read-only session the next time they open the pad.
+   * opened (a group session opens every pad of the room for writing, whatever URL it came
+   * with). The next time they open the pad they get the read-only view and no session.
    */
   async onPowerLevels(event: RoomEvent, log: Logger): Promise<void> {
     const editLevel = this.deps.config.permissions.padEditPowerLevel;
@@ -175,7 +199,9 @@ export class Reactions {
     if (users.length === 0) return;
     const ctx = powerContextFrom(await this.deps.gateway.roomState(event.room_id));
     for (const user of users) {
-      if (userLevel(ctx, user) < editLevel) await this.endPadSessions(event.room_id, user, log);
+      if (userLevel(ctx, user) < editLevel) {
+        await this.endPadSessions(event.room_id, user, log, "demoted");
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import type { WidgetRow } from "../store/store";
 import { openPad, parseSessionRequest, groupOfPad, type PadAccessDeps } from "./pad-access";
+import { ReadOnlyViews } from "./pad-view";
 import {
   fakeEtherpad,
   fakeGateway,
@@ -22,7 +23,7 @@ const ROOM_STATE: FakeRoom = {
   powerLevels: { users: { "@alice:example.org": 50, "@guest:example.org": -10 }, users_default: 0 },
 };
 
-function setup(opts: { rows?: WidgetRow[]; padEditPowerLevel?: number } = {}) {
+function setup(opts: { rows?: WidgetRow[]; padEditPowerLevel?: number; revoking?: string[] } = {}) {
   const store = fakeStore(opts.rows ?? [padRow()]);
   const etherpad = fakeEtherpad();
   const deps: PadAccessDeps = {
@@ -36,9 +37,14 @@ function setup(opts: { rows?: WidgetRow[]; padEditPowerLevel?: number } = {}) {
         onWidgetRemoved: "keep",
       },
       permissions: { padEditPowerLevel: opts.padEditPowerLevel ?? 0 },
+      web: { port: 8080, bindAddress: "127.0.0.1", publicUrl: "https://atrium.example.org" },
     },
     store,
     etherpad,
+    views: new ReadOnlyViews(() => NOW),
+    revocations: {
+      pending: async (roomId, userId) => roomId === ROOM && (opts.revoking ?? []).includes(userId),
+    },
     gateway: fakeGateway(ROOM_STATE),
     openid: fakeOpenId(),
     now: () => NOW,
@@ -54,40 +60,14 @@ const request = (user: string, widgetId = "w1") => ({
 
 describe("openPad grants", () => {
   it.each([
-    [
-      "a member opens the pad",
-      "@alice:example.org",
-      0,
-      `https://pad.example.org/p/${encodeURIComponent(PAD)}`,
-      false,
-    ],
-    [
-      "a member at the edit level edits",
-      "@alice:example.org",
-      50,
-      `https://pad.example.org/p/${encodeURIComponent(PAD)}`,
-      false,
-    ],
-    [
-      "a member below the edit level gets the read-only pad",
-      "@guest:example.org",
-      0,
-      "https://pad.example.org/p/r.readonly0000001",
-      true,
-    ],
-    [
-      "a default-level member below a raised edit level reads only",
-      "@alice:example.org",
-      51,
-      "https://pad.example.org/p/r.readonly0000001",
-      true,
-    ],
-  ])("%s", async (_name, user, level, url, readOnly) => {
+    ["a member opens the pad", "@alice:example.org", 0],
+    ["a member at the edit level edits", "@alice:example.org", 50],
+  ])("%s: an Etherpad session and the pad's URL", async (_name, user, level) => {
     const { deps, store, etherpad } = setup({ padEditPowerLevel: level });
     const grant = await openPad(deps, request(user));
     expect({ url: grant.url, readOnly: grant.readOnly, userId: grant.userId }).toEqual({
-      url,
-      readOnly,
+      url: `https://pad.example.org/p/${encodeURIComponent(PAD)}`,
+      readOnly: false,
       userId: user,
     });
     expect(etherpad.created).toEqual([
@@ -107,6 +87,22 @@ describe("openPad grants", () => {
         created_at: NOW,
       },
     ]);
+  });
+
+  // Issue 22 item 1: a group session writes every pad of the room, whatever URL it came with.
+  it.each([
+    ["a member below the edit level", "@guest:example.org", 0],
+    ["a default-level member below a raised edit level", "@alice:example.org", 51],
+  ])("%s gets a read-only view link and no Etherpad session", async (_name, user, level) => {
+    const { deps, store, etherpad } = setup({ padEditPowerLevel: level });
+    const grant = await openPad(deps, request(user));
+    expect(grant.readOnly).toBe(true);
+    expect(grant.sessionId).toBeNull();
+    expect(grant.url).toMatch(/^https:\/\/atrium\.example\.org\/atrium\/pad\/view\/[\w-]{43}$/);
+    expect(grant.url).not.toContain("g.abcdefghijklmnop");
+    expect(etherpad.created).toEqual([]);
+    expect(etherpad.authors).toEqual([]);
+    expect(store.sessions).toEqual([]);
   });
 
   it("names the Etherpad author after the member's display name", async () => {
@@ -156,6 +152,26 @@ describe("openPad refusals open no session", () => {
     await expect(openPad(deps, req)).rejects.toMatchObject({ status, errcode });
     expect(etherpad.created).toEqual([]);
     expect(store.sessions).toEqual([]);
+  });
+});
+
+describe("openPad while a revocation of the member's sessions is pending (issue 22 item 4)", () => {
+  it("refuses with 503 and opens nothing, for editors and readers alike", async () => {
+    for (const level of [0, 51]) {
+      const { deps, store, etherpad } = setup({
+        padEditPowerLevel: level,
+        revoking: ["@alice:example.org"],
+      });
+      await expect(openPad(deps, request("@alice:example.org"))).rejects.toMatchObject({
+        status: 503,
+        humanMessage: expect.stringContaining("still ending your earlier access"),
+      });
+      expect(etherpad.created).toEqual([]);
+      expect(store.sessions).toEqual([]);
+    }
+    // Another member of the room is not held up.
+    const { deps } = setup({ revoking: ["@alice:example.org"] });
+    expect((await openPad(deps, request("@guest:example.org"))).userId).toBe("@guest:example.org");
   });
 });
 

@@ -1,7 +1,9 @@
 /**
- * Opens a room's pad for a verified member: OpenID token → user id → joined? → Etherpad author
- * → session for the pad's group (bounded validUntil, recorded so that leaving the room ends it)
- * → the pad URL, read-only for members below `permissions.padEditPowerLevel`.
+ * Opens a room's pad for a verified member: OpenID token → user id → joined? → for an editor, an
+ * Etherpad author and a session for the pad's group (bounded validUntil, recorded so that
+ * leaving the room or a demotion ends it) and the pad URL; for a member below
+ * `permissions.padEditPowerLevel`, no Etherpad session at all (a group session writes every pad
+ * of the room, whatever URL it was given for) but a link to Atrium's read-only view (pad-view.ts).
  */
 import type { EtherpadClient } from "@atrium/etherpad";
 import type { AtriumConfig } from "../config/schema";
@@ -9,13 +11,19 @@ import type { Store } from "../store/store";
 import { AccessError, badRequest } from "./access-error";
 import { roomAccess, type StateReader } from "./membership";
 import type { OpenIdCredentials, OpenIdVerifier } from "./openid";
+import { viewPath, type ReadOnlyViews } from "./pad-view";
+import type { PadRevocations } from "../store/pad-revocations";
 
 export interface PadAccessDeps {
-  config: Pick<AtriumConfig, "etherpad" | "permissions">;
+  config: Pick<AtriumConfig, "etherpad" | "permissions" | "web">;
   store: Pick<Store, "widget" | "savePadSession">;
-  etherpad: Pick<EtherpadClient, "authorForUser" | "createSession" | "getReadOnlyId">;
+  etherpad: Pick<EtherpadClient, "authorForUser" | "createSession" | "getText">;
   gateway: StateReader;
   openid: Pick<OpenIdVerifier, "verify">;
+  /** Read-only view links (members below the edit level get one instead of a session). */
+  views: Pick<ReadOnlyViews, "issue">;
+  /** Revocations Etherpad has not confirmed yet: the member's pads stay closed meanwhile. */
+  revocations: Pick<PadRevocations, "pending">;
   now?: () => number;
 }
 
@@ -27,11 +35,12 @@ export interface PadSessionRequest {
 }
 
 export interface PadGrant {
-  /** Where the browser goes: the pad, or its read-only view. */
+  /** Where the browser goes: the pad, or Atrium's read-only view. */
   url: string;
   readOnly: boolean;
   userId: string;
-  sessionId: string;
+  /** The Etherpad session to put in the cookie; null for a read-only member (none is opened). */
+  sessionId: string | null;
   validUntil: Date;
 }
 
@@ -82,6 +91,7 @@ export function groupOfPad(padId: string): string {
 
 /** The widget's pad and the member's standing, once both checks passed. */
 export interface PadMember {
+  widgetId: string;
   padId: string;
   groupId: string;
   userId: string;
@@ -95,7 +105,7 @@ export interface PadMember {
  * joined to the room now. Throws the AccessError the user reads.
  */
 export async function padMember(
-  deps: Pick<PadAccessDeps, "config" | "store" | "gateway">,
+  deps: Pick<PadAccessDeps, "config" | "store" | "gateway" | "revocations">,
   roomId: string,
   widgetId: string,
   userId: string,
@@ -116,7 +126,15 @@ export async function padMember(
       `${userId} is not a member of this room, so its pad stays closed. Join the room first.`,
     );
   }
+  if (await deps.revocations.pending(roomId, userId)) {
+    throw new AccessError(
+      503,
+      "M_UNKNOWN",
+      "Atrium is still ending your earlier access to this room's pads (the pad server has not confirmed it yet). Try again in a minute.",
+    );
+  }
   return {
+    widgetId,
     padId: row.pad_id,
     // After a room upgrade the new room's widget points at the old room's pad: take the group
     // from the pad id, not from the room.
@@ -127,19 +145,30 @@ export async function padMember(
   };
 }
 
-/** The URL a member is sent to: the pad, or its read-only view below the edit level. */
+/**
+ * The URL a member is sent to: the pad for an editor; for a member below the edit level, a new
+ * link to Atrium's read-only view (no Etherpad id in it, read-only or not).
+ */
 export async function padUrl(
-  deps: Pick<PadAccessDeps, "config" | "etherpad">,
-  member: Pick<PadMember, "padId" | "readOnly">,
+  deps: Pick<PadAccessDeps, "config" | "views">,
+  roomId: string,
+  member: Pick<PadMember, "padId" | "readOnly" | "widgetId" | "userId">,
 ): Promise<string> {
+  if (member.readOnly) {
+    const token = deps.views.issue(
+      { roomId, widgetId: member.widgetId, userId: member.userId },
+      deps.config.etherpad.sessionSeconds,
+    );
+    return new URL(viewPath(token), deps.config.web.publicUrl).toString();
+  }
   const base = deps.config.etherpad.publicUrl ?? deps.config.etherpad.url;
-  const padPath = member.readOnly ? await deps.etherpad.getReadOnlyId(member.padId) : member.padId;
-  return `${base}/p/${encodeURIComponent(padPath)}`;
+  return `${base}/p/${encodeURIComponent(member.padId)}`;
 }
 
 /**
- * Opens an Etherpad session for a member who passed {@link padMember} (bounded validUntil,
- * recorded so that leaving the room ends it) and returns the grant.
+ * Opens the pad for a member who passed {@link padMember}: an editor gets an Etherpad session
+ * (bounded validUntil, recorded so that leaving the room or a demotion ends it); a member below
+ * the edit level gets a read-only view link and no session.
  */
 export async function openPadSession(
   deps: PadAccessDeps,
@@ -147,9 +176,11 @@ export async function openPadSession(
   member: PadMember,
 ): Promise<PadGrant> {
   const { userId } = member;
-  const authorId = await deps.etherpad.authorForUser(userId, member.displayName ?? userId);
   const now = deps.now?.() ?? Date.now();
   const validUntil = new Date(now + deps.config.etherpad.sessionSeconds * 1000);
+  const url = await padUrl(deps, roomId, member);
+  if (member.readOnly) return { url, readOnly: true, userId, sessionId: null, validUntil };
+  const authorId = await deps.etherpad.authorForUser(userId, member.displayName ?? userId);
   const sessionId = await deps.etherpad.createSession(member.groupId, authorId, validUntil);
   await deps.store.savePadSession({
     session_id: sessionId,
@@ -159,13 +190,7 @@ export async function openPadSession(
     valid_until: validUntil.getTime(),
     created_at: now,
   });
-  return {
-    url: await padUrl(deps, member),
-    readOnly: member.readOnly,
-    userId,
-    sessionId,
-    validUntil,
-  };
+  return { url, readOnly: false, userId, sessionId, validUntil };
 }
 
 /** Opens a pad for a member; see the module comment. */

@@ -40,7 +40,7 @@ export const OPEN_FROM_WIDGET =
 
 /** Resumes the pad for the member whose session this browser holds; see the module comment. */
 export async function resumePad(
-  deps: Pick<PadAccessDeps, "config" | "store" | "etherpad" | "gateway" | "now">,
+  deps: Pick<PadAccessDeps, "config" | "store" | "gateway" | "views" | "revocations" | "now">,
   sessions: PadSessionLookup,
   ref: WidgetRef,
   sessionIds: readonly string[],
@@ -61,7 +61,7 @@ export async function resumePad(
     try {
       const member = await padMember(deps, ref.roomId, ref.widgetId, userId);
       if (!rows.some((r) => r.user_id === userId && r.group_id === member.groupId)) continue;
-      return { url: await padUrl(deps, member), readOnly: member.readOnly, userId };
+      return { url: await padUrl(deps, ref.roomId, member), readOnly: member.readOnly, userId };
     } catch (error: unknown) {
       if (!(error instanceof AccessError)) throw error;
       refusal ??= error;

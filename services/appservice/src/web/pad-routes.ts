@@ -19,11 +19,15 @@ import { TicketBook, TICKET_SECONDS } from "./pad-tickets";
 import { registerPadOpenRoutes } from "./pad-open-routes";
 import { embeddedSessionCookies, sessionIdsOf } from "./session-cookie";
 import { PAGE_CSP } from "./pages";
+import { registerPadViewRoutes } from "./pad-view-routes";
+import type { ReadOnlyViews } from "./pad-view";
 
 export interface PadRouteContext {
   deps: PadAccessDeps;
   sessions: PadSessionLookup;
   tickets: TicketBook;
+  /** Read-only view links (the same book as `deps.views`). */
+  views: Pick<ReadOnlyViews, "find">;
   log: Logger;
   /** The public web URL is https (cookies get Secure, SameSite=None, and CHIPS in the widget). */
   https: boolean;
@@ -33,6 +37,8 @@ export interface PadRouteContext {
   exchanges: express.RequestHandler;
   /** Rate limit of ticket redemptions and resumes (each asks the homeserver). */
   redemptions: express.RequestHandler;
+  /** Rate limit of read-only view loads (each asks the homeserver and Etherpad). */
+  viewLoads: express.RequestHandler;
   /** Who this browser is signed in as on the workspace page, if anyone. */
   signedInAs?: (cookieHeader: string | undefined) => Promise<string | null>;
   guarded: (
@@ -40,7 +46,7 @@ export interface PadRouteContext {
   ) => express.RequestHandler;
 }
 
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
   "Content-Security-Policy": PAGE_CSP,
   "Cache-Control": "no-store",
   "X-Content-Type-Options": "nosniff",
@@ -58,12 +64,10 @@ export function registerPadRoutes(app: express.Express, ctx: PadRouteContext): v
     ctx.guarded(async (req, res) => {
       const grant = await openPad(deps, parseSessionRequest(req.body));
       res.set("Cache-Control", "no-store");
-      for (const cookie of embeddedSessionCookies(grant.sessionId, req.headers.cookie, {
-        https,
-        maxAgeSeconds,
-      })) {
-        res.append("Set-Cookie", cookie);
-      }
+      const cookies = grant.sessionId
+        ? embeddedSessionCookies(grant.sessionId, req.headers.cookie, { https, maxAgeSeconds })
+        : [];
+      for (const cookie of cookies) res.append("Set-Cookie", cookie);
       log.info(
         { room_id: req.body.roomId, user: grant.userId, readOnly: grant.readOnly },
         "opened a pad session",
@@ -121,4 +125,6 @@ export function registerPadRoutes(app: express.Express, ctx: PadRouteContext): v
       res.set("Cache-Control", "no-store").send({ url: grant.url, readOnly: grant.readOnly });
     }),
   );
+
+  registerPadViewRoutes(app, ctx);
 }

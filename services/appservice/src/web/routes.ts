@@ -19,6 +19,8 @@ import { parseSessionRequest } from "./pad-access";
 import { registerPadRoutes } from "./pad-routes";
 import { padSessionLookup, type PadSessionLookup } from "./pad-resume";
 import { TicketBook } from "./pad-tickets";
+import { ReadOnlyViews } from "./pad-view";
+import { PadRevocations } from "../store/pad-revocations";
 import { openConference } from "./conference-access";
 import { PAGE_CSP, widgetPage, type PageKind } from "./pages";
 import { WIDGET_PAGE_CSS, WIDGET_PAGE_SCRIPT } from "./widget-page-script";
@@ -40,6 +42,9 @@ export interface RouteOverrides {
  * minute, a script hammering the endpoint gets M_LIMIT_EXCEEDED.
  */
 export const EXCHANGES_PER_MINUTE = 30;
+
+/** Read-only view loads per client address and minute (each view reloads every 10 s). */
+export const VIEW_LOADS_PER_MINUTE = 120;
 
 export function exchangeLimiter(
   perMinute: number,
@@ -155,11 +160,14 @@ export function registerRoutes(
     "/atrium/pad",
     sendPage("pad", new URL(config.etherpad.publicUrl ?? config.etherpad.url).origin),
   );
-  const padDeps = { config, store, etherpad, gateway, openid };
+  const views = new ReadOnlyViews();
+  const revocations = new PadRevocations(store.db);
+  const padDeps = { config, store, etherpad, gateway, openid, views, revocations };
   registerPadRoutes(app, {
     deps: padDeps,
     sessions: overrides.padSessions ?? padSessionLookup(store.db),
     tickets: overrides.tickets ?? new TicketBook(),
+    views,
     log,
     https,
     webOrigin: new URL(config.web.publicUrl).origin,
@@ -168,6 +176,8 @@ export function registerRoutes(
       overrides.exchangesPerMinute ?? EXCHANGES_PER_MINUTE,
       "open pads in their own tab",
     ),
+    // A reader's view reloads every 10 s: a few readers behind one address fit.
+    viewLoads: exchangeLimiter(VIEW_LOADS_PER_MINUTE, "load read-only pads"),
     ...(deps.workspacePage ? { signedInAs: deps.workspacePage.signedInAs } : {}),
     guarded: (handler) => guarded(log, handler),
   });

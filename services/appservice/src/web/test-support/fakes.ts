@@ -109,5 +109,8 @@ export function fakeEtherpad() {
     async getReadOnlyId(_padId: string): Promise<string> {
       return "r.readonly0000001";
     },
+    async getText(_padId: string): Promise<string> {
+      return "the pad's text\n";
+    },
   };
 }

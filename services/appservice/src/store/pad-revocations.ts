@@ -1,0 +1,214 @@
+/**
+ * Durable pad-session revocations (migration `0006_pending_revocations`, issue 22 item 4).
+ *
+ * When a member leaves, is banned or falls below the pad edit level, each Etherpad session
+ * Atrium opened for them in that room is moved, in one transaction, from `pad_sessions` to
+ * `pad_revocations`. A row stays until Etherpad confirms the session is gone (`deleteSession`
+ * succeeded, or Etherpad says the session does not exist), retried with backoff for as long as
+ * it takes, across restarts. While a row of a (room, user) is pending, Atrium opens none of that
+ * room's pads for the user (`pending`), so an Etherpad outage never leaves a session valid
+ * beside a fresh one nobody can revoke.
+ */
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Migration } from "kysely/migration";
+import type { Database } from "./schema";
+
+export interface PadRevocationTable {
+  session_id: string;
+  room_id: string;
+  user_id: string;
+  /** Why: `leave`, `ban` or `demoted`. */
+  reason: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+export const padRevocationsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("pad_revocations")
+      .addColumn("session_id", "text", (c) => c.primaryKey())
+      .addColumn("room_id", "text", (c) => c.notNull())
+      .addColumn("user_id", "text", (c) => c.notNull())
+      .addColumn("reason", "text", (c) => c.notNull())
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
+      .addColumn("last_error", "text")
+      .execute();
+    await db.schema
+      .createIndex("pad_revocations_member")
+      .on("pad_revocations")
+      .columns(["room_id", "user_id"])
+      .execute();
+    await db.schema
+      .createIndex("pad_revocations_due")
+      .on("pad_revocations")
+      .column("next_attempt_at")
+      .execute();
+  },
+};
+
+type RevocationTables = { pad_revocations: PadRevocationTable };
+
+/** Longest wait between two attempts at one revocation, ms. */
+export const MAX_REVOCATION_BACKOFF_MS = 15_000;
+
+/** Wait before attempt `attempts + 1` of a revocation: 1 s, 2 s, 4 s, … up to 15 s. */
+export function revocationBackoffMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_REVOCATION_BACKOFF_MS);
+}
+
+/** What a revocation needs from Etherpad. */
+export interface SessionDeleter {
+  /** Resolves once the session is gone (a session Etherpad does not know counts as gone). */
+  deleteSession(sessionId: string): Promise<void>;
+}
+
+export class PadRevocations {
+  private readonly db: Kysely<Database & RevocationTables>;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.db = db.withTables<RevocationTables>();
+  }
+
+  /**
+   * Moves every session of `userId` in `roomId` to the revocations, atomically; returns how
+   * many. A second call for the same member finds nothing more to move.
+   */
+  async schedule(roomId: string, userId: string, reason: string): Promise<number> {
+    const now = this.now();
+    return this.db.transaction().execute(async (tx) => {
+      const sessions = await tx
+        .selectFrom("pad_sessions")
+        .select("session_id")
+        .where("room_id", "=", roomId)
+        .where("user_id", "=", userId)
+        .execute();
+      if (sessions.length === 0) return 0;
+      await tx
+        .insertInto("pad_revocations")
+        .values(
+          sessions.map((s) => ({
+            session_id: s.session_id,
+            room_id: roomId,
+            user_id: userId,
+            reason,
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: null,
+          })),
+        )
+        .onConflict((oc) => oc.column("session_id").doNothing())
+        .execute();
+      await tx
+        .deleteFrom("pad_sessions")
+        .where("room_id", "=", roomId)
+        .where("user_id", "=", userId)
+        .execute();
+      return sessions.length;
+    });
+  }
+
+  /** True while a session of `userId` in `roomId` waits for Etherpad to confirm its end. */
+  async pending(roomId: string, userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("pad_revocations")
+      .select("session_id")
+      .where("room_id", "=", roomId)
+      .where("user_id", "=", userId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Tries the revocations that are due (all of one member's with `only`, whatever their
+   * schedule): a confirmed one is deleted, a failed one is rescheduled with backoff. Returns
+   * how many were confirmed and how many are still pending among those tried.
+   */
+  async run(
+    etherpad: SessionDeleter,
+    only?: { roomId: string; userId: string },
+    limit = 100,
+  ): Promise<{ done: number; failed: number }> {
+    let query = this.db.selectFrom("pad_revocations").selectAll();
+    query = only
+      ? query.where("room_id", "=", only.roomId).where("user_id", "=", only.userId)
+      : query.where("next_attempt_at", "<=", this.now());
+    const rows = await query.orderBy("next_attempt_at").limit(limit).execute();
+    let done = 0;
+    let failed = 0;
+    for (const row of rows) {
+      try {
+        await etherpad.deleteSession(row.session_id);
+        await this.db
+          .deleteFrom("pad_revocations")
+          .where("session_id", "=", row.session_id)
+          .execute();
+        done++;
+      } catch (error: unknown) {
+        failed++;
+        const attempts = Number(row.attempts) + 1;
+        await this.db
+          .updateTable("pad_revocations")
+          .set({
+            attempts,
+            next_attempt_at: this.now() + revocationBackoffMs(attempts),
+            last_error: String((error as Error)?.message ?? error).slice(0, 500),
+          })
+          .where("session_id", "=", row.session_id)
+          .execute();
+      }
+    }
+    return { done, failed };
+  }
+
+  /** Revocations waiting for Etherpad (for metrics and the operator). */
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom("pad_revocations")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+/** How often due revocations are looked for, ms. */
+export const REVOCATION_POLL_MS = 1000;
+
+/**
+ * Retries due revocations every {@link REVOCATION_POLL_MS} (one run at a time) until stopped;
+ * runs once at once, so a restart resumes what a previous run left.
+ */
+export function startRevocationRetries(
+  revocations: Pick<PadRevocations, "run">,
+  etherpad: SessionDeleter,
+  log: Pick<Logger, "warn" | "info">,
+): { stop(): void } {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const { done, failed } = await revocations.run(etherpad);
+      if (done > 0) log.info({ count: done }, "Etherpad confirmed pending pad-session revocations");
+      if (failed > 0) log.warn({ count: failed }, "pad-session revocations still pending");
+    } catch (error: unknown) {
+      log.warn({ err: error }, "could not read pending pad-session revocations");
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), REVOCATION_POLL_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
