@@ -432,14 +432,18 @@ describe("the integration manager", () => {
     );
   });
 
-  it("is Element's integration manager, with a widget prefix Atrium serves nothing under", () => {
+  it("is Element's integration manager, whose Edit covers Atrium's widget pages", () => {
     const element = JSON.parse(upload("element-web", "/app/config.json")) as Record<
       string,
       unknown
     >;
     expect(element.integrations_ui_url).toBe("https://im.example.org/element");
     expect(element.integrations_rest_url).toBe("https://im.example.org/api");
-    expect(element.integrations_widgets_urls).toEqual(["https://im.example.org/widgets"]);
+    expect(element.integrations_widgets_urls).toEqual([
+      "https://pad.example.org/atrium/pad",
+      "https://pad.example.org/atrium/conference",
+      "https://im.example.org/api",
+    ]);
   });
 
   it("is announced in /.well-known/matrix/client (MSC1957)", () => {

@@ -1,5 +1,6 @@
 /** Element Web, configured for this homeserver and this Jitsi. */
 import * as pulumi from "@pulumi/pulumi";
+import { matrixRtcEnabled } from "../calls";
 import type { StackSettings } from "../config";
 import { renderElementConfig } from "../render/element-config";
 import { pinnedImage, serviceContainer } from "./container";
@@ -25,6 +26,8 @@ export class ElementWeb extends pulumi.ComponentResource {
       serverName: c.domain,
       jitsiDomain: c.jitsiDomain,
       integrationManagerUrl: `https://${c.imDomain}`,
+      widgetPagesUrl: `https://${c.padDomain}`,
+      elementCall: matrixRtcEnabled(c),
     });
     const image = pinnedImage(`${name}-image`, c.images.elementWeb, { parent: this });
     serviceContainer(

@@ -1,5 +1,6 @@
 // @atrium/widgets: Matrix widget and layout state events, widget ids, URL and name rules.
 // Pure functions only: nothing here does I/O.
+export * from "./element-edit";
 export * from "./events";
 export * from "./ids";
 export * from "./layout";

@@ -4,10 +4,10 @@
  */
 import { promises as fs } from "node:fs";
 import http from "node:http";
-import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import * as path from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { forward, forwardUpgrade } from "../harness/http-proxy";
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -62,8 +62,9 @@ const FILES: Record<string, { file: string; type: string }> = {
 export async function startTestPageServer(
   port: number,
   etherpadUrl: string,
+  /** Sees every request passed to Etherpad (HTTP and websocket upgrades), as Etherpad gets it. */
+  onEtherpadRequest?: (req: http.IncomingMessage) => void,
 ): Promise<TestPageServer> {
-  const target = new URL(etherpadUrl);
   const server = http.createServer((req, res) => {
     const entry = FILES[new URL(req.url ?? "/", "http://localhost").pathname];
     if (entry) {
@@ -73,38 +74,13 @@ export async function startTestPageServer(
       );
       return;
     }
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", (error) => res.writeHead(502).end(String(error)));
-    req.pipe(upstream);
+    onEtherpadRequest?.(req);
+    forward(req, res, etherpadUrl);
   });
-  // socket.io's websocket: replay the upgrade request to Etherpad, then splice the two sockets.
+  // socket.io's websocket: replayed to Etherpad.
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const upstream = net.connect(Number(target.port), target.hostname, () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2)
-        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-      upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
-      if (head.length) upstream.write(head);
-      upstream.pipe(socket).pipe(upstream);
-    });
-    const end = () => {
-      upstream.destroy();
-      socket.destroy();
-    };
-    upstream.on("error", end);
-    socket.on("error", end);
+    onEtherpadRequest?.(req);
+    forwardUpgrade(req, socket, head, etherpadUrl);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -33,9 +33,21 @@ export async function command(
   return who.client.waitForMessage(
     roomId,
     (e) =>
-      e.sender === stack.botUserId && e.content.msgtype === "m.notice" && !before.has(e.event_id),
+      e.sender === stack.botUserId &&
+      e.content.msgtype === "m.notice" &&
+      !before.has(e.event_id) &&
+      !isWorkspaceMessage(e),
     30_000,
   );
+}
+
+/**
+ * The room's pinned workspace message (posted or edited when widgets change, racing the reply
+ * to a command): never the answer to a command.
+ */
+export function isWorkspaceMessage(e: RoomEvent): boolean {
+  const body = String(e.content.body ?? "");
+  return /^(\* )?This room's workspace — /.test(body);
 }
 
 async function notices(stack: AtriumStack, who: TestUser, roomId: string): Promise<Set<string>> {

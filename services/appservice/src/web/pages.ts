@@ -10,7 +10,8 @@ const TITLES: Record<PageKind, string> = {
 
 /**
  * A widget page. Links are relative, so the page works under any prefix the proxy gives
- * /atrium (e.g. the pad domain in production).
+ * /atrium (e.g. the pad domain in production). The page script comes first, in the head: it
+ * takes an IM token Element may have appended out of the address before anything else runs.
  */
 export function widgetPage(kind: PageKind, padOrigin = ""): string {
   const endpoint = kind === "pad" ? "pad/session" : "conference/token";
@@ -21,6 +22,7 @@ export function widgetPage(kind: PageKind, padOrigin = ""): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${TITLES[kind]}</title>
+<script src="static/widget-page.js"></script>
 <link rel="stylesheet" href="static/widget-page.css">
 </head>
 <body data-kind="${kind}" data-endpoint="${endpoint}" data-pad-origin="${escapeHtml(padOrigin)}" data-state="waiting">
@@ -33,7 +35,6 @@ export function widgetPage(kind: PageKind, padOrigin = ""): string {
 </p>
 </main>
 <script src="static/matrix-widget-api.js"></script>
-<script src="static/widget-page.js"></script>
 </body>
 </html>
 `;

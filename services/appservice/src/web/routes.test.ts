@@ -76,15 +76,18 @@ describe("public routes", () => {
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(html).toContain(`data-endpoint="${endpoint}"`);
     expect(html).not.toMatch(/<script>(?!<\/script>)/);
+    // The page script first (it drops an IM token from the address), then the library.
     expect([...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1])).toEqual([
-      "static/matrix-widget-api.js",
       "static/widget-page.js",
+      "static/matrix-widget-api.js",
     ]);
+    // Element may append the user's IM token to this URL: no Referer may carry it on.
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
   });
 
   it.each([
     ["/atrium/static/matrix-widget-api.js", "javascript", "mxwidgets"],
-    ["/atrium/static/widget-page.js", "javascript", "requestOpenIDConnectToken"],
+    ["/atrium/static/widget-page.js", "javascript", "scalar_token"],
     ["/atrium/static/widget-page.css", "css", "#error"],
   ])("serves %s", async (path, type, content) => {
     const res = await fetch(`${base}${path}`);
