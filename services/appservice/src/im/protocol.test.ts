@@ -132,6 +132,6 @@ describe("integration manager config", () => {
     expect(
       parseConfig({ ...BASE, integrationManager: { publicUrl: "https://im.example.org" } })
         .integrationManager,
-    ).toMatchObject({ port: 9002, tokenLifetimeHours: 720, policies: [] });
+    ).toMatchObject({ port: 9002, tokenLifetimeHours: 8, policies: [] });
   });
 });

@@ -17,6 +17,7 @@ import {
   fakeEtherpad,
   fakeGateway,
   fakeOpenId,
+  noRevocations,
   fakeStore,
   padRow,
   ROOM,
@@ -68,6 +69,7 @@ beforeAll(async () => {
   registerRoutes(app, deps, {
     openid: fakeOpenId(),
     tickets,
+    revocations: noRevocations,
     padSessions: {
       padSessionsById: async (ids) => recorded.filter((r) => ids.includes(r.session_id)),
     },

@@ -9,6 +9,7 @@ import {
   fakeEtherpad,
   fakeGateway,
   fakeOpenId,
+  noRevocations,
   fakeStore,
   padRow,
   ROOM,
@@ -48,7 +49,11 @@ async function startApp(cfg = config(), exchangesPerMinute?: number): Promise<vo
     }),
     log: pino({ level: "silent" }),
   } as unknown as WebDeps;
-  registerRoutes(app, deps, { openid: fakeOpenId(), exchangesPerMinute });
+  registerRoutes(app, deps, {
+    openid: fakeOpenId(),
+    exchangesPerMinute,
+    revocations: noRevocations,
+  });
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

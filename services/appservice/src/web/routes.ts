@@ -35,6 +35,8 @@ export interface RouteOverrides {
   tickets?: TicketBook;
   /** Atrium's records of pad sessions (default: the store's `pad_sessions`). */
   padSessions?: PadSessionLookup;
+  /** Pending pad-session revocations (default: the store's `pad_revocations`). */
+  revocations?: Pick<PadRevocations, "pending">;
 }
 
 /**
@@ -161,7 +163,7 @@ export function registerRoutes(
     sendPage("pad", new URL(config.etherpad.publicUrl ?? config.etherpad.url).origin),
   );
   const views = new ReadOnlyViews();
-  const revocations = new PadRevocations(store.db);
+  const revocations = overrides.revocations ?? new PadRevocations(store.db);
   const padDeps = { config, store, etherpad, gateway, openid, views, revocations };
   registerPadRoutes(app, {
     deps: padDeps,

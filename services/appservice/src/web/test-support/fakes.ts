@@ -114,3 +114,6 @@ export function fakeEtherpad() {
     },
   };
 }
+
+/** No pad-session revocation pending, for route tests over {@link fakeStore} (it has no db). */
+export const noRevocations = { pending: async (): Promise<boolean> => false };
