@@ -26,6 +26,8 @@ export interface StartAtriumOptions {
   postgresUrl?: string;
   /** Synapse's database: SQLite (default) or a per-run PostgreSQL database. */
   synapsePostgres?: boolean;
+  /** Top-level homeserver.yaml keys for this run (e.g. `experimental_features`). */
+  synapseConfig?: Record<string, unknown>;
 }
 
 export interface TestUser {
@@ -93,11 +95,6 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
         bindAddress: "127.0.0.1",
         publicUrl: `http://127.0.0.1:${imPort}`,
       },
-      // The bot's crypto store in the data dir, so restart() and a crash keep its keys.
-      encryption: {
-        storePassphrase: randomBytes(24).toString("hex"),
-        storePath: path.join(dataDir, "e2ee", "crypto.sqlite"),
-      },
       logging: { level: (process.env.ATRIUM_TEST_LOG as "info" | undefined) ?? "info" },
     };
     const config = parseConfig(opts.config ? opts.config(base) : base, "test config");
@@ -110,6 +107,7 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
       port: hsPort,
       appserviceRegistrations: [registrationPath],
       ...(opts.synapsePostgres ? { database: { type: "postgres" as const } } : {}),
+      ...(opts.synapseConfig ? { extraConfig: opts.synapseConfig } : {}),
     });
     started.push(synapse);
     const appserviceUrl = `http://127.0.0.1:${asPort}`;

@@ -36,7 +36,8 @@ export interface CallAdmission {
   displayName?: string;
 }
 
-const ROOM_ID = /^![^\s:]+:\S+$/u;
+/** `!opaque:server`, or `!hash` in room version 12 and later (no server part). */
+const ROOM_ID = /^![^\s/]+$/u;
 
 function forbidden(message: string): AccessError {
   return new AccessError(403, "M_FORBIDDEN", message);
@@ -56,7 +57,7 @@ export async function admitToCall(
     throw new AccessError(
       400,
       "M_INVALID_PARAM",
-      `${JSON.stringify(roomId)} is not a room id (!id:server).`,
+      `${JSON.stringify(roomId)} is not a room id (it starts with !).`,
     );
   }
   const server = serverOfUserId(userId);
