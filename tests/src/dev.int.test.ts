@@ -5,6 +5,7 @@
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { elementOffersEdit } from "@atrium/widgets";
 import { imConfigLines, startDev, type DevOptions } from "./dev";
 import { freePort } from "./harness/process-utils";
 import { loginUser, clientFor } from "./harness/users";
@@ -23,6 +24,7 @@ beforeAll(async () => {
     appservicePort: await freePort(),
     webPort: await freePort(),
     imPort: await freePort(),
+    frontPort: await freePort(),
     jitsiDomain: "meet.example.org",
   };
 });
@@ -38,7 +40,7 @@ it("comes up, writes stack.json, and gives the demo user a pad and a conference;
     const written = await readStackJson(path.join(devDir, "stack.json"));
     expect(written).toEqual(info);
     expect(info.botUserId).toBe("@atrium:localhost");
-    expect(info.publicUrl).toBe(`http://localhost:${opts.webPort}`);
+    expect(info.publicUrl).toBe(`http://localhost:${opts.frontPort}`);
 
     const demo = clientFor(
       info.homeserverUrl,
@@ -52,11 +54,10 @@ it("comes up, writes stack.json, and gives the demo user a pad and a conference;
     await demo.waitForMessage(roomId, (e) => /Added the pad "notes"/.test(String(e.content.body)));
     await demo.sendMessage(roomId, "!meet --force");
     await demo.waitForMessage(roomId, (e) => /Added the conference/.test(String(e.content.body)));
-    const types = (await demo.getAllState(roomId))
-      .filter((e) => e.type === WIDGETS && Object.keys(e.content).length > 0)
-      .map((e) => e.content.type)
-      .sort();
-    expect(types).toEqual(["jitsi", "m.etherpad"]);
+    const widgets = (await demo.getAllState(roomId)).filter(
+      (e) => e.type === WIDGETS && Object.keys(e.content).length > 0,
+    );
+    expect(widgets.map((e) => e.content.type).sort()).toEqual(["jitsi", "m.etherpad"]);
 
     // The integration manager the printed config.json lines point Element at.
     const lines = imConfigLines(info);
@@ -66,6 +67,10 @@ it("comes up, writes stack.json, and gives the demo user a pad and a conference;
     >;
     expect(elementConfig.integrations_ui_url).toBe(`http://127.0.0.1:${opts.imPort}/element`);
     const restUrl = String(elementConfig.integrations_rest_url);
+    // Element offers "Edit" on the pad (both its URL and the IM's API under a prefix).
+    const pad = widgets.find((e) => e.content.type === "m.etherpad");
+    const prefixes = elementConfig.integrations_widgets_urls as string[];
+    expect(elementOffersEdit(String(pad?.content.url), restUrl, prefixes)).toBe(true);
     const registered = await fetch(`${restUrl}/register?v=1.1`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },

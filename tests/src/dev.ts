@@ -16,6 +16,8 @@ import { startAppserviceProcess, type AppserviceProcess } from "./harness/appser
 import { isPortBusy } from "./harness/process-utils";
 import { startStack, writeStackJson, type StackHandle, type StackInfo } from "./harness/stack";
 import { ensureUser } from "./harness/users";
+import { startFrontDoor } from "./harness/front-door";
+import { devElementConfig, elementWebDir, imConfigKeys } from "./dev-element";
 
 /** Ports and places of the dev stack; the ports stay the same across restarts. */
 export interface DevOptions {
@@ -27,6 +29,13 @@ export interface DevOptions {
   webPort: number;
   /** The integration manager's listener (its own origin: 127.0.0.1, not localhost). */
   imPort: number;
+  /**
+   * The front door (`http://localhost:<port>`): Element Web, pad pages and pads on one origin,
+   * so pads open inside Element's widget over plain http (see harness/front-door.ts).
+   */
+  frontPort: number;
+  /** An unpacked Element Web release the front door serves at `/` (`ATRIUM_ELEMENT_WEB`). */
+  elementWebDir?: string;
   /** Jitsi used by conference widgets (no Jitsi runs locally). */
   jitsiDomain: string;
 }
@@ -49,12 +58,16 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 /**
- * Defaults: `.atrium/dev` at the repo root; ports 8008, 9001, 9100, 9180, 9190 (`ATRIUM_*_PORT`
- * override); conference widgets use `ATRIUM_JITSI_DOMAIN` (default meet.jit.si: no Jitsi runs
- * on a dev machine).
+ * Defaults: `.atrium/dev` at the repo root; ports 8008, 9001, 9100, 9180, 9190 and the front
+ * door's 9080 (`ATRIUM_*_PORT` override); Element Web from `ATRIUM_ELEMENT_WEB` (a folder) when
+ * set; conference widgets use `ATRIUM_JITSI_DOMAIN` (default meet.jit.si: no Jitsi runs on a
+ * dev machine).
  */
-export function devOptionsFromEnv(): DevOptions {
+export async function devOptionsFromEnv(): Promise<DevOptions> {
+  const elementDir = await elementWebDir(process.env.ATRIUM_ELEMENT_WEB);
   return {
+    ...(elementDir ? { elementWebDir: elementDir } : {}),
+    frontPort: portFromEnv("ATRIUM_FRONT_PORT", 9080),
     devDir: path.resolve(__dirname, "..", "..", ".atrium", "dev"),
     synapsePort: portFromEnv("ATRIUM_SYNAPSE_PORT", 8008),
     etherpadPort: portFromEnv("ATRIUM_ETHERPAD_PORT", 9001),
@@ -90,6 +103,7 @@ export async function startDev(
     ["APPSERVICE", opts.appservicePort],
     ["WEB", opts.webPort],
     ["IM", opts.imPort],
+    ["FRONT", opts.frontPort],
   ] as const) {
     if (await isPortBusy(port)) {
       throw new Error(
@@ -113,18 +127,20 @@ export async function startDev(
   const hs = `http://127.0.0.1:${opts.synapsePort}`;
   // Another origin than the pad pages (localhost): Element obeys any frame on the IM's origin.
   const imOrigin = `http://127.0.0.1:${opts.imPort}`;
+  // Pad pages and pads are reached through the front door, Element's origin (see front-door.ts).
+  const front = `http://localhost:${opts.frontPort}`;
   const configFor = (etherpadApiKey: string): AtriumConfigInput => ({
     homeserver: { url: hs, domain: serverName },
     appservice: { port: opts.appservicePort, bindAddress: "127.0.0.1" },
     web: {
       port: opts.webPort,
       bindAddress: "127.0.0.1",
-      publicUrl: `http://localhost:${opts.webPort}`,
+      publicUrl: front,
     },
     database: { engine: "sqlite", filename: path.join(opts.devDir, "atrium.db") },
     etherpad: {
       url: `http://127.0.0.1:${opts.etherpadPort}`,
-      publicUrl: `http://localhost:${opts.etherpadPort}`,
+      publicUrl: front,
       apiKey: etherpadApiKey,
     },
     jitsi: { domain: opts.jitsiDomain, auth: "none", autoConference: true },
@@ -171,12 +187,24 @@ export async function startDev(
       etherpadUrl: stack.etherpad.url,
       etherpadApiKey: stack.etherpad.apiKey,
       appserviceUrl,
-      publicUrl: `http://localhost:${opts.webPort}`,
+      publicUrl: front,
       botUserId: `@atrium:${serverName}`,
       demoUser: { userId: demo.userId, password: secrets.demoPassword },
       integrationManager: { uiUrl: `${imOrigin}/element`, restUrl: `${imOrigin}/api` },
     };
     await writeStackJson(path.join(opts.devDir, "stack.json"), info);
+    const door = await startFrontDoor({
+      port: opts.frontPort,
+      webUrl: `http://127.0.0.1:${opts.webPort}`,
+      etherpadUrl: stack.etherpad.url,
+      elementConfig: devElementConfig(info, opts.jitsiDomain),
+      ...(opts.elementWebDir ? { elementDir: opts.elementWebDir } : {}),
+    });
+    const stopStack = stack.stop.bind(stack);
+    stack.stop = async () => {
+      await door.close();
+      await stopStack();
+    };
     return { stack, appservice, info };
   } catch (err: unknown) {
     await appservice?.stop();
@@ -185,20 +213,15 @@ export async function startDev(
   }
 }
 
-/** The config.json lines that point Element at the dev stack's integration manager. */
+/** The config.json lines that point an Element elsewhere at the dev stack's integration manager. */
 export function imConfigLines(info: StackInfo): string[] {
-  const im = info.integrationManager;
-  if (!im) return [];
-  const widgets = im.uiUrl.replace(/\/element$/, "/widgets");
-  return [
-    `"integrations_ui_url": ${JSON.stringify(im.uiUrl)},`,
-    `"integrations_rest_url": ${JSON.stringify(im.restUrl)},`,
-    `"integrations_widgets_urls": [${JSON.stringify(widgets)}],`,
-  ];
+  return Object.entries(imConfigKeys(info)).map(
+    ([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)},`,
+  );
 }
 
 async function main(): Promise<void> {
-  const opts = devOptionsFromEnv();
+  const opts = await devOptionsFromEnv();
   const { stack, appservice, info } = await startDev(opts);
   const stop = (): void => {
     console.log("\natrium dev: stopping… (data stays in .atrium/dev for the next start)");
@@ -214,7 +237,8 @@ async function main(): Promise<void> {
       "atrium dev stack is up:",
       `  homeserver  ${info.homeserverUrl}  (server name ${info.serverName})`,
       `  etherpad    ${info.etherpadUrl}`,
-      `  atrium      ${info.appserviceUrl} (appservice API), ${info.publicUrl} (pad pages)`,
+      `  atrium      ${info.appserviceUrl} (appservice API), ${info.publicUrl}/atrium (pad pages)`,
+      `  element     ${info.publicUrl} ${opts.elementWebDir ? `(Element Web from ${opts.elementWebDir}, pads open inside widgets)` : "(set ATRIUM_ELEMENT_WEB to an unpacked Element Web release to serve it here)"}`,
       `  integration ${info.integrationManager?.uiUrl ?? "-"} (UI), ${info.integrationManager?.restUrl ?? "-"} (API)`,
       `  bot         ${info.botUserId}`,
       `  demo login  ${info.demoUser.userId} / ${info.demoUser.password}`,
@@ -229,8 +253,11 @@ async function main(): Promise<void> {
       "bot and type `!pad notes`; it reads the command and its reply is encrypted too.",
       `Conference widgets use ${opts.jitsiDomain} (set ATRIUM_JITSI_DOMAIN to your Jitsi).`,
       "",
-      "Integration manager (Room info → Extensions → Add extensions in Element): put these lines",
-      "in Element Web's config.json (Element Desktop: ~/.config/Element/config.json):",
+      `Element Web served at ${info.publicUrl} is set up for this stack (homeserver, integration`,
+      "manager) and shows pads inside their widgets: it shares the pads' origin, which plain http",
+      "needs. Any other Element works too, with pads in their own tab; for its integration manager",
+      "(Room info → Extensions → Add extensions) put these lines in its config.json (Element",
+      "Desktop: ~/.config/Element/config.json):",
       ...imConfigLines(info).map((line) => `  ${line}`),
       "",
       "Press Ctrl-C to stop.",
