@@ -125,7 +125,7 @@ export class FeedCommands {
     private readonly deps: {
       config: FeedsConfig;
       store: FeedStore;
-      gateway: Pick<MatrixGateway, "roomState" | "refresh">;
+      gateway: Pick<MatrixGateway, "roomState" | "refresh" | "recheck">;
       fetcher: Fetcher;
       /** The fetcher of previews: `previewMaxBytes` instead of `maxBytes`. */
       previewFetcher: Fetcher;
@@ -192,6 +192,7 @@ export class FeedCommands {
         return { neededLevel, level, canManage: level >= neededLevel };
       },
       (power) => !power.canManage,
+      userId,
     );
   }
 
