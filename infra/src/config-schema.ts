@@ -372,6 +372,7 @@ const EXAMPLES: Record<string, string> = {
 const KUBERNETES_EXAMPLES: Record<string, string> = {
   appserviceImage: "registry.example.org/atrium/appservice:1.0.0",
   postgresHost: "db.example.internal",
+  postgresCidr: "10.20.0.0/24",
   workers: "2",
   namespace: "atrium",
   ingressClass: "nginx",

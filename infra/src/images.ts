@@ -13,10 +13,17 @@ export const DEFAULT_IMAGES = {
   /** The version the integration tests run (tests/ and infra's Synapse venv are 1.163.2). */
   synapse: "matrixdotorg/synapse:v1.163.2",
   /**
-   * 4.9.0 fixes CVE-2026-27624 (`::ffff:127.0.0.1` slipped past `denied-peer-ip`); 4.7.0 did
-   * not. The default (Debian) variant; its turnutils_stunclient runs the healthcheck.
+   * There is no 4.9.x after 4.9.0 (coturn/coturn#1813 "Update version to 4.9.0" is followed by
+   * #1864 "Update version to 4.10.0"), and the security fixes since landed in later minors:
+   * IPv4-mapped IPv6 peer ACL bypasses CVE-2026-27624 / CVE-2026-53450 (4.10.0 / 4.13.0; the
+   * IPv4-in-IPv6 encodings, coturn/coturn#1945), CVE-2026-40613 (4.10.0), STUN length
+   * truncation CVE-2026-68552 and a pre-auth heap disclosure CVE-2026-62959 (4.15.0), a DTLS
+   * pre-cookie DoS CVE-2026-73214 (4.16.0); 4.17+ opens DTLS only with --dtls. Table and the
+   * advice to skip 4.17.0/4.17.1: jitsi/infra-provisioning#1208 (2026-09-16), which moves to
+   * 4.18.0. Not read here: coturn's own 4.18.0 release notes (GitHub is unreachable). The
+   * default (Debian) variant; its turnutils_stunclient runs the healthcheck.
    */
-  coturn: "coturn/coturn:4.9.0",
+  coturn: "coturn/coturn:4.18.0",
   /**
    * docker-jitsi-meet's current stable. Since stable-11146 the images are published on ghcr.io,
    * run rootless on a read-only root filesystem and the web nginx listens on 8000; the four
@@ -38,10 +45,19 @@ export const DEFAULT_IMAGES = {
   /**
    * Kubernetes target only: the router in front of Synapse's workers. 3.2 is the LTS branch
    * (May 2025) ESS's router also runs; `balance hash` and `parse-resolv-conf` need >= 2.6.
+   * 3.2.19 is the newest 3.2 patch seen (OpenIndiana/oi-userland#26790 "haproxy: update to
+   * 3.2.19"; wener.me's HAProxy version table lists 3.2.19 as 3.2's latest). haproxy.org's
+   * 3.2 changelog could not be read from here; the Docker Hub tag follows docker-library/haproxy.
    */
-  haproxy: "haproxy:3.2.4-alpine",
-  /** Kubernetes target only: Synapse's replication pub/sub (no persistence), as ESS runs it. */
-  redis: "redis:7.4.5-alpine",
+  haproxy: "haproxy:3.2.19-alpine",
+  /**
+   * Kubernetes target only: Synapse's replication pub/sub (no persistence), as ESS runs it.
+   * >= 7.4.6 fixes the Lua use-after-free CVE-2025-49844 (and CVE-2025-46817/46818/46819);
+   * 7.4.8 a reply-injection fix (redis/docs#2924); 7.4.10 an urgent stream RESTORE
+   * use-after-free (RCE) fix (redis/docs#3702; docker-library/official-images#21922, and
+   * #21927 adding the 7.4.10 image).
+   */
+  redis: "redis:7.4.10-alpine",
   /** The offsite copy of backups (only deployed when an S3 target is configured). */
   rclone: "rclone/rclone:1.75.1",
 } as const;

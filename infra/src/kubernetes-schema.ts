@@ -62,6 +62,13 @@ export const kubernetesSchema = z
       .regex(/^[a-z_][a-z0-9_]*$/, "not a role name")
       .default("postgres"),
     /**
+     * External PostgreSQL: the network (CIDR) its address is in, so the egress policies let the
+     * database clients reach that network only; unset, they may reach postgresPort anywhere.
+     */
+    postgresCidr: z
+      .union([z.cidrv4(), z.cidrv6()], { error: "not a CIDR (e.g. 10.20.0.0/24)" })
+      .optional(),
+    /**
      * `hostPort` (default): one bridge per labelled node on UDP jvbPort, advertising the node's
      * address; `ports`: a StatefulSet of `jvbReplicas` bridges, bridge i on UDP jvbPort+i behind
      * its own LoadBalancer Service.
@@ -97,6 +104,8 @@ export interface KubernetesSettings {
         readonly port: number;
         readonly sslMode: string;
         readonly adminUser: string;
+        /** The network the server is in (egress policies); any address when unset. */
+        readonly cidr?: string;
       };
   readonly jvb:
     | { readonly mode: "hostPort"; readonly nodeLabel: string }
@@ -165,6 +174,7 @@ export function kubernetesSettings(k: z.infer<typeof kubernetesSchema>): Kuberne
             port: k.postgresPort,
             sslMode: k.postgresSslMode,
             adminUser: k.postgresAdminUser,
+            ...(k.postgresCidr === undefined ? {} : { cidr: k.postgresCidr }),
           },
     jvb:
       k.jvbMode === "ports"

@@ -238,6 +238,15 @@ export class Appservice extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * Element Web's port in the cluster. Since v1.11.90 the image runs nginx as `USER nginx` and
+ * listens on ELEMENT_WEB_PORT (80 by default): a non-root process cannot bind 80 on CRI-O or
+ * containerd before 2.0 (element-hq/element-web#29020; its Dockerfile), so it listens on 8080.
+ */
+export const ELEMENT_WEB_KUBE_PORT = 8080;
+/** The element-web image's `nginx` user (nginx:alpine-slim). */
+const NGINX_UID = 101;
+
 /** Element Web: static files and config.json (no secret), several replicas, a PDB. */
 export class ElementWeb extends pulumi.ComponentResource {
   constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
@@ -255,7 +264,14 @@ export class ElementWeb extends pulumi.ComponentResource {
       { parent: this },
     );
     const app = HOSTS.elementWeb;
-    serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.elementWeb }], this);
+    serviceOf(
+      ctx,
+      `${name}-service`,
+      app,
+      app,
+      [{ name: "http", port: ELEMENT_WEB_KUBE_PORT }],
+      this,
+    );
     const replicas = ctx.k.replicas.elementWeb;
     if (replicas >= 2) disruptionBudget(ctx, app, app, this);
     deployment(
@@ -272,13 +288,12 @@ export class ElementWeb extends pulumi.ComponentResource {
             {
               name: "element-web",
               image: c.images.elementWeb,
-              ports: [{ name: "http", containerPort: PORTS.elementWeb }],
+              env: [{ name: "ELEMENT_WEB_PORT", value: String(ELEMENT_WEB_KUBE_PORT) }],
+              ports: [{ name: "http", containerPort: ELEMENT_WEB_KUBE_PORT }],
               ...probes(httpProbe("/config.json", "http"), 1),
-              // The image's nginx starts as root to bind port 80: no runAsNonRoot here.
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                seccompProfile: { type: "RuntimeDefault" },
-              },
+              // The image's own user; its entrypoint renders nginx's config into /etc/nginx,
+              // so the root filesystem stays writable.
+              securityContext: hardened({ user: NGINX_UID, readOnlyRoot: false }),
               resources: resources("20m", "32Mi", "128Mi"),
               volumeMounts: [
                 {

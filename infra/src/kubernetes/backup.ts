@@ -2,13 +2,15 @@
  * Database backups on Kubernetes: a CronJob runs the Docker target's backup script (pg_dump of
  * every database, checksummed, the newest `backupKeep` sets kept) into a kept claim. Volumes
  * (media, prosody) are left to the cluster's volume snapshots: a claim mounted ReadWriteOnce by
- * Synapse cannot be mounted by the job as well.
+ * Synapse cannot be mounted by the job as well. The claim sits in the same cluster, so with an
+ * S3 target each run then copies the sets offsite, encrypted (the Docker target's offsite
+ * script, once): the backup is an init container, the copy the job's container.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_PATHS } from "../components/backup";
 import { DATABASES } from "../components/names";
-import { renderBackupScript, renderRestoreScript } from "../render/backup";
+import { renderBackupScript, renderOffsiteScript, renderRestoreScript } from "../render/backup";
 import {
   hardened,
   keptClaim,
@@ -17,17 +19,22 @@ import {
   podSecurity,
   resources,
   scratch,
+  secretOf,
   type KubeContext,
 } from "./meta";
 import { POSTGRES_SECRET } from "./postgres";
 
 export const BACKUP_CRONJOB = "atrium-backup";
+/** The backup user (the postgres image's, 70): the copy reads its private files as the same. */
+const BACKUP_UID = 70;
+type Container = k8s.types.input.core.v1.Container;
 
 export class Backup extends pulumi.ComponentResource {
   constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:kubernetes:Backup", name, {}, opts);
     const c = ctx.settings;
     const options = { databases: Object.values(DATABASES), volumes: [], keep: c.backup.keep };
+    const offsite = this.offsite(name, ctx);
     const scripts = new k8s.core.v1.ConfigMap(
       `${name}-scripts`,
       {
@@ -35,12 +42,51 @@ export class Backup extends pulumi.ComponentResource {
         data: {
           "backup.sh": renderBackupScript(options),
           "restore.sh": renderRestoreScript(options),
+          ...(offsite === undefined ? {} : { "offsite.sh": offsite.script }),
         },
       },
       { parent: this },
     );
     const claim = keptClaim(ctx, `${name}-claim`, "atrium-backups", "20Gi", this);
     const tmp = scratch("tmp", "/tmp", "64Mi");
+    const mounts = [
+      { name: "scripts", mountPath: "/atrium-backup" },
+      { name: "backups", mountPath: BACKUP_PATHS.backups },
+      tmp.mount,
+    ];
+    const backup: Container = {
+      name: "backup",
+      image: c.images.postgres,
+      command: ["/bin/sh", "/atrium-backup/backup.sh"],
+      envFrom: [{ secretRef: { name: POSTGRES_SECRET } }],
+      env: [{ name: "ATRIUM_BACKUP_DIR", value: BACKUP_PATHS.backups }],
+      securityContext: hardened({ user: BACKUP_UID, readOnlyRoot: true }),
+      resources: resources("100m", "128Mi", "1Gi"),
+      volumeMounts: mounts,
+    };
+    // With an offsite copy the backup runs first, as an init container, and the copy after it.
+    const containers: { initContainers?: Container[]; containers: Container[] } =
+      offsite === undefined
+        ? { containers: [backup] }
+        : {
+            initContainers: [backup],
+            containers: [
+              {
+                name: "offsite",
+                image: c.images.rclone,
+                command: ["/bin/sh", "/atrium-backup/offsite.sh"],
+                envFrom: [{ secretRef: { name: offsite.secret } }],
+                env: [
+                  { name: "ATRIUM_BACKUP_DIR", value: BACKUP_PATHS.backups },
+                  { name: "HOME", value: "/tmp" },
+                  { name: "XDG_CACHE_HOME", value: "/tmp" },
+                ],
+                securityContext: hardened({ user: BACKUP_UID, readOnlyRoot: true }),
+                resources: resources("100m", "64Mi", "512Mi"),
+                volumeMounts: mounts,
+              },
+            ],
+          };
     new k8s.batch.v1.CronJob(
       name,
       {
@@ -56,23 +102,8 @@ export class Backup extends pulumi.ComponentResource {
                 metadata: { labels: labels(BACKUP_CRONJOB) },
                 spec: {
                   restartPolicy: "OnFailure",
-                  securityContext: podSecurity(70),
-                  containers: [
-                    {
-                      name: "backup",
-                      image: c.images.postgres,
-                      command: ["/bin/sh", "/atrium-backup/backup.sh"],
-                      envFrom: [{ secretRef: { name: POSTGRES_SECRET } }],
-                      env: [{ name: "ATRIUM_BACKUP_DIR", value: BACKUP_PATHS.backups }],
-                      securityContext: hardened({ user: 70, readOnlyRoot: true }),
-                      resources: resources("100m", "128Mi", "1Gi"),
-                      volumeMounts: [
-                        { name: "scripts", mountPath: "/atrium-backup" },
-                        { name: "backups", mountPath: BACKUP_PATHS.backups },
-                        tmp.mount,
-                      ],
-                    },
-                  ],
+                  securityContext: podSecurity(BACKUP_UID),
+                  ...containers,
                   volumes: [
                     { name: "scripts", configMap: { name: scripts.metadata.name } },
                     { name: "backups", persistentVolumeClaim: { claimName: claim.metadata.name } },
@@ -87,5 +118,36 @@ export class Backup extends pulumi.ComponentResource {
       { parent: this },
     );
     this.registerOutputs({});
+  }
+
+  /** The offsite copy's script and Secret, when an S3 target and its keys are configured. */
+  private offsite(name: string, ctx: KubeContext): { script: string; secret: string } | undefined {
+    const { settings: c, secrets: s } = ctx;
+    const s3 = c.backup.s3;
+    const keyId = s.optional("backupS3AccessKeyId");
+    const secretKey = s.optional("backupS3SecretAccessKey");
+    const passphrase = s.optional("backupEncryptionPassphrase");
+    if (s3 === undefined || keyId === undefined || secretKey === undefined) return undefined;
+    if (passphrase === undefined) return undefined;
+    const secret = "atrium-backup-offsite";
+    secretOf(
+      ctx,
+      `${name}-offsite`,
+      secret,
+      {
+        RCLONE_CONFIG_ATRIUM_TYPE: "s3",
+        RCLONE_CONFIG_ATRIUM_PROVIDER: "Other",
+        RCLONE_CONFIG_ATRIUM_ENDPOINT: s3.endpoint,
+        ...(s3.region === undefined ? {} : { RCLONE_CONFIG_ATRIUM_REGION: s3.region }),
+        RCLONE_CONFIG_ATRIUM_ACCESS_KEY_ID: keyId,
+        RCLONE_CONFIG_ATRIUM_SECRET_ACCESS_KEY: secretKey,
+        ATRIUM_BACKUP_PASSPHRASE: passphrase,
+      },
+      this,
+    );
+    return {
+      script: renderOffsiteScript({ bucket: s3.bucket, keepDays: c.backup.keep, once: true }),
+      secret,
+    };
   }
 }

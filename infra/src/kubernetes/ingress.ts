@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { jitsiRelease } from "../jitsi-release";
+import { ELEMENT_WEB_KUBE_PORT } from "./apps";
 import { meta, type KubeContext } from "./meta";
 import { ROUTER_HOST, ROUTER_PORT } from "./router";
 
@@ -41,7 +42,8 @@ export function ingressRules(ctx: KubeContext): Map<string, Path[]> {
     to("/", "Prefix", HOSTS.jitsiWeb, jitsiRelease(c.images.jitsiWeb).webPort),
   );
   add(c.imDomain, to("/", "Prefix", HOSTS.appservice, PORTS.appserviceIm));
-  if (c.elementWeb) add(c.elementDomain, to("/", "Prefix", HOSTS.elementWeb, PORTS.elementWeb));
+  if (c.elementWeb)
+    add(c.elementDomain, to("/", "Prefix", HOSTS.elementWeb, ELEMENT_WEB_KUBE_PORT));
   return rules;
 }
 

@@ -39,6 +39,41 @@ export const PROSODY_PORTS = { c2s: 5222, http: 5280 } as const;
 export const JVB_WS_PORT = 9090;
 /** How long a bridge may take to drain its conferences (jitsi-videobridge#2075: up to 1 h). */
 export const JVB_DRAIN_SECONDS = 3600;
+/** The user and group of the rootless Jitsi images (`s6`, 1000:1000; jitsi-helm's defaults). */
+export const JITSI_UID = 1000;
+
+/**
+ * Every Jitsi container: s6-overlay v3's preinit refuses a root-owned, world-writable /run
+ * unless told it is on Kubernetes, and an emptyDir on /run is exactly that (jitsi-helm sets the
+ * same variable; just-containers/s6-overlay `libexec/preinit`).
+ */
+export const S6_KUBERNETES_ENV = {
+  name: "S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES",
+  value: "1",
+} as const;
+
+/**
+ * What the drain needs and nothing more: the bridge's private REST server (port 8080, in the
+ * pod only: no Service names it and no NetworkPolicy admits it) with the colibri API, whose
+ * /colibri/stats the drain polls, and /colibri/shutdown, which starts it. Both are off in
+ * docker-jitsi-meet's jvb.conf unless these are set, and graceful_shutdown.sh then exits 1 at
+ * once.
+ */
+export const JVB_DRAIN_ENV = [
+  { name: "COLIBRI_REST_ENABLED", value: "true" },
+  { name: "SHUTDOWN_REST_ENABLED", value: "true" },
+] as const;
+
+/**
+ * The preStop drain: jitsi-videobridge's graceful_shutdown.sh needs the bridge's PID (`-p`, or
+ * a pid file the image does not write) before it sends the shutdown request, so it is read from
+ * /proc (the pattern's brackets keep this shell from matching itself).
+ */
+export const JVB_PRESTOP = [
+  "/bin/bash",
+  "-c",
+  'pid="$(grep -las \'org[.]jitsi[.]videobridge[.]Main\' /proc/[0-9]*/cmdline | head -n 1 | cut -d / -f 3)"; exec /bin/bash /usr/share/jitsi-videobridge/graceful_shutdown.sh -p "$pid" -t 3',
+] as const;
 
 /** "K=V" entries (some secret) as one Secret's data, later keys winning. */
 function envData(
@@ -99,8 +134,15 @@ export class Jitsi extends pulumi.ComponentResource {
       name: part,
       image,
       envFrom: [{ secretRef: { name: `atrium-jitsi-${part}-env` } }],
-      securityContext: hardened({ readOnlyRoot: release.rootless }),
+      securityContext: hardened({
+        readOnlyRoot: release.rootless,
+        ...(release.rootless ? { user: JITSI_UID } : {}),
+      }),
       ...extra,
+      env: [
+        S6_KUBERNETES_ENV,
+        ...((extra.env as k8s.types.input.core.v1.EnvVar[] | undefined) ?? []),
+      ],
       volumeMounts: [
         ...writable(runSize).mounts,
         ...((extra.volumeMounts as k8s.types.input.core.v1.VolumeMount[] | undefined) ?? []),
@@ -115,7 +157,8 @@ export class Jitsi extends pulumi.ComponentResource {
     ) => ({
       metadata: { labels: labels(app), annotations: { [CONFIG_HASH_ANNOTATION]: hashOf(part) } },
       spec: {
-        securityContext: podSecurity(),
+        // fsGroup: the volumes (prosody's claim) writable by the image's user.
+        securityContext: podSecurity(release.rootless ? JITSI_UID : undefined),
         ...spec,
         volumes: [...writable(runSize).volumes, ...(spec.volumes ?? [])],
       },
@@ -247,19 +290,12 @@ export class Jitsi extends pulumi.ComponentResource {
         resources: resources("500m", "1Gi", "3Gi"),
         // Stop taking conferences, wait for the last participants to leave, then exit
         // (the image's graceful_shutdown.sh; jitsi-helm's preStop does the same).
-        lifecycle: {
-          preStop: {
-            exec: {
-              command: [
-                "/bin/bash",
-                "/usr/share/jitsi-videobridge/graceful_shutdown.sh",
-                "-t",
-                "3",
-              ],
-            },
-          },
-        },
+        lifecycle: { preStop: { exec: { command: [...JVB_PRESTOP] } } },
         ...extra,
+        env: [
+          ...JVB_DRAIN_ENV,
+          ...((extra.env as k8s.types.input.core.v1.EnvVar[] | undefined) ?? []),
+        ],
       });
     const wsPort = { name: "colibri-ws", containerPort: JVB_WS_PORT };
     if (ctx.k.jvb.mode === "hostPort") {

@@ -1,12 +1,15 @@
 /**
  * NetworkPolicies: every pod of the namespace refuses ingress unless a policy below lets a
- * named peer in on a named port. Only the ingress controller reaches the web tiers, only
- * Synapse the appservice's port, only the appservice (and the router's allow-listed pad paths)
- * Etherpad. coturn runs on the host network, where NetworkPolicies do not apply.
+ * named peer in on a named port, and connects out only where egress.ts allows. Only the ingress
+ * controller reaches the web tiers, only Synapse the appservice's port, only the appservice
+ * (and the router's allow-listed pad paths) Etherpad. coturn runs on the host network, where
+ * NetworkPolicies do not apply.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
+import { ELEMENT_WEB_KUBE_PORT } from "./apps";
+import { DNS_PEER, egressRules } from "./egress";
 import { jitsiRelease } from "../jitsi-release";
 import { APP_LABEL, meta, SYNAPSE_ROLE_LABEL, type KubeContext } from "./meta";
 import { JVB_WS_PORT, PROSODY_PORTS } from "./jitsi";
@@ -50,7 +53,7 @@ export function allowedFlows(ctx: KubeContext): Allowed[] {
     {
       name: "element-web",
       pods: pods(HOSTS.elementWeb),
-      ports: [{ port: PORTS.elementWeb }],
+      ports: [{ port: ELEMENT_WEB_KUBE_PORT }],
       from: [ingress],
     },
     // Synapse's HTTP only from the router (clients, the appservice) and other Synapse
@@ -148,7 +151,51 @@ export class NetworkPolicies extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    for (const flow of allowedFlows(ctx)) {
+    // Egress: nothing but DNS and what egress.ts lists.
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-deny-egress`,
+      {
+        metadata: meta(ctx, "atrium-default-deny-egress"),
+        spec: { podSelector: {}, policyTypes: ["Egress"] },
+      },
+      { parent: this },
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-dns`,
+      {
+        metadata: meta(ctx, "atrium-egress-dns"),
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [DNS_PEER],
+              ports: [
+                { port: 53, protocol: "UDP" },
+                { port: 53, protocol: "TCP" },
+              ],
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+    const flows = allowedFlows(ctx);
+    for (const rule of egressRules(ctx, flows)) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-egress-${rule.name}`,
+        {
+          metadata: meta(ctx, `atrium-egress-${rule.name}`),
+          spec: {
+            podSelector: { matchLabels: rule.pods },
+            policyTypes: ["Egress"],
+            egress: rule.to.map((t) => ({ to: [...t.peers], ports: [...t.ports] })),
+          },
+        },
+        { parent: this },
+      );
+    }
+    for (const flow of flows) {
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${flow.name}`,
         {

@@ -93,7 +93,15 @@ export class Turn extends pulumi.ComponentResource {
                     execProbe(["turnutils_stunclient", "-p", String(c.turnPort), "127.0.0.1"]),
                     1,
                   ),
-                  securityContext: hardened({ user: COTURN_UID, readOnlyRoot: true }),
+                  // The image's turnserver carries CAP_NET_BIND_SERVICE as a file capability
+                  // (coturn's docker/coturn/debian/Dockerfile: setcap); the kernel refuses to
+                  // exec it when that capability is outside the bounding set, so it stays
+                  // there (jitsi-helm docs/guides/security.md does the same). Unverified
+                  // without a cluster: that the exec then succeeds as nobody.
+                  securityContext: {
+                    ...hardened({ user: COTURN_UID, readOnlyRoot: true }),
+                    capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+                  },
                   resources: resources("100m", "64Mi", "512Mi"),
                   volumeMounts: [
                     { name: "config", mountPath: "/etc/coturn", readOnly: true },
