@@ -161,6 +161,7 @@ export async function start(
   const roomsOnDemand = new RoomsOnDemand({
     config,
     gateway,
+    aliases: homeserver,
     workspace,
     rooms: new OnDemandRooms(store.db),
     log: logger("rooms-on-demand"),

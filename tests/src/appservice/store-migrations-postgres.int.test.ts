@@ -40,11 +40,11 @@ it("opens a PostgreSQL database that ran 0001, 0002 and 0004, applying 0003", as
     const names = await c.query<{ name: string }>(
       "SELECT name FROM kysely_migration ORDER BY name",
     );
-    expect(names.rows.map((r) => r.name)).toEqual([
-      "0001_initial",
-      "0002_integration_manager",
-      "0004_rooms_on_demand",
-    ]);
+    const ran = names.rows.map((r) => r.name);
+    expect(ran).toEqual(
+      expect.arrayContaining(["0001_initial", "0002_integration_manager", "0004_rooms_on_demand"]),
+    );
+    expect(ran).not.toContain("0003_feeds");
   });
 
   const store = await Store.open({ engine: "postgres", connectionString: url });

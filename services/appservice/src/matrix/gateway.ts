@@ -147,4 +147,13 @@ export class BotSdkGateway implements MatrixGateway {
   async ping(): Promise<void> {
     await this.client.doRequest("GET", "/_matrix/client/versions");
   }
+
+  /** Removes an alias the bot made; one already gone is fine. */
+  async deleteAlias(alias: string): Promise<void> {
+    try {
+      await retry(() => this.client.deleteRoomAlias(alias));
+    } catch (error: unknown) {
+      if (errcodeOf(error) !== "M_NOT_FOUND") throw error;
+    }
+  }
 }

@@ -30,7 +30,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(opts: { padFailures?: number } = {}) {
+function setup(opts: { padFailures?: number; config?: typeof config } = {}) {
+  const clock = { now: Date.now() };
   let rooms = 0;
   let padFailures = opts.padFailures ?? 0;
   const calls: string[] = [];
@@ -50,6 +51,7 @@ function setup(opts: { padFailures?: number } = {}) {
       return "$p";
     },
     sendNotice: async (_room: string, plain: string) => void notices.push(plain),
+    leave: async (room: string) => void calls.push(`leave ${room}`),
   } as unknown as MatrixGateway;
   const workspace = {
     addPad: async (room: string, name: string) => {
@@ -64,13 +66,15 @@ function setup(opts: { padFailures?: number } = {}) {
     pinWidget: async (room: string, id: string) => void calls.push(`pin ${room} ${id}`),
   } as unknown as Workspace;
   const onDemand = new RoomsOnDemand({
-    config,
+    config: opts.config ?? config,
     gateway,
+    aliases: { deleteAlias: async (alias: string) => void calls.push(`unalias ${alias}`) },
     workspace,
     rooms: new OnDemandRooms(store.db),
     log,
+    now: () => clock.now,
   });
-  return { onDemand, calls, notices, power };
+  return { onDemand, calls, notices, power, clock };
 }
 
 describe("rooms on demand", () => {
@@ -134,5 +138,44 @@ describe("rooms on demand", () => {
     expect(calls).toEqual(["pad !room1:example.org retro", "pin !room1:example.org w-retro"]);
     await onDemand.resume(log);
     expect(calls).toHaveLength(2);
+  });
+
+  it("removes rooms nobody claimed within the TTL (alias first, then the bot leaves), keeps claimed ones", async () => {
+    const { onDemand, calls, clock } = setup();
+    await onDemand.onAliasQuery("#pad_lost:example.org", "pad_lost");
+    await onDemand.onAliasQuery("#pad_used:example.org", "pad_used");
+    await onDemand.onJoin("!room2:example.org", "@alice:example.org", log);
+    calls.length = 0;
+    clock.now += 23 * 3_600_000;
+    await onDemand.resume(log);
+    expect(calls).toEqual([]);
+    clock.now += 2 * 3_600_000;
+    await onDemand.resume(log);
+    expect(calls).toEqual(["unalias #pad_lost:example.org", "leave !room1:example.org"]);
+    await onDemand.resume(log);
+    expect(calls).toHaveLength(2);
+    // A join arriving after the removal furnishes nothing.
+    await onDemand.onJoin("!room1:example.org", "@bob:example.org", log);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("caps queries no local user follows (strays) at strayRoomsPerHour, removed ones included", async () => {
+    const { onDemand, clock } = setup({
+      config: {
+        ...config,
+        aliases: { ...config.aliases, unclaimedRoomsPerHour: 100, strayRoomsPerHour: 2 },
+      },
+    });
+    expect(await onDemand.onAliasQuery("#pad_a:example.org", "pad_a")).not.toBeNull();
+    await onDemand.onJoin("!room1:example.org", "@alice:example.org", log); // claimed: no stray
+    expect(await onDemand.onAliasQuery("#pad_b:example.org", "pad_b")).not.toBeNull();
+    expect(await onDemand.onAliasQuery("#pad_c:example.org", "pad_c")).not.toBeNull();
+    // Within the claim window (5 min) they are not strays yet.
+    expect(await onDemand.onAliasQuery("#pad_d:example.org", "pad_d")).not.toBeNull();
+    clock.now += 6 * 60_000;
+    expect(await onDemand.onAliasQuery("#pad_e:example.org", "pad_e")).toBeNull();
+    // The hour passes: strays of the last hour only.
+    clock.now += 60 * 60_000;
+    expect(await onDemand.onAliasQuery("#pad_f:example.org", "pad_f")).not.toBeNull();
   });
 });

@@ -84,18 +84,26 @@ export class RoomsOnDemand {
     private readonly deps: {
       config: AtriumConfig;
       gateway: MatrixGateway;
+      /** Frees the alias of a room removed for want of a claim. */
+      aliases: { deleteAlias(alias: string): Promise<void> };
       workspace: Pick<Workspace, "addPad" | "addConference" | "pinWidget">;
       rooms: OnDemandRooms;
       log: Logger;
+      now?: () => number;
     },
   ) {}
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
 
   /** The alias query: the bare room's id, or null (404) for aliases that are not ours, or over the cap. */
   async onAliasQuery(alias: string, localpart: string): Promise<{ roomId: string } | null> {
     const { config, rooms, gateway, log } = this.deps;
     const wanted = readAlias(localpart, config);
     if (!wanted) return null;
-    const recent = await rooms.unclaimedSince(Date.now() - HOUR);
+    const now = this.now();
+    const recent = await rooms.unclaimedSince(now - HOUR);
     if (recent >= config.aliases.unclaimedRoomsPerHour) {
       log.warn(
         { alias, unclaimed: recent },
@@ -103,8 +111,17 @@ export class RoomsOnDemand {
       );
       return null;
     }
+    const window = config.aliases.claimWindowSeconds * 1000;
+    const strays = await rooms.straysSince(now - HOUR, window, now);
+    if (strays >= config.aliases.strayRoomsPerHour) {
+      log.warn(
+        { alias, strays },
+        "refusing an alias query: too many rooms on demand no local user came to in the last hour (lookups or other servers' queries)",
+      );
+      return null;
+    }
     const roomId = await gateway.createRoom(creationOptions(wanted, localpart, config));
-    await rooms.record({ room_id: roomId, alias, kind: wanted.kind, name: wanted.name });
+    await rooms.record({ room_id: roomId, alias, kind: wanted.kind, name: wanted.name }, now);
     log.info(
       { alias, room_id: roomId },
       "created a room on demand; furnished on the first local join",
@@ -116,10 +133,10 @@ export class RoomsOnDemand {
   async onJoin(roomId: string, userId: string, log: Logger): Promise<void> {
     const { config, rooms, gateway } = this.deps;
     const row = await rooms.get(roomId);
-    if (!row || row.furnished_at !== null) return;
+    if (!row || row.furnished_at !== null || row.removed_at !== null) return;
     if (!row.claimed_by) {
       if (userId === gateway.botUserId || serverOf(userId) !== config.homeserver.domain) return;
-      const claimed = await rooms.claimedBy(userId, Date.now() - HOUR);
+      const claimed = await rooms.claimedBy(userId, this.now() - HOUR);
       if (claimed >= config.aliases.roomsPerUserPerHour) {
         const text =
           `You have opened ${claimed} new rooms on demand in the last hour, the most this server allows ` +
@@ -129,13 +146,17 @@ export class RoomsOnDemand {
         log.info({ user: userId }, "room on demand not claimed: the user is over the hourly cap");
         return;
       }
-      if ((await rooms.claim(roomId, userId)) !== userId) return;
+      if ((await rooms.claim(roomId, userId, this.now())) !== userId) return;
     }
     await this.furnish((await rooms.get(roomId))!, log);
   }
 
-  /** Furnishes claimed rooms left without their widget. */
+  /**
+   * The upkeep, at start and hourly: furnishes claimed rooms left without their widget, and
+   * removes rooms nobody claimed within `aliases.unclaimedRoomTtlSeconds` (see {@link remove}).
+   */
   async resume(log: Logger): Promise<void> {
+    await this.removeUnclaimed(log);
     for (const row of await this.deps.rooms.unfurnished()) {
       try {
         await this.furnish(row, log);
@@ -164,6 +185,39 @@ export class RoomsOnDemand {
       { room_id: row.room_id, widget: widget.widget_id, moderator: claimer },
       "room on demand is ready",
     );
+  }
+
+  /** Removes the rooms nobody claimed in time; forgets long-removed ones. */
+  private async removeUnclaimed(log: Logger): Promise<void> {
+    const { config, rooms } = this.deps;
+    const now = this.now();
+    for (const row of await rooms.unclaimedBefore(
+      now - config.aliases.unclaimedRoomTtlSeconds * 1000,
+    )) {
+      try {
+        await this.remove(row, now);
+        log.info(
+          { room_id: row.room_id, alias: row.alias },
+          "removed a room on demand nobody joined",
+        );
+      } catch (error: unknown) {
+        log.warn({ err: error, room_id: row.room_id }, "could not remove an unclaimed room yet");
+      }
+    }
+    // Kept a day after removal: removed rooms still count towards the hourly caps.
+    await rooms.forgetRemoved(now - 24 * HOUR);
+  }
+
+  /**
+   * Removes a bare room: the alias first (so a join by alias can no longer land in it, and the
+   * alias can be asked for again), then the bot leaves. The room is recorded as removed, not
+   * forgotten, so it still counts towards the hourly caps.
+   */
+  private async remove(row: OnDemandRow, now: number): Promise<void> {
+    const { gateway, aliases, rooms } = this.deps;
+    await aliases.deleteAlias(row.alias);
+    await gateway.leave(row.room_id);
+    await rooms.markRemoved(row.room_id, now);
   }
 
   /** Raises `users` to moderator, keeping the rest of the room's power levels. */

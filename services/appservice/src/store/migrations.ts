@@ -1,7 +1,7 @@
 /** Schema migrations, applied at start (Kysely's Migrator; unordered allowed: store.ts). */
 import { sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
-import { roomsOnDemandMigration } from "./on-demand-rooms";
+import { onDemandRemovedMigration, roomsOnDemandMigration } from "./on-demand-rooms";
 import { padRevocationsMigration } from "./pad-revocations";
 import { workspacePinsMigration } from "../workspace-page/store";
 import { rtcRemovalsMigration } from "../calls/store";
@@ -188,6 +188,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     "0004_rooms_on_demand": roomsOnDemandMigration,
     "0006_pending_revocations": padRevocationsMigration,
+    "0007_on_demand_removed": onDemandRemovedMigration,
     "0008_rtc_removals": rtcRemovalsMigration,
     "0009_workspace_pins": workspacePinsMigration,
   };

@@ -3,7 +3,7 @@
  * who claimed it (the local user whose join furnished it) and whether its widget is in place.
  * Its own table and module (migration 0004), reached through `Kysely.withTables`.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import type { Database } from "./schema";
 
@@ -18,6 +18,8 @@ export interface OnDemandRoomTable {
   claimed_at: number | null;
   /** Set once the widget is in the room and pinned. */
   furnished_at: number | null;
+  /** Set when nobody claimed it in time and the bot freed the alias and left (0007). */
+  removed_at: number | null;
 }
 
 export const roomsOnDemandMigration: Migration = {
@@ -41,6 +43,13 @@ export const roomsOnDemandMigration: Migration = {
   },
 };
 
+/** Rooms nobody claimed can be removed: the time of removal is kept, so they still count. */
+export const onDemandRemovedMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("on_demand_rooms").addColumn("removed_at", "bigint").execute();
+  },
+};
+
 export type OnDemandRow = OnDemandRoomTable;
 
 export class OnDemandRooms {
@@ -50,15 +59,19 @@ export class OnDemandRooms {
     this.db = db.withTables<{ on_demand_rooms: OnDemandRoomTable }>();
   }
 
-  async record(row: Pick<OnDemandRoomTable, "room_id" | "alias" | "kind" | "name">): Promise<void> {
+  async record(
+    row: Pick<OnDemandRoomTable, "room_id" | "alias" | "kind" | "name">,
+    now = Date.now(),
+  ): Promise<void> {
     await this.db
       .insertInto("on_demand_rooms")
       .values({
         ...row,
-        created_at: Date.now(),
+        created_at: now,
         claimed_by: null,
         claimed_at: null,
         furnished_at: null,
+        removed_at: null,
       })
       .onConflict((oc) => oc.column("room_id").doNothing())
       .execute();
@@ -83,6 +96,50 @@ export class OnDemandRooms {
     return Number(row?.n ?? 0);
   }
 
+  /**
+   * Strays: rooms created since `since` that no local user claimed within `windowMs` of their
+   * creation (as of `now`; removed ones included, so removing a room does not refund it).
+   */
+  async straysSince(since: number, windowMs: number, now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("on_demand_rooms")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("created_at", ">=", since)
+      .where("created_at", "<=", now - windowMs)
+      .where((eb) =>
+        eb.or([
+          eb("claimed_at", "is", null),
+          eb("claimed_at", ">", sql<number>`created_at + ${windowMs}`),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Rooms nobody claimed, created before `before`, not yet removed. */
+  async unclaimedBefore(before: number): Promise<OnDemandRow[]> {
+    return this.db
+      .selectFrom("on_demand_rooms")
+      .selectAll()
+      .where("claimed_by", "is", null)
+      .where("removed_at", "is", null)
+      .where("created_at", "<", before)
+      .execute();
+  }
+
+  async markRemoved(roomId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable("on_demand_rooms")
+      .set({ removed_at: at })
+      .where("room_id", "=", roomId)
+      .execute();
+  }
+
+  /** Forgets rooms removed before `before` (they no longer count towards any hourly cap). */
+  async forgetRemoved(before: number): Promise<void> {
+    await this.db.deleteFrom("on_demand_rooms").where("removed_at", "<", before).execute();
+  }
+
   /** Rooms `userId` claimed since `since`. */
   async claimedBy(userId: string, since: number): Promise<number> {
     const row = await this.db
@@ -95,10 +152,10 @@ export class OnDemandRooms {
   }
 
   /** Claims the room for `userId` unless someone has; returns who holds the claim. */
-  async claim(roomId: string, userId: string): Promise<string | null> {
+  async claim(roomId: string, userId: string, now = Date.now()): Promise<string | null> {
     await this.db
       .updateTable("on_demand_rooms")
-      .set({ claimed_by: userId, claimed_at: Date.now() })
+      .set({ claimed_by: userId, claimed_at: now })
       .where("room_id", "=", roomId)
       .where("claimed_by", "is", null)
       .execute();
