@@ -34,6 +34,7 @@ import {
   type RegistrationLike,
 } from "./registration";
 import { registerBot } from "./matrix/bot-user";
+import { openBotCrypto, type BotCrypto } from "./crypto";
 import { acquireInstanceLock, InstanceLockedError } from "./store/instance-lock";
 import { tokenMatches, tokenOf } from "./matrix/hs-token";
 import { pingFromHomeserver } from "./matrix/ping";
@@ -58,6 +59,8 @@ export interface AtriumHandle {
   /** Base URL of the integration manager's listener, when configured. */
   imUrl: string | null;
   botUserId: string;
+  /** The bot's device (encryption on), else null. */
+  deviceId: string | null;
   store: Store;
   stop(): Promise<void>;
 }
@@ -79,9 +82,19 @@ async function listening<T>(key: string, address: string, listen: () => Promise<
   }
 }
 
+/** How `start` runs beyond config and registration. */
+export interface StartOptions {
+  /**
+   * The crypto store was moved aside (`--reset-crypto`): make new cross-signing keys for the
+   * new device even though the homeserver has some.
+   */
+  resetCrypto?: boolean;
+}
+
 export async function start(
   config: AtriumConfig,
   registration: RegistrationLike,
+  options: StartOptions = {},
 ): Promise<AtriumHandle> {
   checkRegistration(registration);
   if (config.encryption.enabled) {
@@ -156,6 +169,21 @@ export async function start(
   // time; commands, reactions and the integration manager read the cached room state.
   const homeserver = new BotSdkGateway(intent.matrixClient, botUserId);
   const gateway = new StateCachingGateway(homeserver, { requests: metrics.homeserverRequests });
+  // Encryption on: nothing is sent into an encrypted room before the crypto is open (a message
+  // waits for it), and encrypted events wait for it in their room's lane.
+  let cryptoOpened: (crypto: BotCrypto) => void = () => undefined;
+  let cryptoFailed: (error: unknown) => void = () => undefined;
+  const cryptoReady = new Promise<BotCrypto>((resolve, reject) => {
+    cryptoOpened = resolve;
+    cryptoFailed = reject;
+  });
+  cryptoReady.catch(() => undefined);
+  if (config.encryption.enabled) {
+    homeserver.useEncryption({
+      encryptFor: async (roomId, type, content) =>
+        (await cryptoReady).encryptFor(roomId, type, content),
+    });
+  }
   late.gateway = gateway;
   const workspace = new Workspace({ config, store, gateway, etherpad });
   const roomsOnDemand = new RoomsOnDemand({
@@ -242,10 +270,21 @@ export async function start(
     gateway,
     metrics,
     log: logger("events"),
+    ...(config.encryption.enabled
+      ? { crypto: { open: async (event, l) => (await cryptoReady).open(event, l) } }
+      : {}),
   });
   late.processor = processor;
 
-  addOperationalRoutes(bridge, { store, etherpad, gateway, metrics });
+  addOperationalRoutes(bridge, {
+    store,
+    etherpad,
+    gateway,
+    metrics,
+    ...(config.encryption.enabled
+      ? { crypto: { check: async () => (await cryptoReady).check() } }
+      : {}),
+  });
   const web: WebServer = await listening(
     "web.port",
     `${config.web.bindAddress}:${config.web.port}`,
@@ -302,6 +341,35 @@ export async function start(
       "could not set the bot's display name (the homeserver may still be starting)",
     );
   }
+  let crypto: BotCrypto | null = null;
+  if (config.encryption.enabled) {
+    try {
+      crypto = await openBotCrypto({
+        storePath: config.encryption.storePath,
+        passphrase: config.encryption.storePassphrase ?? "",
+        botUserId,
+        displayName: config.bot.displayName,
+        homeserverUrl: config.homeserver.url,
+        asToken: registration.as_token,
+        limitSeconds: config.encryption.undecryptableNoticeSeconds,
+        db: store.db,
+        registry: metrics.registry,
+        log: logger("crypto"),
+        ...(options.resetCrypto ? { resetCrossSigning: true } : {}),
+      });
+    } catch (error: unknown) {
+      cryptoFailed(error);
+      await processor.stop();
+      await imServer?.close();
+      await web.close();
+      await bridge.close();
+      await store.close();
+      await lock.release();
+      throw error;
+    }
+    cryptoOpened(crypto);
+    crypto.start({ gateway, kick: () => void processor.kick() });
+  }
   // Resume whatever a previous run recorded but did not finish.
   void processor.kick();
   feeds.start();
@@ -348,6 +416,7 @@ export async function start(
     webUrl: web.url,
     imUrl: imServer?.url ?? null,
     botUserId,
+    deviceId: crypto?.deviceId ?? null,
     store,
     stop: () =>
       (stopping ??= (async () => {
@@ -357,6 +426,7 @@ export async function start(
         await processor.stop();
         await feeds.stop();
         await calls?.stop();
+        await crypto?.stop();
         await imServer?.close();
         await web.close();
         await bridge.close();

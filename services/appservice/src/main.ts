@@ -15,6 +15,8 @@ import {
   type RegistrationLike,
 } from "./registration";
 import { logger } from "./util/log";
+import type { AtriumConfig } from "./config/schema";
+import { resetCryptoStore, resetReport } from "./crypto/reset";
 
 const log = logger("main");
 
@@ -28,6 +30,35 @@ function fail(error: unknown): never {
 }
 
 process.on("unhandledRejection", (reason) => fail(reason));
+
+/**
+ * `--reset-crypto`: moves the crypto store aside, makes a new device and new cross-signing
+ * keys, prints what people will see, and exits (start Atrium as usual afterwards). Taken out
+ * of argv before the bridge's Cli reads it.
+ */
+const resetIndex = process.argv.indexOf("--reset-crypto");
+const resetCrypto = resetIndex >= 0;
+if (resetCrypto) process.argv.splice(resetIndex, 1);
+
+async function reset(config: AtriumConfig, reg: RegistrationLike): Promise<void> {
+  if (!config.encryption.enabled) {
+    throw new StartupError(
+      "--reset-crypto: encryption.enabled is false; there is nothing to reset.",
+    );
+  }
+  const botUserId = `@${config.bot.localpart}:${config.homeserver.domain}`;
+  const result = await resetCryptoStore({
+    storePath: config.encryption.storePath,
+    botUserId,
+    homeserverUrl: config.homeserver.url,
+    asToken: reg.as_token,
+    log: logger("crypto"),
+  });
+  const handle = await start(config, reg, { resetCrypto: true });
+  await handle.stop();
+  process.stdout.write(`${resetReport(result, botUserId, handle.deviceId ?? "?")}\n`);
+  process.exit(0);
+}
 
 /** matrix-appservice names missing fields in camelCase (asToken); say it as the file does. */
 function incompleteRegistration(error: unknown): Error {
@@ -68,6 +99,7 @@ new Cli<Record<string, unknown>>({
       } catch (error: unknown) {
         throw incompleteRegistration(error);
       }
+      if (resetCrypto) return reset(effective, reg);
       const handle = await start(effective, reg);
       for (const signal of ["SIGTERM", "SIGINT"] as const) {
         process.once(signal, () => {

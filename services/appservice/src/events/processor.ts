@@ -17,6 +17,7 @@ import type { CommandHandler, MessageEvent } from "../commands/handler";
 import type { Reactions, RoomEvent } from "./reactions";
 import type { Metrics } from "../util/metrics";
 import type { MatrixGateway } from "../matrix/gateway";
+import type { BotCrypto } from "../crypto";
 import { describeFailure } from "../service/describe";
 
 const MAX_ATTEMPTS = 5;
@@ -33,6 +34,11 @@ export interface ProcessorDeps {
   store: Pick<Store, "pendingEvents" | "markProcessed" | "markAttempt">;
   commands: Pick<CommandHandler, "handle">;
   reactions: Reactions;
+  /**
+   * The bot's crypto, when encryption is on: an encrypted event is decrypted here and then
+   * takes the same path as a plaintext one (same checks, same ledger, once), or waits parked.
+   */
+  crypto?: Pick<BotCrypto, "open">;
   gateway: MatrixGateway;
   metrics: Metrics;
   log: Logger;
@@ -171,6 +177,22 @@ export class Processor {
     }
   }
 
+  /** An encrypted event: decrypted and dispatched as the event it holds, or parked, or refused. */
+  private async decrypted(
+    event: RoomEvent & Record<string, unknown>,
+    isState: boolean,
+    log: Logger,
+  ): Promise<void> {
+    const crypto = this.deps.crypto;
+    if (!crypto) return this.deps.reactions.onEncrypted(event, log);
+    if (isState || event.sender === this.deps.gateway.botUserId) return;
+    const opened = await crypto.open(event, log);
+    if (opened.kind !== "clear") return;
+    // The clear event is the same event (id, room, sender); it never counts as state.
+    const { state_key: _ignored, ...clear } = opened.event;
+    return this.dispatch(clear, log);
+  }
+
   private async dispatch(raw: Record<string, unknown>, log: Logger): Promise<void> {
     if (!isRoomEvent(raw)) {
       log.warn("ignoring a malformed event");
@@ -204,7 +226,7 @@ export class Processor {
         if (isState) return this.deps.reactions.onEncryption(event, log);
         return;
       case "m.room.encrypted":
-        return this.deps.reactions.onEncrypted(event, log);
+        return this.decrypted(event, isState, log);
       default:
         return;
     }

@@ -59,13 +59,33 @@ export interface MatrixGateway {
   }): void;
 }
 
+/**
+ * Encrypts what the bot says in an encrypted room (crypto/index.ts). Every message the bot
+ * sends goes through {@link BotSdkGateway.sendMessage}, which asks it first.
+ */
+export interface MessageEncryptor {
+  /** The `m.room.encrypted` content for `content`, or null when the room is not encrypted. */
+  encryptFor(
+    roomId: string,
+    type: string,
+    content: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | null>;
+}
+
 const retry = <T>(fn: () => Promise<T>) => withRetry(fn, { retryable: isTransientMatrixError });
 
 export class BotSdkGateway implements MatrixGateway {
+  private encryptor: MessageEncryptor | null = null;
+
   constructor(
     private readonly client: MatrixClient,
     readonly botUserId: string,
   ) {}
+
+  /** From now on, messages into encrypted rooms are encrypted by `encryptor`. */
+  useEncryption(encryptor: MessageEncryptor): void {
+    this.encryptor = encryptor;
+  }
 
   async getState(
     roomId: string,
@@ -119,10 +139,14 @@ export class BotSdkGateway implements MatrixGateway {
     const txnId = dedupeKey
       ? "atrium-" + createHash("sha256").update(dedupeKey).digest("hex").slice(0, 32)
       : `atrium-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txnId}`;
-    const answer = (await retry(() => this.client.doRequest("PUT", path, null, content))) as {
-      event_id?: unknown;
-    };
+    // Encrypted when the room is, with the same transaction id either way (a retry, or a
+    // resend after a crash, is the same request).
+    const encrypted = await this.encryptor?.encryptFor(roomId, "m.room.message", content);
+    const type = encrypted ? "m.room.encrypted" : "m.room.message";
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${type}/${txnId}`;
+    const answer = (await retry(() =>
+      this.client.doRequest("PUT", path, null, encrypted ?? content),
+    )) as { event_id?: unknown };
     return typeof answer?.event_id === "string" ? answer.event_id : "";
   }
 

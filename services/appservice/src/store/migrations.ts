@@ -3,6 +3,7 @@ import { sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { onDemandRemovedMigration, roomsOnDemandMigration } from "./on-demand-rooms";
 import { padRevocationsMigration } from "./pad-revocations";
+import { cryptoParkedMigration } from "../crypto/parking";
 import { workspacePinsMigration } from "../workspace-page/store";
 import { rtcRemovalsMigration } from "../calls/store";
 
@@ -187,6 +188,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     "0004_rooms_on_demand": roomsOnDemandMigration,
+    "0005_crypto_parked": cryptoParkedMigration,
     "0006_pending_revocations": padRevocationsMigration,
     "0007_on_demand_removed": onDemandRemovedMigration,
     "0008_rtc_removals": rtcRemovalsMigration,

@@ -1,7 +1,8 @@
 /**
  * /metrics and /ready on the appservice listener. The bridge library already answers
  * `GET /health` with a plain OK (the process is up); `/ready` says whether Atrium can work:
- * store, homeserver and Etherpad reachable.
+ * store, homeserver and Etherpad reachable, and (encryption on) the crypto store open, the
+ * bot's device there and its key stream running.
  */
 import type { Bridge } from "matrix-appservice-bridge";
 import type { EtherpadClient } from "@atrium/etherpad";
@@ -30,7 +31,14 @@ async function probe(check: Check, timeoutMs = 3000): Promise<{ ok: boolean; err
 
 export function addOperationalRoutes(
   bridge: Bridge,
-  deps: { store: Store; etherpad: EtherpadClient; gateway: MatrixGateway; metrics: Metrics },
+  deps: {
+    store: Store;
+    etherpad: EtherpadClient;
+    gateway: MatrixGateway;
+    metrics: Metrics;
+    /** The bot's crypto, when on: ready once its store is open and its device exists. */
+    crypto?: { check(): Promise<void> };
+  },
 ): void {
   bridge.addAppServicePath({
     method: "GET",
@@ -46,13 +54,16 @@ export function addOperationalRoutes(
     path: "/ready",
     authenticate: false,
     handler: async (_req, res) => {
-      const [store, homeserver, etherpad] = await Promise.all([
+      const [store, homeserver, etherpad, crypto] = await Promise.all([
         probe(() => deps.store.ping()),
         probe(() => deps.gateway.ping()),
         probe(() => deps.etherpad.checkApiVersion()),
+        deps.crypto ? probe(() => deps.crypto!.check()) : Promise.resolve(undefined),
       ]);
-      const ready = store.ok && homeserver.ok && etherpad.ok;
-      res.status(ready ? 200 : 503).send({ ready, store, homeserver, etherpad });
+      const ready = store.ok && homeserver.ok && etherpad.ok && (crypto?.ok ?? true);
+      res
+        .status(ready ? 200 : 503)
+        .send({ ready, store, homeserver, etherpad, ...(crypto ? { crypto } : {}) });
     },
   });
 }
