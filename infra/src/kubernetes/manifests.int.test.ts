@@ -9,7 +9,7 @@ import { runProgram, tempDir } from "../test-support/process";
 // against the OpenAPI schemas of Kubernetes 1.33 by kubernetes-validate. No cluster runs
 // here: this checks shape and types, not admission or scheduling. This run takes the other
 // options: bridges on a port each behind LoadBalancers, PostgreSQL in the cluster, every
-// worker type.
+// worker type, an offsite backup target.
 export const KUBERNETES_VERSION = "1.33.0";
 
 let resources: CapturedResource[];
@@ -20,6 +20,12 @@ beforeAll(async () => {
     acmeEmail: "admin@example.org",
     publicIp: "203.0.113.10",
     target: "kubernetes",
+    // An offsite target: the backup CronJob gains its encrypted copy (and egress to S3).
+    backupS3Endpoint: "https://s3.example.net",
+    backupS3Bucket: "atrium-backups",
+    backupS3AccessKeyId: "AKIAEXAMPLEKEY",
+    backupS3SecretAccessKey: "s3-secret-access-key-0123456789",
+    backupEncryptionPassphrase: "offsite-encryption-passphrase-0123456789",
     kubernetes: JSON.stringify({
       appserviceImage: "registry.example.org/atrium/appservice:1.0.0",
       postgres: "cluster",
