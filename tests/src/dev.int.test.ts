@@ -53,7 +53,29 @@ it("comes up, writes stack.json, and gives the demo user a pad and a conference;
     await demo.sendMessage(roomId, "!pad notes");
     await demo.waitForMessage(roomId, (e) => /Added the pad "notes"/.test(String(e.content.body)));
     await demo.sendMessage(roomId, "!meet --force");
-    await demo.waitForMessage(roomId, (e) => /Added the conference/.test(String(e.content.body)));
+    const meet = await demo.waitForMessage(roomId, (e) =>
+      /Added the conference/.test(String(e.content.body)),
+    );
+    // Calls are on in the dev stack: `!meet` names the call button every client can use, and the
+    // homeserver hands the demo user a token for this room's call (from the SFU API stand-in).
+    expect(String(meet.content.body)).toMatch(/call button in the room header/);
+    const wellKnown = (await (
+      await fetch(`${info.homeserverUrl}/.well-known/matrix/client`)
+    ).json()) as Record<string, unknown>;
+    expect(wellKnown["org.matrix.msc4143.rtc_foci"]).toEqual([
+      { type: "livekit", livekit_service_url: info.calls?.livekitServiceUrl },
+    ]);
+    const demoLogin = await loginUser(info.homeserverUrl, "demo", info.demoUser.password);
+    const callToken = await fetch(`${info.homeserverUrl}/_matrix/client/v1/rtc/livekit/get_token`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${demoLogin.accessToken}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ room_id: roomId, slot_id: "m.call#ROOM", member_id: "m1" }),
+    });
+    expect(callToken.status).toBe(200);
+    expect(((await callToken.json()) as { url: string }).url).toBe(info.calls?.sfuUrl);
     const widgets = (await demo.getAllState(roomId)).filter(
       (e) => e.type === WIDGETS && Object.keys(e.content).length > 0,
     );

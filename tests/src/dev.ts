@@ -18,6 +18,14 @@ import { startStack, writeStackJson, type StackHandle, type StackInfo } from "./
 import { ensureUser } from "./harness/users";
 import { startFrontDoor } from "./harness/front-door";
 import { devElementConfig, elementWebDir, imConfigKeys } from "./dev-element";
+import { startLivekitStandin } from "./harness/livekit-standin";
+import { matrixRtcHomeserverConfig } from "./harness/matrixrtc-homeserver";
+
+/**
+ * The SFU websocket URL calls announce. No LiveKit server runs in the dev stack (none comes from
+ * npm, PyPI or Debian): tokens are real, media cannot connect.
+ */
+const DEV_SFU_URL = "ws://localhost:7880";
 
 /** Ports and places of the dev stack; the ports stay the same across restarts. */
 export interface DevOptions {
@@ -38,6 +46,8 @@ export interface DevOptions {
   elementWebDir?: string;
   /** Jitsi used by conference widgets (no Jitsi runs locally). */
   jitsiDomain: string;
+  /** The stand-in of the SFU's HTTP API (RoomService, webhooks) the calls talk to; default a free port. */
+  sfuApiPort?: number;
 }
 
 interface DevSecrets {
@@ -75,6 +85,7 @@ export async function devOptionsFromEnv(): Promise<DevOptions> {
     webPort: portFromEnv("ATRIUM_WEB_PORT", 9180),
     imPort: portFromEnv("ATRIUM_IM_PORT", 9190),
     jitsiDomain: process.env.ATRIUM_JITSI_DOMAIN ?? "meet.jit.si",
+    sfuApiPort: portFromEnv("ATRIUM_SFU_API_PORT", 9170),
   };
 }
 
@@ -129,6 +140,18 @@ export async function startDev(
   const imOrigin = `http://127.0.0.1:${opts.imPort}`;
   // Pad pages and pads are reached through the front door, Element's origin (see front-door.ts).
   const front = `http://localhost:${opts.frontPort}`;
+  // MatrixRTC calls against the SFU API stand-in (its keys are new on every start).
+  if (opts.sfuApiPort !== undefined && (await isPortBusy(opts.sfuApiPort))) {
+    throw new Error(
+      `atrium: port ${opts.sfuApiPort} (for the SFU API stand-in) is busy; stop what listens there or set ATRIUM_SFU_API_PORT`,
+    );
+  }
+  const sfu = await startLivekitStandin({
+    ...(opts.sfuApiPort !== undefined ? { port: opts.sfuApiPort } : {}),
+    apiKey: "APIatriumdev",
+    apiSecret: randomToken(),
+  });
+  sfu.webhookUrl = `http://127.0.0.1:${opts.webPort}/atrium/rtc/webhook`;
   const configFor = (etherpadApiKey: string): AtriumConfigInput => ({
     homeserver: { url: hs, domain: serverName },
     appservice: { port: opts.appservicePort, bindAddress: "127.0.0.1" },
@@ -154,6 +177,10 @@ export async function startDev(
       bindAddress: "127.0.0.1",
       publicUrl: imOrigin,
     },
+    calls: {
+      enabled: true,
+      livekit: { url: DEV_SFU_URL, apiUrl: sfu.url, apiKey: sfu.apiKey, apiSecret: sfu.apiSecret },
+    },
   });
   const registrationObject = {
     ...buildRegistration(parseConfig(configFor("x".repeat(32)), "dev config"), appserviceUrl),
@@ -163,7 +190,16 @@ export async function startDev(
   await fs.writeFile(registrationPath, stringify(registrationObject), { mode: 0o600 });
   const stack = await startStack({
     appserviceRegistrations: [registrationPath],
-    synapse: { serverName, port: opts.synapsePort, dataDir: path.join(opts.devDir, "synapse") },
+    synapse: {
+      serverName,
+      port: opts.synapsePort,
+      dataDir: path.join(opts.devDir, "synapse"),
+      // .well-known rtc_foci and /rtc/transports announce the calls; get_token is proxied.
+      extraConfig: matrixRtcHomeserverConfig({
+        sfuUrl: DEV_SFU_URL,
+        livekitServiceUrl: `${front}/atrium/rtc`,
+      }),
+    },
     etherpad: { port: opts.etherpadPort, dataDir: path.join(opts.devDir, "etherpad") },
   });
   let appservice: AppserviceProcess | undefined;
@@ -191,6 +227,11 @@ export async function startDev(
       botUserId: `@atrium:${serverName}`,
       demoUser: { userId: demo.userId, password: secrets.demoPassword },
       integrationManager: { uiUrl: `${imOrigin}/element`, restUrl: `${imOrigin}/api` },
+      calls: {
+        sfuUrl: DEV_SFU_URL,
+        sfuApiStandinUrl: sfu.url,
+        livekitServiceUrl: `${front}/atrium/rtc`,
+      },
     };
     await writeStackJson(path.join(opts.devDir, "stack.json"), info);
     const door = await startFrontDoor({
@@ -204,11 +245,13 @@ export async function startDev(
     stack.stop = async () => {
       await door.close();
       await stopStack();
+      await sfu.close();
     };
     return { stack, appservice, info };
   } catch (err: unknown) {
     await appservice?.stop();
     await stack.stop();
+    await sfu.close();
     throw err;
   }
 }
@@ -252,6 +295,14 @@ async function main(): Promise<void> {
       "Encrypted rooms work the same: in Element make the room private (encrypted), invite the",
       "bot and type `!pad notes`; it reads the command and its reply is encrypted too.",
       `Conference widgets use ${opts.jitsiDomain} (set ATRIUM_JITSI_DOMAIN to your Jitsi).`,
+      "",
+      `Calls (Element Call, Element X): Atrium is the MatrixRTC authorisation service. The SFU is a`,
+      `STAND-IN of LiveKit's HTTP API on ${info.calls?.sfuApiStandinUrl ?? "-"} (rooms, removals,`,
+      "webhooks): tokens, refusals and removal on leave are real, but media cannot connect — no",
+      `LiveKit server runs here (${DEV_SFU_URL} is announced). Try: POST`,
+      `${info.homeserverUrl}/_matrix/client/v1/rtc/livekit/get_token with a member's access token and`,
+      '{"room_id": …, "slot_id": "m.call#ROOM", "member_id": "m1"}. A real deployment runs the',
+      "livekit/livekit-server image that `pulumi up` provisions (README, Calls).",
       "",
       `Element Web served at ${info.publicUrl} is set up for this stack (homeserver, integration`,
       "manager) and shows pads inside their widgets: it shares the pads' origin, which plain http",

@@ -11,6 +11,7 @@ import { TokenVerifier } from "livekit-server-sdk";
 import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import { startLivekitStandin, type LivekitStandin } from "../harness/livekit-standin";
 import { roomWithBot } from "../appservice/fixtures";
+import { matrixRtcHomeserverConfig } from "../harness/matrixrtc-homeserver";
 import { waitFor } from "../harness/wait";
 
 const SFU_URL = "wss://sfu.example.test";
@@ -34,7 +35,12 @@ beforeAll(async () => {
         livekit: { url: SFU_URL, apiUrl: sfu.url, apiKey: sfu.apiKey, apiSecret: sfu.apiSecret },
       },
     }),
-    synapseConfig: { experimental_features: { msc4512_enabled: true, msc4502_enabled: true } },
+    // The MatrixRTC settings a deployment gives Synapse, started by the real Synapse.
+    synapseConfig: (config) =>
+      matrixRtcHomeserverConfig({
+        sfuUrl: SFU_URL,
+        livekitServiceUrl: `${config.web.publicUrl}/atrium/rtc`,
+      }),
   });
   sfu.webhookUrl = `${stack.webUrl}/atrium/rtc/webhook`;
   owner = await stack.user("owner");
@@ -89,6 +95,23 @@ const inSfu = (room: string, identity: string) => sfu.rooms.get(room)?.has(ident
 /** Waits until `cond` holds. */
 const until = (what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 30_000) =>
   waitFor(what, async () => ((await cond()) ? true : undefined), { timeoutMs });
+
+it("is discoverable: .well-known rtc_foci names Atrium's legacy endpoint, /rtc/transports the SFU", async () => {
+  const wellKnown = (await (
+    await fetch(`${stack.synapse.url}/.well-known/matrix/client`)
+  ).json()) as Record<string, unknown>;
+  expect(wellKnown["org.matrix.msc4143.rtc_foci"]).toEqual([
+    { type: "livekit", livekit_service_url: `${stack.config.web.publicUrl}/atrium/rtc` },
+  ]);
+  const res = await fetch(
+    `${stack.synapse.url}/_matrix/client/unstable/org.matrix.msc4143/rtc/transports`,
+    {
+      headers: { Authorization: `Bearer ${owner.user.accessToken}` },
+    },
+  );
+  expect(res.status).toBe(200);
+  expect(JSON.stringify(await res.json())).toContain(SFU_URL);
+});
 
 it("gives a member, through the homeserver, a JWT for this room's call only, with the MSC4195 identity", async () => {
   const alice = await member("alice");

@@ -11,6 +11,7 @@ import { TokenVerifier } from "livekit-server-sdk";
 import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import { startLivekitStandin, type LivekitStandin } from "../harness/livekit-standin";
 import { roomWithBot } from "../appservice/fixtures";
+import { matrixRtcHomeserverConfig } from "../harness/matrixrtc-homeserver";
 
 const SFU_URL = "wss://sfu.example.test";
 let sfu: LivekitStandin;
@@ -28,7 +29,11 @@ beforeAll(async () => {
         livekit: { url: SFU_URL, apiUrl: sfu.url, apiKey: sfu.apiKey, apiSecret: sfu.apiSecret },
       },
     }),
-    synapseConfig: { experimental_features: { msc4512_enabled: true, msc4502_enabled: true } },
+    synapseConfig: (config) =>
+      matrixRtcHomeserverConfig({
+        sfuUrl: SFU_URL,
+        livekitServiceUrl: `${config.web.publicUrl}/atrium/rtc`,
+      }),
   });
   owner = await stack.user("owner");
   roomId = await roomWithBot(stack, owner, { name: "Legacy" });

@@ -26,8 +26,11 @@ export interface StartAtriumOptions {
   postgresUrl?: string;
   /** Synapse's database: SQLite (default) or a per-run PostgreSQL database. */
   synapsePostgres?: boolean;
-  /** Top-level homeserver.yaml keys for this run (e.g. `experimental_features`). */
-  synapseConfig?: Record<string, unknown>;
+  /**
+   * Top-level homeserver.yaml keys for this run (e.g. `experimental_features`), or a function of
+   * the validated Atrium config (to point at its URLs).
+   */
+  synapseConfig?: Record<string, unknown> | ((config: AtriumConfig) => Record<string, unknown>);
 }
 
 export interface TestUser {
@@ -107,7 +110,14 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
       port: hsPort,
       appserviceRegistrations: [registrationPath],
       ...(opts.synapsePostgres ? { database: { type: "postgres" as const } } : {}),
-      ...(opts.synapseConfig ? { extraConfig: opts.synapseConfig } : {}),
+      ...(opts.synapseConfig
+        ? {
+            extraConfig:
+              typeof opts.synapseConfig === "function"
+                ? opts.synapseConfig(config)
+                : opts.synapseConfig,
+          }
+        : {}),
     });
     started.push(synapse);
     const appserviceUrl = `http://127.0.0.1:${asPort}`;

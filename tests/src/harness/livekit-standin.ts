@@ -70,7 +70,7 @@ function authorise(method: string, grants: ClaimGrants, body: Record<string, unk
 }
 
 export async function startLivekitStandin(
-  opts: { apiKey?: string; apiSecret?: string } = {},
+  opts: { apiKey?: string; apiSecret?: string; port?: number } = {},
 ): Promise<LivekitStandin> {
   const apiKey = opts.apiKey ?? "APIstandin";
   const apiSecret = opts.apiSecret ?? "standin-secret-0123456789abcdef0123456789";
@@ -199,6 +199,6 @@ export async function startLivekitStandin(
       server.close(() => resolve());
     });
   }
-  await listen(await freePort());
+  await listen(opts.port ?? (await freePort()));
   return standin;
 }

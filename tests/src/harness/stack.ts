@@ -68,6 +68,11 @@ export interface StackInfo {
   demoUser: { userId: string; password: string };
   /** Atrium's integration manager: the two URLs Element's config.json takes. */
   integrationManager?: { uiUrl: string; restUrl: string };
+  /**
+   * MatrixRTC calls: the SFU URL announced to clients, the SFU API stand-in Atrium talks to, and
+   * the legacy token endpoint (`rtc_foci` `livekit_service_url`).
+   */
+  calls?: { sfuUrl: string; sfuApiStandinUrl: string; livekitServiceUrl: string };
 }
 
 /** Writes {@link StackInfo} as JSON (mode 0600: it holds secrets), creating the folder. */
