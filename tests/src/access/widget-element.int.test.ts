@@ -12,6 +12,7 @@
  */
 import { promises as fs } from "node:fs";
 import type http from "node:http";
+import * as path from "node:path";
 import type { Browser, BrowserContext, Frame, Page, Request } from "playwright-core";
 import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
 import { integrationsWidgetsUrls } from "@atrium/widgets";
@@ -21,6 +22,7 @@ import { waitFor } from "../harness/wait";
 import { launchChromium, startTestPageServer, type TestPageServer } from "./browser";
 import { padRoom, type PadRoom } from "./pad-room";
 
+const SCREENSHOTS = path.join(__dirname, "..", "..", "..", "docs", "screenshots");
 let stack: AtriumStack;
 let etherpad: EtherpadClient;
 let browser: Browser;
@@ -134,6 +136,7 @@ describe("the identity prompt", () => {
     expect(await widget.locator("#status").textContent()).toMatch(
       /asking you whether this widget may verify your identity.*Continue/,
     );
+    await page.locator("#widget").screenshot({ path: path.join(SCREENSHOTS, "pad-asking.png") });
     await padFrame(page, 30_000);
     await editorShowsAgenda(page);
     expect(await events(page)).toEqual(expect.arrayContaining(["openid-asked", "openid-allowed"]));

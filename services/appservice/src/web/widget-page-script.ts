@@ -248,7 +248,8 @@ export const WIDGET_PAGE_SCRIPT = String.raw`(function () {
           fail(r.data.error || "Refused.", r.data.errcode);
           return;
         }
-        if (isPad && document.cookie.indexOf("sessionID=") === -1) {
+        // A reader's grant is Atrium's read-only view: no Etherpad session, no cookie to check.
+        if (isPad && !r.data.readOnly && document.cookie.indexOf("sessionID=") === -1) {
           offerOwnTab(blockedReason());
           return;
         }
