@@ -1,0 +1,33 @@
+import { renderCaddyfile } from "./caddyfile";
+
+/**
+ * Element appends the person's IM token (`scalar_token`) to the pad and conference pages'
+ * URLs (the price of its Edit menu), and tickets and tokens travel in query strings elsewhere:
+ * the proxy must write no request log. Caddy logs requests only where a `log` directive asks
+ * for it (caddyserver.com/docs/caddyfile/directives/log: it "enables" access logs).
+ */
+describe("the Caddyfile's logging", () => {
+  it("has no access log on any site, so no query string is ever written", () => {
+    const caddyfile = renderCaddyfile({
+      acmeEmail: "admin@example.org",
+      domain: "example.org",
+      homeserverDomain: "matrix.example.org",
+      jitsiDomain: "meet.example.org",
+      padDomain: "pad.example.org",
+      imDomain: "im.example.org",
+      elementDomain: "element.example.org",
+      upstreams: {
+        synapse: "synapse:8008",
+        jitsiWeb: "jitsi-web:8000",
+        etherpad: "etherpad:9001",
+        appserviceWeb: "atrium-appservice:9001",
+        appserviceIm: "atrium-appservice:9002",
+        elementWeb: "element-web:80",
+      },
+      wellKnown: { server: "{}", client: "{}", jitsi: "{}" },
+    });
+    expect(caddyfile).toContain("pad.example.org {");
+    expect(caddyfile).not.toMatch(/^\s*log(\s|\{|$)/m);
+    expect(caddyfile).not.toMatch(/^\s*log_/m);
+  });
+});
