@@ -18,6 +18,21 @@ import {
   type KubernetesSettings,
 } from "./kubernetes-schema";
 
+/**
+ * `atrium:calls`: which calls the stack offers.
+ *
+ * - `both` (default): a LiveKit SFU with Atrium as its authorisation service (MatrixRTC), and
+ *   Jitsi. The call button of every client (Element Web/Desktop, Element X, Cinny) starts an
+ *   Element Call; `!meet` and the integration manager's Conference card add the room's Jitsi
+ *   widget, which Element Web/Desktop show beside it (Element X and Cinny cannot open Jitsi).
+ * - `element-call`: as `both`, but Atrium no longer brings the Jitsi conference into a room on
+ *   its own (`conferenceAtThirdMember` is off); Jitsi stays deployed for an explicit `!meet`.
+ * - `jitsi`: no SFU and no MatrixRTC, as before: Element Web's call button opens Jitsi (rooms of
+ *   three or more) or a direct call through coturn; Element X and Cinny have no group calls.
+ */
+export const CALL_MODES = ["jitsi", "element-call", "both"] as const;
+export type CallMode = (typeof CALL_MODES)[number];
+
 /** Pulumi config namespace of every key (the project name in Pulumi.yaml). */
 export const NAMESPACE = "atrium";
 
@@ -40,6 +55,7 @@ export const GENERATED_SECRET_KEYS = [
   "jitsiVerifyToken",
   "jitsiJwtSecret",
   "cryptoStorePassphrase",
+  "livekitApiSecret",
 ] as const;
 export type GeneratedSecretKey = (typeof GENERATED_SECRET_KEYS)[number];
 
@@ -116,6 +132,8 @@ export const rawSchema = z
     padDomain: hostname.optional(),
     imDomain: hostname.optional(),
     turnDomain: hostname.optional(),
+    sfuDomain: hostname.optional(),
+    calls: z.enum(CALL_MODES, { error: "must be jitsi, element-call or both" }).default("both"),
     acmeEmail: z.email("not an e-mail address"),
     publicIp: z.ipv4("not an IPv4 address"),
     jitsiAuth: z
@@ -290,6 +308,13 @@ export interface StackSettings {
   readonly imDomain: string;
   /** Host name put in Synapse's `turn_uris` and prosody's TURN entry (default: `turn.<domain>`). */
   readonly turnDomain: string;
+  /**
+   * Host of the LiveKit SFU's websocket, the `url` every call token names (default:
+   * `sfu.<domain>`). Only served when {@link StackSettings.calls} includes Element Call.
+   */
+  readonly sfuDomain: string;
+  /** Which calls the stack offers (default `both`); see {@link CallMode}. */
+  readonly calls: CallMode;
   /** Contact address for the ACME (Let's Encrypt) account of the proxy. */
   readonly acmeEmail: string;
   /** Public IPv4 of the Docker host, advertised by coturn and the video bridge. */
@@ -352,6 +377,8 @@ const EXAMPLES: Record<string, string> = {
   padDomain: "pad.example.org",
   imDomain: "im.example.org",
   turnDomain: "turn.example.org",
+  sfuDomain: "sfu.example.org",
+  calls: "both",
   acmeEmail: "admin@example.org",
   publicIp: "203.0.113.10",
   jitsiAuth: "matrix",
@@ -378,6 +405,7 @@ const KUBERNETES_EXAMPLES: Record<string, string> = {
   ingressClass: "nginx",
   clusterIssuer: "letsencrypt",
   jvbMode: "hostPort",
+  sfuNodeLabel: "atrium.dev/sfu=true",
   postgres: "external",
 };
 
@@ -462,12 +490,15 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): Parsed
     padDomain: c.padDomain ?? `pad.${c.domain}`,
     imDomain: c.imDomain ?? `im.${c.domain}`,
     turnDomain: c.turnDomain ?? `turn.${c.domain}`,
+    sfuDomain: c.sfuDomain ?? `sfu.${c.domain}`,
+    calls: c.calls,
     acmeEmail: c.acmeEmail,
     publicIp: c.publicIp,
     jitsiAuth: c.jitsiAuth,
     elementWeb: c.elementWeb,
     jitsiGuests: c.jitsiGuests,
-    conferenceAtThirdMember: c.conferenceAtThirdMember,
+    // With Element Call as the room's call, Atrium does not add a second (Jitsi) one on its own.
+    conferenceAtThirdMember: c.calls === "element-call" ? false : c.conferenceAtThirdMember,
     turnPort: c.turnPort,
     turnRelayMinPort: c.turnRelayMinPort,
     turnRelayMaxPort: c.turnRelayMaxPort,
@@ -487,7 +518,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): Parsed
     }),
     images,
   };
-  const clashes = domainClashes(settings);
+  const clashes = [...domainClashes(settings), ...callModeClashes(raw, settings)];
   if (clashes.length > 0) throw new StackConfigError(clashes);
   return { settings: Object.freeze(settings), secretValues: Object.freeze(secretValues) };
 }
@@ -503,6 +534,7 @@ function domainClashes(s: StackSettings): string[] {
     ["jitsiDomain", s.jitsiDomain],
     ["padDomain", s.padDomain],
     ["imDomain", s.imDomain],
+    ...(s.calls === "jitsi" ? [] : [["sfuDomain", s.sfuDomain] as [string, string]]),
   ];
   const problems: string[] = [];
   hosts.forEach(([key, host], i) => {
@@ -516,6 +548,15 @@ function domainClashes(s: StackSettings): string[] {
     }
   });
   return problems;
+}
+
+/** `element-call` turns the Jitsi conference at the third member off; saying "on" is a contradiction. */
+function callModeClashes(raw: Readonly<Record<string, unknown>>, s: StackSettings): string[] {
+  const asked = raw.conferenceAtThirdMember;
+  if (s.calls !== "element-call" || (asked !== true && asked !== "true")) return [];
+  return [
+    `${NAMESPACE}:conferenceAtThirdMember: true contradicts ${NAMESPACE}:calls element-call (the call button already starts the room's Element Call) — remove it with pulumi config rm ${NAMESPACE}:conferenceAtThirdMember, or set ${NAMESPACE}:calls both`,
+  ];
 }
 
 /** The raw value at a schema path (`undefined` when any step is missing). */

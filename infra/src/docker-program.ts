@@ -3,12 +3,14 @@
  * differ between targets; index.ts exports them.
  */
 import * as path from "node:path";
+import { matrixRtcEnabled } from "./calls";
 import type { StackConfig } from "./config";
 import { Appservice } from "./components/appservice";
 import { Backup } from "./components/backup";
 import { ElementWeb } from "./components/element-web";
 import { Etherpad } from "./components/etherpad";
 import { Jitsi } from "./components/jitsi";
+import { Livekit } from "./components/livekit";
 import { HOSTS, PORTS } from "./components/names";
 import { Networks } from "./components/networks";
 import { Postgres } from "./components/postgres";
@@ -40,6 +42,8 @@ export function deployDocker(config: StackConfig): DockerOutputs {
   const synapse = new Synapse("synapse", base);
   new Turn("turn", base);
   const jitsi = new Jitsi("jitsi", base);
+  // Element Call's SFU; Atrium (the appservice) is its authorisation service.
+  if (matrixRtcEnabled(settings)) new Livekit("livekit", base);
   const etherpad = new Etherpad("etherpad", base);
   const appservice = new Appservice("appservice", {
     ...base,
@@ -77,6 +81,9 @@ export function deployDocker(config: StackConfig): DockerOutputs {
       `${settings.turnPort}/tcp`,
       `${settings.turnRelayMinPort}-${settings.turnRelayMaxPort}/udp`,
       `${settings.jvbPort}/udp`,
+      ...(matrixRtcEnabled(settings)
+        ? [`${PORTS.livekitRtcTcp}/tcp`, `${PORTS.livekitRtcUdp}/udp`]
+        : []),
     ],
   };
 }

@@ -58,6 +58,12 @@ export const DEFAULT_IMAGES = {
    * #21927 adding the 7.4.10 image).
    */
   redis: "redis:7.4.10-alpine",
+  /**
+   * The MatrixRTC SFU (Element Call's media), deployed unless `atrium:calls` is `jitsi`. v1.13.5
+   * is the release ESS Community pins (element-hq/ess-helm `charts/matrix-stack`, see
+   * MATRIXRTC.md); its config keys are checked against livekit/livekit `config-sample.yaml`.
+   */
+  livekit: "livekit/livekit-server:v1.13.5",
   /** The offsite copy of backups (only deployed when an S3 target is configured). */
   rclone: "rclone/rclone:1.75.1",
 } as const;

@@ -79,6 +79,11 @@ export const kubernetesSchema = z
     jvbReplicas: count(50, 1),
     jvbNodeLabel: nodeLabel.default("atrium.dev/jvb=true"),
     turnNodeLabel: nodeLabel.default("atrium.dev/turn=true"),
+    /**
+     * Nodes that may run the LiveKit SFU (one pod, ICE on the node's TCP 7881 and UDP 7882 through
+     * hostPorts, advertising the node's address): label one node with a public address.
+     */
+    sfuNodeLabel: nodeLabel.default("atrium.dev/sfu=true"),
     /** Replicas of the stateless web tiers (each gets a PodDisruptionBudget). */
     routerReplicas: count(10, 2),
     jitsiWebReplicas: count(10, 2),
@@ -111,6 +116,8 @@ export interface KubernetesSettings {
     | { readonly mode: "hostPort"; readonly nodeLabel: string }
     | { readonly mode: "ports"; readonly replicas: number };
   readonly turnNodeLabel: string;
+  /** `key=value` label of the node(s) the LiveKit SFU may run on. */
+  readonly sfuNodeLabel: string;
   readonly replicas: {
     readonly router: number;
     readonly jitsiWeb: number;
@@ -181,6 +188,7 @@ export function kubernetesSettings(k: z.infer<typeof kubernetesSchema>): Kuberne
         ? { mode: "ports" as const, replicas: k.jvbReplicas }
         : { mode: "hostPort" as const, nodeLabel: k.jvbNodeLabel },
     turnNodeLabel: k.turnNodeLabel,
+    sfuNodeLabel: k.sfuNodeLabel,
     replicas: {
       router: k.routerReplicas,
       jitsiWeb: k.jitsiWebReplicas,

@@ -59,6 +59,8 @@ describe("exposure", () => {
     ["etherpad", []],
     ["appservice", []],
     ["element-web", []],
+    // ICE cannot go through the proxy; the websocket (7880) does.
+    ["livekit", ["7881/tcp", "7882/udp"]],
   ])("%s publishes only its allowed ports", (name, expected) => {
     const ports = (plain(container(name).inputs.ports) ?? []) as {
       internal: number;
@@ -89,6 +91,7 @@ describe("exposure", () => {
         "etherpad",
         "appservice",
         "element-web",
+        "livekit",
       ].sort(),
     );
   });
@@ -179,7 +182,7 @@ describe("durability", () => {
 describe("images", () => {
   it("pins every pulled image to a tag that is not latest", () => {
     const images = ofType("docker:index/remoteImage:RemoteImage");
-    expect(images.length).toBe(10);
+    expect(images.length).toBe(11);
     for (const image of images) expect(pinnedImage.safeParse(image.inputs.name).success).toBe(true);
   });
 
@@ -217,7 +220,7 @@ describe("secrets", () => {
   it("generates every secret the operator did not set, 40 characters long", () => {
     const generated = ofType("random:index/randomPassword:RandomPassword");
     expect(generated.map((g) => g.name)).not.toContain("secrets-turnSharedSecret");
-    expect(generated.length).toBe(16);
+    expect(generated.length).toBe(17);
     for (const g of generated) expect(g.inputs.length).toBe(40);
   });
 

@@ -2,6 +2,7 @@
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { LIVEKIT_API_KEY, matrixRtcEnabled, matrixRtcUrls } from "../calls";
 import type { StackSettings } from "../config";
 import { APPSERVICE_IMAGE_REPO } from "../images";
 import { sourceHash } from "../source-hash";
@@ -57,8 +58,9 @@ export function atriumConfigYaml(
       s.get("jitsiVerifyToken"),
       s.get("jitsiJwtSecret"),
       s.get("cryptoStorePassphrase"),
+      s.get("livekitApiSecret"),
     ])
-    .apply(([dbPassword, apiKey, verifyToken, jwtSecret, storePassphrase]) =>
+    .apply(([dbPassword, apiKey, verifyToken, jwtSecret, storePassphrase, livekitSecret]) =>
       renderAppserviceConfigYaml({
         homeserver: { url: urls.synapseUrl, domain: c.domain },
         appservice: { port: PORTS.appservice, bindAddress: "0.0.0.0" },
@@ -86,6 +88,16 @@ export function atriumConfigYaml(
           bindAddress: "0.0.0.0",
           publicUrl: `https://${c.imDomain}`,
         },
+        ...(matrixRtcEnabled(c)
+          ? {
+              calls: {
+                url: matrixRtcUrls(c).sfuUrl,
+                apiUrl: matrixRtcUrls(c).sfuApiUrl,
+                apiKey: LIVEKIT_API_KEY,
+                apiSecret: livekitSecret,
+              },
+            }
+          : {}),
       }),
     );
 }

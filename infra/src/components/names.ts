@@ -12,6 +12,7 @@ export const HOSTS = {
   appservice: "atrium-appservice",
   elementWeb: "atrium-element-web",
   proxy: "atrium-caddy",
+  livekit: "atrium-livekit",
   backup: "atrium-backup",
   backupOffsite: "atrium-backup-offsite",
 } as const;
@@ -31,6 +32,12 @@ export const PORTS = {
   /** The appservice's integration manager listener (private; the proxy publishes it). */
   appserviceIm: 9002,
   elementWeb: 80,
+  /** LiveKit's HTTP port: signalling websocket (public through the proxy) and RoomService API. */
+  livekit: 7880,
+  /** LiveKit's ICE over TCP, published on the host (cannot sit behind a proxy or TLS). */
+  livekitRtcTcp: 7881,
+  /** LiveKit's ICE over UDP, every call muxed onto this one port, published on the host. */
+  livekitRtcUdp: 7882,
 } as const;
 
 /** The Postgres databases: one per service, each with its own owner. */

@@ -1,6 +1,7 @@
 /** Caddy: TLS for every domain and the only published HTTP ports. */
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { matrixRtcEnabled, matrixRtcUrls } from "../calls";
 import type { StackSettings } from "../config";
 import { jitsiRelease } from "../jitsi-release";
 import { renderCaddyfile } from "../render/caddyfile";
@@ -30,6 +31,7 @@ export class Proxy extends pulumi.ComponentResource {
   constructor(name: string, args: ProxyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Proxy", name, {}, opts);
     const c = args.settings;
+    const rtc = matrixRtcEnabled(c);
     this.caddyfile = renderCaddyfile({
       acmeEmail: c.acmeEmail,
       domain: c.domain,
@@ -38,6 +40,7 @@ export class Proxy extends pulumi.ComponentResource {
       padDomain: c.padDomain,
       imDomain: c.imDomain,
       elementDomain: args.elementUpstream === undefined ? undefined : c.elementDomain,
+      sfuDomain: rtc ? c.sfuDomain : undefined,
       upstreams: {
         synapse: `${HOSTS.synapse}:${PORTS.synapse}`,
         jitsiWeb: `${HOSTS.jitsiWeb}:${jitsiRelease(c.images.jitsiWeb).webPort}`,
@@ -45,6 +48,7 @@ export class Proxy extends pulumi.ComponentResource {
         appserviceWeb: `${HOSTS.appservice}:${PORTS.appserviceWeb}`,
         appserviceIm: `${HOSTS.appservice}:${PORTS.appserviceIm}`,
         elementWeb: args.elementUpstream,
+        livekit: rtc ? `${HOSTS.livekit}:${PORTS.livekit}` : undefined,
       },
       wellKnown: {
         server: renderWellKnownServer(c.homeserverDomain),
@@ -52,6 +56,7 @@ export class Proxy extends pulumi.ComponentResource {
           homeserverUrl: `https://${c.homeserverDomain}`,
           jitsiDomain: c.jitsiDomain,
           integrationManagerUrl: `https://${c.imDomain}`,
+          ...(rtc ? { livekitServiceUrl: matrixRtcUrls(c).livekitServiceUrl } : {}),
         }),
         jitsi: renderJitsiWellKnown(c.jitsiAuth),
       },

@@ -1,6 +1,7 @@
 /** Synapse, with Atrium's registration and TURN settings. */
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { matrixRtcEnabled, matrixRtcUrls } from "../calls";
 import type { StackSettings } from "../config";
 import { renderHomeserverYaml, type HomeserverOptions } from "../render/homeserver";
 import { renderRegistrationYaml } from "../render/registration";
@@ -40,6 +41,7 @@ export function atriumRegistrationYaml(c: StackSettings, s: Secrets): pulumi.Out
       domain: c.domain,
       userPrefix: "atrium_",
       aliasPrefixes: ["pad_", "meet_"],
+      calls: matrixRtcEnabled(c),
     }),
   );
 }
@@ -100,6 +102,7 @@ export function homeserverYamlFor(
         macaroonSecretKey: macaroon,
         formSecret: form,
         ...(place.workers ? { workers: place.workers } : {}),
+        ...(matrixRtcEnabled(c) ? { matrixRtc: matrixRtcUrls(c) } : {}),
       }),
     );
 }

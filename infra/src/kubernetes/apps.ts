@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { matrixRtcEnabled } from "../calls";
 import { APPSERVICE_PATHS, atriumConfigYaml } from "../components/appservice";
 import { DATABASES, HOSTS, PORTS } from "../components/names";
 import { renderElementConfig } from "../render/element-config";
@@ -257,6 +258,7 @@ export class ElementWeb extends pulumi.ComponentResource {
       serverName: c.domain,
       jitsiDomain: c.jitsiDomain,
       integrationManagerUrl: `https://${c.imDomain}`,
+      elementCall: matrixRtcEnabled(c),
     });
     const config = new k8s.core.v1.ConfigMap(
       `${name}-config`,

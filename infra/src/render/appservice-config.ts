@@ -41,6 +41,18 @@ export interface AppserviceConfigOptions {
     readonly bindAddress: string;
     readonly publicUrl: string;
   };
+  /**
+   * MatrixRTC calls (the appservice's `calls` section): Atrium answers `get_token` for room
+   * members and removes people from the SFU when they leave. Absent: calls off (Jitsi only).
+   */
+  readonly calls?: {
+    /** The SFU's websocket as clients reach it (`wss://sfu.example.org`). */
+    readonly url: string;
+    /** The SFU's HTTP API on the private network (`http://atrium-livekit:7880`). */
+    readonly apiUrl: string;
+    readonly apiKey: string;
+    readonly apiSecret: string;
+  };
 }
 
 /** Renders config.yaml in the shape the appservice's config schema reads. */
@@ -78,6 +90,19 @@ export function renderAppserviceConfigYaml(o: AppserviceConfigOptions): string {
             port: o.integrationManager.port,
             bindAddress: o.integrationManager.bindAddress,
             publicUrl: o.integrationManager.publicUrl,
+          },
+        }),
+    ...(o.calls === undefined
+      ? {}
+      : {
+          calls: {
+            enabled: true,
+            livekit: {
+              url: o.calls.url,
+              apiUrl: o.calls.apiUrl,
+              apiKey: o.calls.apiKey,
+              apiSecret: o.calls.apiSecret,
+            },
           },
         }),
   });

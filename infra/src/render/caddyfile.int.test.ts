@@ -13,6 +13,7 @@ const base = (upstreams: CaddyfileOptions["upstreams"]): CaddyfileOptions => ({
   padDomain: "pad.example.org",
   imDomain: "im.example.org",
   elementDomain: "element.example.org",
+  sfuDomain: "sfu.example.org",
   upstreams,
   wellKnown: {
     server: renderWellKnownServer("matrix.example.org"),
@@ -20,6 +21,7 @@ const base = (upstreams: CaddyfileOptions["upstreams"]): CaddyfileOptions => ({
       homeserverUrl: "https://matrix.example.org",
       jitsiDomain: "meet.example.org",
       integrationManagerUrl: "https://im.example.org",
+      livekitServiceUrl: "https://pad.example.org/atrium/rtc",
     }),
     jitsi: renderJitsiWellKnown("matrix"),
   },
@@ -32,6 +34,7 @@ const containerUpstreams = {
   appserviceWeb: "atrium-appservice:9001",
   appserviceIm: "atrium-appservice:9002",
   elementWeb: "element-web:80",
+  livekit: "atrium-livekit:7880",
 };
 
 function caddyEnv(dir: string): NodeJS.ProcessEnv {
@@ -47,6 +50,10 @@ describe("Caddyfile loaded by Debian's caddy", () => {
     ],
     ["without Element", { ...base(containerUpstreams), elementDomain: undefined }],
     ["without the integration manager", { ...base(containerUpstreams), imDomain: undefined }],
+    [
+      "without MatrixRTC calls (atrium:calls jitsi)",
+      { ...base(containerUpstreams), sfuDomain: undefined },
+    ],
   ])("adapts and validates (%s)", async (_name, options) => {
     const dir = tempDir("caddy");
     const file = join(dir, "Caddyfile");
@@ -85,6 +92,7 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
       "appserviceWeb",
       "elementWeb",
       "appserviceIm",
+      "livekit",
     ] as const;
     const ports = await Promise.all(names.map(() => freePort()));
     servers = ports.map((p, i) =>
@@ -104,6 +112,7 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
           appserviceWeb: at(3),
           elementWeb: at(4),
           appserviceIm: at(5),
+          livekit: at(6),
         }),
         plainHttpPort: port,
       }),
@@ -156,6 +165,12 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
       '"m.integrations":{"managers":[{"api_url":"https://im.example.org/api","ui_url":"https://im.example.org/element"}]}',
     ],
     ["meet.example.org", "/.well-known/element/jitsi", 200, '{"auth":"openidtoken-jwt"}'],
+    [
+      "example.org",
+      "/.well-known/matrix/client",
+      200,
+      '"org.matrix.msc4143.rtc_foci":[{"type":"livekit","livekit_service_url":"https://pad.example.org/atrium/rtc"}]',
+    ],
   ])("%s%s is JSON with CORS", async (host, path, status, body) => {
     const res = await get(host, path);
     expect(res.status).toBe(status);
@@ -184,6 +199,20 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
       "appserviceIm /element?room_id=!r:example.org",
     ],
     ["im.example.org", "/api/register?v=1.1", 200, "appserviceIm /api/register?v=1.1"],
+    // MatrixRTC: the SFU's signalling websocket on its own host, its RoomService API private;
+    // the legacy token route public on the pad pages' origin, the SFU's webhook not.
+    ["sfu.example.org", "/rtc?access_token=t", 200, "livekit /rtc?access_token=t"],
+    ["sfu.example.org", "/rtc/v1?access_token=t", 200, "livekit /rtc/v1?access_token=t"],
+    [
+      "sfu.example.org",
+      "/rtc/validate?access_token=t",
+      200,
+      "livekit /rtc/validate?access_token=t",
+    ],
+    ["sfu.example.org", "/twirp/livekit.RoomService/ListRooms", 404, ""],
+    ["sfu.example.org", "/", 404, ""],
+    ["pad.example.org", "/atrium/rtc/sfu/get", 200, "appserviceWeb /atrium/rtc/sfu/get"],
+    ["pad.example.org", "/atrium/rtc/webhook", 404, ""],
     [
       "im.example.org",
       "/_matrix/integrations/v1/account",

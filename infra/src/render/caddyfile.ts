@@ -11,6 +11,8 @@ export interface ProxyUpstreams {
   readonly appserviceIm?: string;
   /** Element Web, when deployed. */
   readonly elementWeb?: string;
+  /** The LiveKit SFU's HTTP port, when MatrixRTC calls are on. */
+  readonly livekit?: string;
 }
 
 /** Inputs of {@link renderCaddyfile}. */
@@ -26,6 +28,8 @@ export interface CaddyfileOptions {
   readonly imDomain?: string;
   /** Element's host, when Element Web is deployed. */
   readonly elementDomain?: string;
+  /** The SFU's host (its signalling websocket), when MatrixRTC calls are on. */
+  readonly sfuDomain?: string;
   readonly upstreams: ProxyUpstreams;
   /** Bodies of the well-known documents (JSON text). */
   readonly wellKnown: { readonly server: string; readonly client: string; readonly jitsi: string };
@@ -122,6 +126,8 @@ export function renderCaddyfile(o: CaddyfileOptions): string {
   );
   sites.push(
     site(o.padDomain, [
+      // Only the SFU posts webhooks, from the private network; signed, and still not public.
+      ...blocked("rtcWebhook", "/atrium/rtc/webhook"),
       ...proxied("/atrium/*", o.upstreams.appserviceWeb),
       `\t@etherpad path ${ETHERPAD_PUBLIC_PATHS.join(" ")}`,
       "\thandle @etherpad {",
@@ -134,6 +140,19 @@ export function renderCaddyfile(o: CaddyfileOptions): string {
     // The IM serves its UI (/element), REST API (/api), MSC1961 routes (/_matrix/integrations)
     // and /.well-known/matrix/integrations itself, on an origin no widget page shares.
     sites.push(site(o.imDomain, fallback(`reverse_proxy ${o.upstreams.appserviceIm}`)));
+  }
+  if (o.sfuDomain !== undefined && o.upstreams.livekit !== undefined) {
+    // Clients open only the signalling websocket (`/rtc`, `/rtc/v1`) and its `/rtc/validate`;
+    // the RoomService API (`/twirp/*`) on the same port stays private to Atrium.
+    sites.push(
+      site(o.sfuDomain, [
+        "\t@signalling path /rtc /rtc/*",
+        "\thandle @signalling {",
+        `\t\treverse_proxy ${o.upstreams.livekit}`,
+        "\t}",
+        ...fallback("respond 404"),
+      ]),
+    );
   }
   if (o.elementDomain !== undefined && o.upstreams.elementWeb !== undefined) {
     sites.push(site(o.elementDomain, fallback(`reverse_proxy ${o.upstreams.elementWeb}`)));

@@ -40,6 +40,48 @@ export interface HomeserverOptions {
    * shared keys of {@link workerHomeserverSettings}. Absent: one process does everything.
    */
   readonly workers?: WorkerTopology & { readonly replicationPort: number };
+  /** MatrixRTC calls (Element Call on LiveKit): see {@link matrixRtcSettings}. Absent: off. */
+  readonly matrixRtc?: MatrixRtcTransport;
+}
+
+/** The LiveKit transport Synapse advertises (`GET /_matrix/client/unstable/org.matrix.msc4143/rtc/transports`). */
+export interface MatrixRtcTransport {
+  /** The SFU's websocket (`wss://sfu.example.org`): clients then ask their homeserver for a token. */
+  readonly sfuUrl: string;
+  /** The legacy authorisation service base (`.../atrium/rtc`) for clients that POST `sfu/get`. */
+  readonly livekitServiceUrl: string;
+}
+
+/**
+ * The homeserver settings MatrixRTC calls need, as Synapse 1.163.2 reads them (and as ESS sets
+ * them):
+ *
+ * - `experimental_features`: `msc4143_enabled` (the `rtc/transports` endpoint, listing
+ *   `matrix_rtc.transports`), `msc4222_enabled` (`state_after` in sync, for correct call state),
+ *   `msc4512_enabled` (Synapse forwards `.../rtc/livekit/get_token` to the appservice whose
+ *   registration carries `io.element.msc4512.proxy_prefix`), `msc4502_enabled` (the appservice
+ *   may ask whether a user is joined to a room). MSC3266 (room summary) needs no flag any more:
+ *   1.163.2 serves `/_matrix/client/v1/room_summary` and reads no `msc3266_enabled`.
+ * - `max_event_delay_duration: 24h`: delayed events (MSC4140), which end a member's call state
+ *   when their client vanishes; without them calls stay "ongoing".
+ * - `rc_message` and `rc_delayed_event_mgmt`: call state and encryption keys are sent as room
+ *   events and delayed-event refreshes, more often than Synapse's defaults allow.
+ */
+export function matrixRtcSettings(t: MatrixRtcTransport): Record<string, unknown> {
+  return {
+    experimental_features: {
+      msc4143_enabled: true,
+      msc4222_enabled: true,
+      msc4512_enabled: true,
+      msc4502_enabled: true,
+    },
+    matrix_rtc: {
+      transports: [{ type: "livekit", url: t.sfuUrl, livekit_service_url: t.livekitServiceUrl }],
+    },
+    max_event_delay_duration: "24h",
+    rc_message: { per_second: 0.5, burst_count: 30 },
+    rc_delayed_event_mgmt: { per_second: 1, burst_count: 20 },
+  };
 }
 
 /**
@@ -96,6 +138,7 @@ export function renderHomeserverYaml(o: HomeserverOptions): string {
     url_preview_enabled: false,
     trusted_key_servers: [{ server_name: "matrix.org" }],
     suppress_key_server_warning: true,
+    ...(o.matrixRtc === undefined ? {} : matrixRtcSettings(o.matrixRtc)),
   };
   if (o.workers === undefined) return stringify(config);
   const replication = {

@@ -1,0 +1,71 @@
+import { matrixRtcEnabled, matrixRtcUrls } from "./calls";
+import { parseStackConfig, StackConfigError } from "./config-schema";
+
+const minimal = { domain: "example.org", acmeEmail: "admin@example.org", publicIp: "203.0.113.10" };
+
+function problems(raw: Record<string, unknown>): readonly string[] {
+  try {
+    parseStackConfig(raw);
+  } catch (err) {
+    if (err instanceof StackConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a StackConfigError");
+}
+
+describe("atrium:calls", () => {
+  it("defaults to both, with the SFU on sfu.<domain>", () => {
+    const { settings } = parseStackConfig(minimal);
+    expect(settings.calls).toBe("both");
+    expect(settings.sfuDomain).toBe("sfu.example.org");
+    expect(settings.conferenceAtThirdMember).toBe(true);
+    expect(matrixRtcEnabled(settings)).toBe(true);
+    expect(matrixRtcUrls(settings)).toEqual({
+      sfuUrl: "wss://sfu.example.org",
+      livekitServiceUrl: "https://pad.example.org/atrium/rtc",
+      sfuApiUrl: "http://atrium-livekit:7880",
+      webhookUrl: "http://atrium-appservice:9001/atrium/rtc/webhook",
+    });
+  });
+
+  it.each([
+    ["jitsi", false],
+    ["element-call", true],
+    ["both", true],
+  ])("%s runs MatrixRTC: %s", (calls, on) => {
+    expect(matrixRtcEnabled(parseStackConfig({ ...minimal, calls }).settings)).toBe(on);
+  });
+
+  it("refuses an unknown mode, naming the choices and the fix", () => {
+    expect(problems({ ...minimal, calls: "livekit" })).toEqual([
+      "atrium:calls: must be jitsi, element-call or both — set it with pulumi config set atrium:calls both",
+    ]);
+  });
+
+  it("element-call leaves the room's call to Element Call: no Jitsi conference at the third member", () => {
+    const { settings } = parseStackConfig({ ...minimal, calls: "element-call" });
+    expect(settings.conferenceAtThirdMember).toBe(false);
+  });
+
+  it("refuses element-call with the Jitsi conference at the third member asked for", () => {
+    const [problem] = problems({
+      ...minimal,
+      calls: "element-call",
+      conferenceAtThirdMember: "true",
+    });
+    expect(problem).toContain(
+      "atrium:conferenceAtThirdMember: true contradicts atrium:calls element-call",
+    );
+    expect(problem).toContain("pulumi config rm atrium:conferenceAtThirdMember");
+  });
+
+  it("gives the SFU a host name of its own", () => {
+    expect(problems({ ...minimal, sfuDomain: "pad.example.org" })).toEqual([
+      "atrium:sfuDomain: pad.example.org is also atrium:padDomain; each service needs its own host name — set it with pulumi config set atrium:sfuDomain sfu.example.org",
+    ]);
+    // Without MatrixRTC the host is not served, so it cannot clash.
+    expect(
+      parseStackConfig({ ...minimal, calls: "jitsi", sfuDomain: "pad.example.org" }).settings.calls,
+    ).toBe("jitsi");
+  });
+});
