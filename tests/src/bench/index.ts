@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { parseWidgetsFromState, validatePadName, validateWidgetUrl } from "@atrium/widgets";
 import { Store } from "@atrium/appservice/dist/store/store";
 import { startAtrium } from "../harness/atrium";
+import { feedParseBench } from "./feed-parse";
 import { loadBench, loadTable, type LoadOptions } from "./load";
 
 function opsPerSecond(fn: () => void, iterations: number): number {
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
     pure: pure(),
     store: await store(),
+    feed_parse: await feedParseBench(),
     end_to_end: await endToEnd(Number(process.env.ATRIUM_BENCH_COMMANDS ?? 20)),
     load: await loadBench(loadOptions),
   };
