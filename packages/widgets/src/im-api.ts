@@ -76,6 +76,11 @@ export interface ImRoomView {
     canPin: boolean;
     widgets: ImWidget[];
   } | null;
+  /**
+   * True when the room's call button joins a MatrixRTC call (Element Call) that every client can
+   * join, Element X and Cinny included (appservice `calls.enabled`). Absent: false.
+   */
+  callButton?: boolean;
 }
 
 /** What to add. Names and URLs follow the same rules as `!pad` and `!widget`. */

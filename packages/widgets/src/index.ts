@@ -12,3 +12,4 @@ export * from "./validate-names";
 export * from "./validate-url";
 export { atriumErrorMap } from "./zod-errors";
 export type * from "./im-api";
+export { CALL_BUTTON_HINT } from "./call-hint";

@@ -1,12 +1,9 @@
-/**
- * What `!meet` and the integration manager say about the room's call when MatrixRTC calls are
- * on: Element X and Cinny (and Element Web/Desktop's call button) join Element Call, never a
- * Jitsi widget, so people on those clients need to hear where the room's call is.
- */
-export const CALL_BUTTON_HINT =
-  "People on any client (Element X on phones, Cinny, Element Web and Desktop) join this room's call with the call button in the room header; only members of the room get in.";
+/** The call-button hint of `!meet` (the same text as the IM's Conference card, @atrium/widgets). */
+import { CALL_BUTTON_HINT } from "@atrium/widgets";
 
-/** The hint when calls are on, else an empty string. */
+export { CALL_BUTTON_HINT };
+
+/** The hint when MatrixRTC calls are on, else an empty string. */
 export function callButtonHint(calls: { enabled: boolean }): string {
   return calls.enabled ? CALL_BUTTON_HINT : "";
 }

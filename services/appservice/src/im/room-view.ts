@@ -111,5 +111,6 @@ export async function roomView(
       // Only members see what the room holds.
       widgets: isMember ? widgets : [],
     },
+    callButton: deps.config.calls.enabled,
   };
 }

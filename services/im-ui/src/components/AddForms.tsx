@@ -4,6 +4,7 @@ import {
   validatePadName,
   validateWidgetName,
   validateWidgetUrl,
+  CALL_BUTTON_HINT,
   type ImWidgetKind,
 } from "@atrium/widgets";
 import { Alert, Button, Form, H2, Text } from "@vector-im/compound-web";
@@ -17,6 +18,8 @@ export interface AddFormsProps {
   disabled: boolean;
   /** Joined people, when known: for the three-person hint. */
   memberCount: number | null;
+  /** The room's call button joins a call every client can join (MatrixRTC calls are on). */
+  callButton: boolean;
   /** The kind Element's `screen` named without a widget: that form gets the focus. */
   focusKind: ImWidgetKind | null;
 }
@@ -98,7 +101,15 @@ function AddPad({ roomId, api, run, disabled, focusKind }: AddFormsProps) {
   );
 }
 
-function AddConference({ roomId, api, run, disabled, memberCount, focusKind }: AddFormsProps) {
+function AddConference({
+  roomId,
+  api,
+  run,
+  disabled,
+  memberCount,
+  callButton,
+  focusKind,
+}: AddFormsProps) {
   const [tooFew, setTooFew] = useState<string | null>(null);
   const button = useInitialFocus<HTMLButtonElement>(focusKind === "jitsi");
 
@@ -126,6 +137,11 @@ function AddConference({ roomId, api, run, disabled, memberCount, focusKind }: A
         {memberCount !== null &&
           ` This room has ${memberCount} ${memberCount === 1 ? "person" : "people"}.`}
       </Text>
+      {callButton && (
+        <Text size="sm" className="im-subtle">
+          {CALL_BUTTON_HINT}
+        </Text>
+      )}
       {tooFew !== null ? (
         <Alert type="info" title="Fewer than three people">
           {tooFew}

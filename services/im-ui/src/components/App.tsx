@@ -238,6 +238,7 @@ function RoomView(props: RoomViewProps) {
             run={run}
             disabled={!canChange}
             memberCount={view.room?.memberCount ?? null}
+            callButton={view.callButton ?? false}
             focusKind={openWidget === null ? props.params.screenKind : null}
           />
           {props.feeds !== null && (
