@@ -123,6 +123,9 @@ it("serves Element on the pads' origin, where the pad opens inside the widget an
     await page.keyboard.type("typed inside the widget");
     const etherpad = createEtherpadClient({ url: info.etherpadUrl, apiKey: info.etherpadApiKey });
     const padId = `${await etherpad.groupForRoom(roomId)}$notes`;
+    await page.locator("#widget").screenshot({
+      path: path.join(__dirname, "..", "..", "docs", "screenshots", "dev-pad-in-widget.png"),
+    });
     await waitFor(
       "Etherpad to hold the typed text",
       async () =>
