@@ -5,3 +5,4 @@
  */
 export { validatePadName, validateWidgetName } from "../../../packages/widgets/src/validate-names";
 export { validateWidgetUrl } from "../../../packages/widgets/src/validate-url";
+export { CALL_BUTTON_HINT } from "../../../packages/widgets/src/call-hint";
