@@ -10,6 +10,7 @@ import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium"
 import { waitFor } from "../harness/wait";
 import { command } from "../appservice/fixtures";
 import { clientReady } from "./etherpad-socket";
+import { openPadWriter } from "./etherpad-writer";
 import { askForSession, padRoom, type PadRoom } from "./pad-room";
 
 const EDIT_LEVEL = 10;
@@ -106,20 +107,32 @@ describe("a member below the edit level", () => {
 });
 
 describe("an editor who is demoted", () => {
-  it("can no longer write with the session they held, within seconds", async () => {
+  it("can no longer write, within seconds: not on the pad they had open, not with their session", async () => {
     const grant = await askForSession(stack, room, await editor.client.requestOpenIdToken());
     expect(grant.body.readOnly).toBe(false);
     const session = String(grant.sessionId);
-    expect(await clientReady(stack.etherpad.url, room.padId, session)).toBe("grant");
-    const demotedAt = Date.now();
-    await owner.client.setPowerLevel(room.roomId, editor.user.userId, 0);
-    await waitFor(
-      "the demoted editor's session to stop opening the pad",
-      async () =>
-        (await clientReady(stack.etherpad.url, room.padId, session)) === "deny" ? true : undefined,
-      { timeoutMs: 10_000, describeLast: () => "Etherpad still grants the session" },
-    );
-    expect(Date.now() - demotedAt).toBeLessThan(10_000);
+    const writer = await openPadWriter(stack.etherpad.url, room.padId, session);
+    try {
+      expect(await writer.type("typed before the demotion ")).toBe("accepted");
+      expect(await etherpad.getText(room.padId)).toContain("typed before the demotion");
+
+      const demotedAt = Date.now();
+      await owner.client.setPowerLevel(room.roomId, editor.user.userId, 0);
+      // The pad stays open in the editor's browser; each keystroke is a USER_CHANGES.
+      await waitFor(
+        "the open pad to lose write access",
+        async () => ((await writer.type("x")) === "denied" ? true : undefined),
+        { timeoutMs: 10_000, intervalMs: 250, describeLast: () => "Etherpad still accepts edits" },
+      );
+      const seconds = (Date.now() - demotedAt) / 1000;
+      process.stdout.write(`demotion to write refused on the open pad: ${seconds.toFixed(1)} s\n`);
+      const text = await etherpad.getText(room.padId);
+      expect(await writer.type("typed after the demotion")).toBe("denied");
+      expect(await etherpad.getText(room.padId)).toBe(text);
+    } finally {
+      writer.close();
+    }
+    expect(await clientReady(stack.etherpad.url, room.padId, session)).toBe("deny");
     expect(await sessionsOf(editor)).toEqual([]);
     // Opened again, the pad is read-only and comes with no session.
     const again = await askForSession(stack, room, await editor.client.requestOpenIdToken());
