@@ -26,7 +26,11 @@ import { startWebServer, type WebServer } from "./web/server";
 import { openIdVerifierFor } from "./web/routes";
 import { startImServer } from "./im/server";
 import { ImTokens } from "./store/im-tokens";
-import { PadRevocations, startRevocationRetries } from "./store/pad-revocations";
+import {
+  PadRevocations,
+  registerRevocationGauge,
+  startRevocationRetries,
+} from "./store/pad-revocations";
 import {
   StartupError,
   checkBotIdentity,
@@ -399,11 +403,9 @@ export async function start(
   );
   pruneTimer.unref();
   // Pad-session revocations Etherpad has not confirmed yet, retried until it does (issue 22).
-  const revocationRetries = startRevocationRetries(
-    new PadRevocations(store.db),
-    etherpad,
-    logger("revocations"),
-  );
+  const revocations = new PadRevocations(store.db);
+  registerRevocationGauge(metrics.registry, revocations);
+  const revocationRetries = startRevocationRetries(revocations, etherpad, logger("revocations"));
 
   const appserviceUrl = `http://${config.appservice.bindAddress}:${config.appservice.port}`;
   log.info(

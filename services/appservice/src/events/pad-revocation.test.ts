@@ -10,7 +10,12 @@ import path from "node:path";
 import pino from "pino";
 import { parseConfig } from "../config/load";
 import { Store } from "../store/store";
-import { PadRevocations, revocationBackoffMs } from "../store/pad-revocations";
+import { Registry } from "prom-client";
+import {
+  PadRevocations,
+  registerRevocationGauge,
+  revocationBackoffMs,
+} from "../store/pad-revocations";
 import { createMetrics } from "../util/metrics";
 import type { MatrixGateway } from "../matrix/gateway";
 import type { EtherpadPort, Workspace } from "../service/workspace";
@@ -103,6 +108,11 @@ it("a leave while Etherpad is down is done once and its revocation kept, then co
   expect(state.attempts).toBe(1);
   expect(await store.padSessionsOf(ROOM, USER)).toEqual([]);
   expect(await revocations.pending(ROOM, USER)).toBe(true);
+  const registry = new Registry();
+  registerRevocationGauge(registry, revocations);
+  expect(await registry.getSingleMetricAsString("atrium_pad_revocations_pending")).toMatch(
+    /^atrium_pad_revocations_pending 1$/m,
+  );
 
   // Still down: not due before its backoff, then tried and rescheduled.
   expect(await revocations.run(etherpad)).toEqual({ done: 0, failed: 0 });

@@ -11,6 +11,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import { Gauge, type Registry } from "prom-client";
 import type { Migration } from "kysely/migration";
 import type { Database } from "./schema";
 
@@ -211,4 +212,19 @@ export function startRevocationRetries(
   const timer = setInterval(() => void tick(), REVOCATION_POLL_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+/** `atrium_pad_revocations_pending`: revocations Etherpad has not confirmed, read at each scrape. */
+export function registerRevocationGauge(
+  registry: Registry,
+  revocations: Pick<PadRevocations, "count">,
+): void {
+  new Gauge({
+    name: "atrium_pad_revocations_pending",
+    help: "Pad-session revocations waiting for Etherpad to confirm them (0 when Etherpad is reachable)",
+    registers: [registry],
+    async collect() {
+      this.set(await revocations.count());
+    },
+  });
 }
