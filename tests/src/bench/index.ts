@@ -12,6 +12,7 @@ import { Store } from "@atrium/appservice/dist/store/store";
 import { startAtrium } from "../harness/atrium";
 import { feedParseBench } from "./feed-parse";
 import { loadBench, loadTable, type LoadOptions } from "./load";
+import { callsBench } from "./calls";
 
 function opsPerSecond(fn: () => void, iterations: number): number {
   const start = performance.now();
@@ -151,7 +152,17 @@ export function parseLoadFlags(argv: string[]): LoadOptions {
 }
 
 async function main(): Promise<void> {
-  const loadOptions = parseLoadFlags(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  // `--calls`: only the MatrixRTC token figures (calls.ts); ATRIUM_BENCH_CALL_MEMBERS, default 50.
+  const callsOptions = {
+    members: Number(process.env.ATRIUM_BENCH_CALL_MEMBERS ?? 50),
+    rounds: Number(process.env.ATRIUM_BENCH_CALL_ROUNDS ?? 4),
+  };
+  if (argv.includes("--calls")) {
+    console.log(JSON.stringify({ calls: await callsBench(callsOptions) }, null, 2));
+    return;
+  }
+  const loadOptions = parseLoadFlags(argv);
   const os = await import("node:os");
   const results = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
@@ -160,6 +171,7 @@ async function main(): Promise<void> {
     feed_parse: await feedParseBench(),
     end_to_end: await endToEnd(Number(process.env.ATRIUM_BENCH_COMMANDS ?? 20)),
     load: await loadBench(loadOptions),
+    calls: await callsBench(callsOptions),
   };
   console.log(JSON.stringify(results, null, 2));
   console.log(`\n${loadTable(results.load)}`);
