@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import { join } from "node:path";
 import { freePort, runProgram, tempDir } from "../test-support/process";
+import { PRIVATE_RANGES } from "../kubernetes/meta";
 import { renderHaproxyConfig, ROUTER_HEALTH_PATH, type RouterOptions } from "./haproxy";
 
 // What the router writes to its log and what it tells Synapse about the client, checked on a
@@ -11,6 +12,8 @@ import { renderHaproxyConfig, ROUTER_HEALTH_PATH, type RouterOptions } from "./h
 // that header for rate limits and its client IP records.
 
 let haproxy: ChildProcess;
+let options: RouterOptions;
+let dir: string;
 /** Everything HAProxy wrote (its log goes to stdout). */
 let output = "";
 let upstreamServer: Server;
@@ -40,7 +43,7 @@ function get(path: string, headers: Record<string, string>, from = "127.0.0.1"):
 }
 
 beforeAll(async () => {
-  const dir = tempDir("haproxy-privacy");
+  dir = tempDir("haproxy-privacy");
   port = await freePort();
   const synapsePort = await freePort();
   upstreamServer = createServer((req, res) => {
@@ -48,7 +51,7 @@ beforeAll(async () => {
     res.end("ok");
   });
   await new Promise<void>((resolve) => upstreamServer.listen(synapsePort, "127.0.0.1", resolve));
-  const options: RouterOptions = {
+  options = {
     port,
     hosts: {
       domain: "example.org",
@@ -123,4 +126,17 @@ it("believes only the last hop the trusted proxy added, not what the client put 
     "127.0.0.2",
   );
   expect(seen.get("/_matrix/client/v3/account/whoami")?.["x-forwarded-for"]).toBe("203.0.113.7");
+});
+
+it("accepts the Kubernetes router's trusted networks (every private range, IPv4 and IPv6)", async () => {
+  const file = join(dir, "kubernetes.cfg");
+  writeFileSync(
+    file,
+    renderHaproxyConfig({
+      ...options,
+      trustedProxies: [...PRIVATE_RANGES.ipv4, ...PRIVATE_RANGES.ipv6],
+    }),
+  );
+  const check = await runProgram("haproxy", ["-c", "-f", file]);
+  expect([check.code, check.stdout + check.stderr]).toEqual([0, expect.any(String)]);
 });
