@@ -49,6 +49,9 @@ const NO_PREVIEWS = {
   "uk.half-shot.unstable.show_url_previews": false,
 };
 
+/** When a first "shares no room" is checked again (a join may be on its way to Atrium). */
+export const RECHECK_AFTER_MS = 3000;
+
 export class DirectMessages {
   /** One DM room creation at a time per person. */
   private readonly creating = new Map<string, Promise<string>>();
@@ -79,7 +82,14 @@ export class DirectMessages {
    * nothing. Never logs the code, the link or the person's ID.
    */
   async sendSignIn(userId: string, code: string, linkToken: string): Promise<boolean> {
-    if (!(await this.sharesRoom(userId))) {
+    // Room state is read from a cache that hears of joins a moment after they happen: someone
+    // who joined a second ago is looked for again once, after the join has reached Atrium.
+    const shares =
+      (await this.sharesRoom(userId)) ||
+      (await new Promise((r) => setTimeout(r, RECHECK_AFTER_MS)).then(() =>
+        this.sharesRoom(userId),
+      ));
+    if (!shares) {
       this.deps.log.info("sign-in asked for someone who shares no room with the bot: no DM");
       return false;
     }

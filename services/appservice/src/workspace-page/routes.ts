@@ -94,7 +94,12 @@ function addApp(app: express.Express, log: Logger): void {
       fallthrough: false,
     }),
   );
-  app.get([WORKSPACE_BASE, `${WORKSPACE_BASE}/`, `${WORKSPACE_BASE}/:roomId`], page);
+  // The app's assets are relative (./assets/…): the bare base needs its trailing slash.
+  app.get(WORKSPACE_BASE, (req, res, next) => {
+    if (req.path.endsWith("/")) return next();
+    res.redirect(301, `${WORKSPACE_BASE}/`);
+  });
+  app.get([`${WORKSPACE_BASE}/`, `${WORKSPACE_BASE}/:roomId`], page);
 }
 
 /** Adds the page and its room routes. */

@@ -22,14 +22,16 @@ export function WorkspaceApp({ place }: { place: Place }) {
   const roomId = place.kind === "room" ? place.roomId : null;
 
   const reload = useCallback(async () => {
+    let who: string | null = null;
     try {
       const { userId } = await workspaceApi.me();
+      who = userId;
       if (userId === null) return setLoad({ state: "signed-out" });
       if (roomId === null) return setLoad({ state: "ready", userId, room: null });
       setLoad({ state: "ready", userId, room: await workspaceApi.room(roomId) });
     } catch (e) {
       if (e instanceof WorkspaceError && e.status === 401) return setLoad({ state: "signed-out" });
-      setLoad({ state: "refused", userId: null, message: messageOf(e) });
+      setLoad({ state: "refused", userId: who, message: messageOf(e) });
     }
   }, [roomId]);
 
@@ -47,7 +49,7 @@ export function WorkspaceApp({ place }: { place: Place }) {
     setLoad({ state: "signed-out" });
   };
 
-  const signedInAs = load.state === "ready" ? load.userId : null;
+  const signedInAs = load.state === "ready" || load.state === "refused" ? load.userId : null;
   return (
     <div className="im-page ws-page">
       <header className="im-header">
