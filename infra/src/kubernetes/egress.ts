@@ -90,6 +90,9 @@ export function egressRules(ctx: KubeContext, ingress: readonly IngressFlow[]): 
   add(app(HOSTS.appservice), { peers: INTERNET, ports: ALL_TCP, why: "feeds-and-openid" });
   // Media to participants (UDP, any port they offer), STUN.
   add(app(HOSTS.jvb), { peers: INTERNET, ports: [{ protocol: "UDP" }], why: "media" });
+  // The SFU's media to call participants (ICE over UDP to the addresses they offer).
+  if (c.calls !== "jitsi")
+    add(app(HOSTS.livekit), { peers: INTERNET, ports: [{ protocol: "UDP" }], why: "media" });
   const pg = ctx.k.postgres;
   if (pg.mode === "external") {
     const peers = pg.cidr === undefined ? ANYWHERE : [{ ipBlock: { cidr: pg.cidr } }];

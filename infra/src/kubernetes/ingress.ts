@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
+import { matrixRtcEnabled } from "../calls";
 import { jitsiRelease } from "../jitsi-release";
 import { ELEMENT_WEB_KUBE_PORT } from "./apps";
 import { meta, type KubeContext } from "./meta";
@@ -42,6 +43,9 @@ export function ingressRules(ctx: KubeContext): Map<string, Path[]> {
     to("/", "Prefix", HOSTS.jitsiWeb, jitsiRelease(c.images.jitsiWeb).webPort),
   );
   add(c.imDomain, to("/", "Prefix", HOSTS.appservice, PORTS.appserviceIm));
+  // Only the SFU's signalling websocket (`/rtc`, `/rtc/v1`, `/rtc/validate`); its RoomService
+  // API on the same port stays private to the appservice.
+  if (matrixRtcEnabled(c)) add(c.sfuDomain, to("/rtc", "Prefix", HOSTS.livekit, PORTS.livekit));
   if (c.elementWeb)
     add(c.elementDomain, to("/", "Prefix", HOSTS.elementWeb, ELEMENT_WEB_KUBE_PORT));
   return rules;

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { ELEMENT_WEB_KUBE_PORT } from "./apps";
 import { DNS_PEER, egressRules } from "./egress";
+import { matrixRtcEnabled } from "../calls";
 import { jitsiRelease } from "../jitsi-release";
 import { APP_LABEL, meta, SYNAPSE_ROLE_LABEL, type KubeContext } from "./meta";
 import { JVB_WS_PORT, PROSODY_PORTS } from "./jitsi";
@@ -37,6 +38,7 @@ export function allowedFlows(ctx: KubeContext): Allowed[] {
     namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ctx.k.ingressNamespace } },
   };
   const pods = (name: string) => ({ [APP_LABEL]: name });
+  const rtc = matrixRtcEnabled(c);
   const flows: Allowed[] = [
     {
       name: "router",
@@ -82,7 +84,8 @@ export function allowedFlows(ctx: KubeContext): Allowed[] {
       name: "appservice-web",
       pods: pods(HOSTS.appservice),
       ports: [{ port: PORTS.appserviceWeb }],
-      from: [app(ROUTER_HOST), app(HOSTS.prosody)],
+      // ... and the SFU's webhooks (/atrium/rtc/webhook, signed).
+      from: [app(ROUTER_HOST), app(HOSTS.prosody), ...(rtc ? [app(HOSTS.livekit)] : [])],
     },
     {
       name: "appservice-im",
@@ -123,6 +126,27 @@ export function allowedFlows(ctx: KubeContext): Allowed[] {
       from: [app(HOSTS.jitsiWeb)],
     },
   ];
+  if (rtc) {
+    flows.push(
+      // The signalling websocket through the ingress; RoomService calls from the appservice.
+      {
+        name: "livekit-http",
+        pods: pods(HOSTS.livekit),
+        ports: [{ port: PORTS.livekit }],
+        from: [ingress, app(HOSTS.appservice)],
+      },
+      // ICE from anywhere, on the node's hostPorts.
+      {
+        name: "livekit-media",
+        pods: pods(HOSTS.livekit),
+        ports: [
+          { port: PORTS.livekitRtcTcp, protocol: "TCP" },
+          { port: PORTS.livekitRtcUdp, protocol: "UDP" },
+        ],
+        from: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+      },
+    );
+  }
   if (ctx.k.postgres.mode === "cluster") {
     flows.push({
       name: "postgres",

@@ -3,12 +3,15 @@
  * index.ts does for the Docker host. Returns the stack outputs.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { matrixRtcEnabled } from "../calls";
 import type { StackConfig } from "../config";
+import { PORTS } from "../components/names";
 import { Secrets } from "../components/secrets";
 import { Appservice, ElementWeb, Etherpad } from "./apps";
 import { Backup, BACKUP_CRONJOB } from "./backup";
 import { Ingress } from "./ingress";
 import { Jitsi } from "./jitsi";
+import { Livekit } from "./livekit";
 import type { KubeContext } from "./meta";
 import { NetworkPolicies } from "./network-policies";
 import { Postgres } from "./postgres";
@@ -39,6 +42,8 @@ export function deployKubernetes(config: StackConfig): KubernetesOutputs {
   const router = new Router("router", ctx, synapse);
   new Turn("turn", ctx);
   new Jitsi("jitsi", ctx);
+  // Element Call's SFU; Atrium (the appservice) is its authorisation service.
+  if (matrixRtcEnabled(settings)) new Livekit("livekit", ctx);
   const etherpad = new Etherpad("etherpad", ctx, { db: postgres.connection, after });
   new Appservice("appservice", ctx, {
     db: postgres.connection,
@@ -63,6 +68,11 @@ export function deployKubernetes(config: StackConfig): KubernetesOutputs {
       k.jvb.mode === "hostPort"
         ? `${settings.jvbPort}/udp on nodes labelled ${k.jvb.nodeLabel}`
         : `${settings.jvbPort}-${settings.jvbPort + k.jvb.replicas - 1}/udp on the videobridge LoadBalancers`,
+      ...(matrixRtcEnabled(settings)
+        ? [
+            `${PORTS.livekitRtcTcp}/tcp and ${PORTS.livekitRtcUdp}/udp on the node labelled ${k.sfuNodeLabel} (the SFU)`,
+          ]
+        : []),
     ],
   };
 }

@@ -357,6 +357,8 @@ describe("network", () => {
         "meet.example.org",
         "im.example.org",
         "element.example.org",
+        // The SFU's signalling websocket (atrium:calls both, the default).
+        "sfu.example.org",
       ].sort(),
     );
     expect((ingress.spec?.tls as { hosts: string[] }[]).flatMap((t) => t.hosts).sort()).toEqual(

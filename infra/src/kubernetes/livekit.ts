@@ -1,0 +1,118 @@
+/**
+ * The LiveKit SFU on Kubernetes: one pod on a node labelled for it, ICE on that node's TCP 7881
+ * and UDP 7882 through hostPorts, advertising the node's own address (ESS's "Host IP" mode:
+ * `node_ip` from `status.hostIP`, element-hq/ess-helm `matrix-rtc/_sfu_helpers.tpl`; its
+ * `HostPort` exposure type). A Service for the signalling websocket (through the Ingress) and
+ * the RoomService API (the appservice); the config, with the API secret, in a Secret.
+ *
+ * One replica: LiveKit spreads rooms over several nodes only through Redis, and a room lives on
+ * one node anyway. Recreate, since the new pod needs the same hostPorts.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { LIVEKIT_API_KEY, matrixRtcUrls } from "../calls";
+import { HOSTS, PORTS } from "../components/names";
+import { nodeSelector } from "../kubernetes-schema";
+import { renderLivekitYaml } from "../render/livekit";
+import {
+  CONFIG_HASH_ANNOTATION,
+  configHash,
+  hardened,
+  httpProbe,
+  labels,
+  meta,
+  podSecurity,
+  probes,
+  resources,
+  scratch,
+  secretOf,
+  serviceOf,
+  type KubeContext,
+} from "./meta";
+
+/** A user with no files of its own in the image (Alpine's nobody); LiveKit writes nothing. */
+const LIVEKIT_UID = 65534;
+
+export class Livekit extends pulumi.ComponentResource {
+  /** livekit.yaml (secret: it holds the API secret). */
+  readonly configYaml: pulumi.Output<string>;
+
+  constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
+    super("atrium:kubernetes:Livekit", name, {}, opts);
+    const c = ctx.settings;
+    this.configYaml = ctx.secrets.get("livekitApiSecret").apply((apiSecret) =>
+      renderLivekitYaml({
+        port: PORTS.livekit,
+        rtcTcpPort: PORTS.livekitRtcTcp,
+        rtcUdpPort: PORTS.livekitRtcUdp,
+        advertise: "node",
+        apiKey: LIVEKIT_API_KEY,
+        apiSecret,
+        webhookUrl: matrixRtcUrls(c).webhookUrl,
+      }),
+    );
+    const app = HOSTS.livekit;
+    secretOf(ctx, `${name}-config`, app, { "livekit.yaml": this.configYaml }, this);
+    serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.livekit }], this);
+    const tmp = scratch("tmp", "/tmp", "16Mi");
+    new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: meta(ctx, app, { labels: labels(app) }),
+        spec: {
+          replicas: 1,
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: labels(app) },
+          template: {
+            metadata: {
+              labels: labels(app),
+              annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configYaml) },
+            },
+            spec: {
+              nodeSelector: nodeSelector(ctx.k.sfuNodeLabel),
+              securityContext: podSecurity(),
+              automountServiceAccountToken: false,
+              containers: [
+                {
+                  name: "livekit",
+                  image: c.images.livekit,
+                  args: ["--config", "/etc/livekit/livekit.yaml"],
+                  // LiveKit's --node-ip flag reads NODE_IP: the address put in ICE candidates.
+                  env: [
+                    { name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+                  ],
+                  ports: [
+                    { name: "http", containerPort: PORTS.livekit, protocol: "TCP" },
+                    {
+                      name: "rtc-tcp",
+                      containerPort: PORTS.livekitRtcTcp,
+                      hostPort: PORTS.livekitRtcTcp,
+                      protocol: "TCP",
+                    },
+                    {
+                      name: "rtc-udp",
+                      containerPort: PORTS.livekitRtcUdp,
+                      hostPort: PORTS.livekitRtcUdp,
+                      protocol: "UDP",
+                    },
+                  ],
+                  // LiveKit answers "OK" on / once it serves.
+                  ...probes(httpProbe("/", "http"), 1),
+                  securityContext: hardened({ user: LIVEKIT_UID, readOnlyRoot: true }),
+                  resources: resources("500m", "256Mi", "2Gi"),
+                  volumeMounts: [
+                    { name: "config", mountPath: "/etc/livekit", readOnly: true },
+                    tmp.mount,
+                  ],
+                },
+              ],
+              volumes: [{ name: "config", secret: { secretName: app } }, tmp.volume],
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}
