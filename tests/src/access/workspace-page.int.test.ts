@@ -19,6 +19,7 @@ const DOCS = path.join(__dirname, "..", "..", "..", "docs", "screenshots");
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
 const EDIT_LEVEL = 10;
+const HANDBOOK = "https://example.org/handbook?chapter=2&lang=en";
 let stack: AtriumStack;
 let etherpad: EtherpadClient;
 let browser: Browser;
@@ -55,6 +56,7 @@ beforeAll(async () => {
   padLink = workspaceLinkIn(reply.content.body);
   padId = `${await etherpad.groupForRoom(roomId)}$notes`;
   await etherpad.setText(padId, "Agenda\n");
+  await command(stack, owner, roomId, `!widget ${HANDBOOK} Handbook`);
   // The neighbour shares another room with the bot, not this one.
   const otherRoom = await roomWithBot(stack, owner, { name: "Elsewhere" });
   await neighbour.client.join(otherRoom);
@@ -144,6 +146,28 @@ describe("a member on a phone, from the room's notice", () => {
         fullPage: true,
       });
     }
+  });
+});
+
+describe("a web page of the room", () => {
+  it("shows its full address before leaving, and leaves without a Referer", async () => {
+    const page = await phone.newPage();
+    await page.goto(`${stack.config.web.publicUrl}/atrium/room/${encodeURIComponent(roomId)}`);
+    await page.getByRole("button", { name: "Open the web page Handbook" }).click();
+    await page.getByRole("heading", { name: "Handbook leads to another site" }).waitFor();
+    expect(await page.getByTestId("page-url").textContent()).toBe(HANDBOOK);
+    const go = page.getByRole("link", { name: "Continue to example.org" });
+    expect(await go.getAttribute("href")).toBe(HANDBOOK);
+    expect(await go.getAttribute("rel")).toContain("noreferrer");
+    // Keyboard: the Continue link has the focus, Tab reaches "Back to the room".
+    expect(
+      await go.evaluate(
+        (el) => el === (el.ownerDocument as { activeElement: unknown }).activeElement,
+      ),
+    ).toBe(true);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Pads" }).waitFor();
   });
 });
 
