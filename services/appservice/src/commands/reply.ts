@@ -24,7 +24,7 @@ export const HELP_TEXT = [
   "`!pad <name>` — a shared Etherpad (name: fewer than 16 characters)",
   "`!meet` (or `!jitsi`, `!conference`) — a Jitsi conference, starting with microphones muted; add `--force` in a room of two",
   "`!widget <url> [name]` — any http(s) web page as a widget",
-  "`!widgets` — what Atrium placed here",
+  "`!widgets` — what Atrium placed here, with links that open it in any Matrix client",
   "`!remove <name>` — remove a widget (pads are archived, not deleted)",
   "`!pin <name>` — pin a widget to the top of the room",
   "`!unpin <name>` — move a pinned widget back to the side (it stays in the room)",
