@@ -59,6 +59,16 @@ describe("atrium:calls", () => {
     expect(problem).toContain("pulumi config rm atrium:conferenceAtThirdMember");
   });
 
+  it("refuses a LiveKit API secret LiveKit would refuse, before anything changes", () => {
+    const [problem] = problems({ ...minimal, livekitApiSecret: "only-twenty-chars-ok" });
+    expect(problem).toContain(
+      "atrium:livekitApiSecret: too short: LiveKit refuses API secrets under 32 characters",
+    );
+    expect(
+      parseStackConfig({ ...minimal, livekitApiSecret: "x".repeat(32) }).secretValues,
+    ).toMatchObject({ livekitApiSecret: "x".repeat(32) });
+  });
+
   it("gives the SFU a host name of its own", () => {
     expect(problems({ ...minimal, sfuDomain: "pad.example.org" })).toEqual([
       "atrium:sfuDomain: pad.example.org is also atrium:padDomain; each service needs its own host name — set it with pulumi config set atrium:sfuDomain sfu.example.org",

@@ -4,6 +4,7 @@
  */
 import type { StackSettings } from "./config-schema";
 import { HOSTS, PORTS } from "./components/names";
+import { renderWellKnownClient } from "./render/well-known";
 
 /** The LiveKit API key name (not secret; its secret is `atrium:livekitApiSecret`). */
 export const LIVEKIT_API_KEY = "atrium";
@@ -39,4 +40,20 @@ export function matrixRtcUrls(c: Pick<StackSettings, "sfuDomain" | "padDomain">)
     sfuApiUrl: `http://${HOSTS.livekit}:${PORTS.livekit}`,
     webhookUrl: `http://${HOSTS.appservice}:${PORTS.appserviceWeb}${RTC_PATH}/webhook`,
   };
+}
+
+/**
+ * The stack's `/.well-known/matrix/client` (both targets: Caddy on Docker, the router on
+ * Kubernetes): the homeserver, Jitsi, the integration manager and, with MatrixRTC, the focus.
+ */
+export function stackWellKnownClient(
+  c: Pick<StackSettings, "homeserverDomain" | "jitsiDomain" | "imDomain" | "calls"> &
+    Pick<StackSettings, "sfuDomain" | "padDomain">,
+): string {
+  return renderWellKnownClient({
+    homeserverUrl: `https://${c.homeserverDomain}`,
+    jitsiDomain: c.jitsiDomain,
+    integrationManagerUrl: `https://${c.imDomain}`,
+    ...(matrixRtcEnabled(c) ? { livekitServiceUrl: matrixRtcUrls(c).livekitServiceUrl } : {}),
+  });
 }

@@ -203,6 +203,14 @@ export const rawSchema = z
         message: "relay range wider than 1000 ports (each one is published by Docker)",
       });
     }
+    const livekitSecret = (c as Record<string, unknown>).livekitApiSecret;
+    if (typeof livekitSecret === "string" && livekitSecret.length < 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["livekitApiSecret"],
+        message: "too short: LiveKit refuses API secrets under 32 characters",
+      });
+    }
     checkJitsiImages(c.images as Partial<Record<ImageKey, string>>, ctx);
     checkBackupTarget(c as unknown as Record<string, unknown>, ctx);
     for (const p of imageDigestProblems(c.images, c.imageDigests as ImageDigests)) {

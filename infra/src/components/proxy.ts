@@ -1,15 +1,11 @@
 /** Caddy: TLS for every domain and the only published HTTP ports. */
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { matrixRtcEnabled, matrixRtcUrls } from "../calls";
+import { matrixRtcEnabled, stackWellKnownClient } from "../calls";
 import type { StackSettings } from "../config";
 import { jitsiRelease } from "../jitsi-release";
 import { renderCaddyfile } from "../render/caddyfile";
-import {
-  renderJitsiWellKnown,
-  renderWellKnownClient,
-  renderWellKnownServer,
-} from "../render/well-known";
+import { renderJitsiWellKnown, renderWellKnownServer } from "../render/well-known";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
 import { HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
@@ -52,12 +48,7 @@ export class Proxy extends pulumi.ComponentResource {
       },
       wellKnown: {
         server: renderWellKnownServer(c.homeserverDomain),
-        client: renderWellKnownClient({
-          homeserverUrl: `https://${c.homeserverDomain}`,
-          jitsiDomain: c.jitsiDomain,
-          integrationManagerUrl: `https://${c.imDomain}`,
-          ...(rtc ? { livekitServiceUrl: matrixRtcUrls(c).livekitServiceUrl } : {}),
-        }),
+        client: stackWellKnownClient(c),
         jitsi: renderJitsiWellKnown(c.jitsiAuth),
       },
     });

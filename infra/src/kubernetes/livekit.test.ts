@@ -127,6 +127,13 @@ describe("the LiveKit SFU on Kubernetes", () => {
     );
   });
 
+  it("has the router serve the focus in .well-known and keep the webhook private", () => {
+    const cfg = kube.get("ConfigMap", "atrium-router").data?.["haproxy.cfg"] ?? "";
+    expect(cfg).toContain("org.matrix.msc4143.rtc_foci");
+    expect(cfg).toContain("https://pad.example.org/atrium/rtc");
+    expect(cfg).toContain("return status 404 if on_pad { path /atrium/rtc/webhook }");
+  });
+
   it("names the SFU's ports among those to open", () => {
     expect(outputs.publicPorts).toContain(
       "7881/tcp and 7882/udp on the node labelled atrium.dev/sfu=true (the SFU)",

@@ -9,12 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { ETHERPAD_PUBLIC_PATHS } from "../render/caddyfile";
 import { renderHaproxyConfig, ROUTER_HEALTH_PATH } from "../render/haproxy";
-import {
-  renderJitsiWellKnown,
-  renderWellKnownClient,
-  renderWellKnownServer,
-} from "../render/well-known";
+import { renderJitsiWellKnown, renderWellKnownServer } from "../render/well-known";
 import { MAX_WORKER_REPLICAS } from "../synapse-workers";
+import { stackWellKnownClient } from "../calls";
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
@@ -64,11 +61,7 @@ export class Router extends pulumi.ComponentResource {
       },
       wellKnown: {
         server: renderWellKnownServer(c.homeserverDomain),
-        client: renderWellKnownClient({
-          homeserverUrl: `https://${c.homeserverDomain}`,
-          jitsiDomain: c.jitsiDomain,
-          integrationManagerUrl: `https://${c.imDomain}`,
-        }),
+        client: stackWellKnownClient(c),
         jitsi: renderJitsiWellKnown(c.jitsiAuth),
       },
       synapseMain: { kind: "host", host: fqdn(HOSTS.synapse), port: PORTS.synapse },

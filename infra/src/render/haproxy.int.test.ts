@@ -69,6 +69,7 @@ beforeAll(async () => {
       client: renderWellKnownClient({
         homeserverUrl: "https://matrix.example.org",
         jitsiDomain: "meet.example.org",
+        livekitServiceUrl: "https://pad.example.org/atrium/rtc",
       }),
       jitsi: renderJitsiWellKnown("matrix"),
     },
@@ -170,6 +171,15 @@ it("serves the well-known documents itself, with CORS", async () => {
   expect(JSON.parse(client.body)).toEqual(
     expect.objectContaining({ "m.homeserver": { base_url: "https://matrix.example.org" } }),
   );
+  // The MatrixRTC focus, for clients that do not ask their homeserver for rtc/transports yet.
+  expect(client.cors).toBe("*");
+  expect(JSON.parse(client.body)).toEqual(
+    expect.objectContaining({
+      "org.matrix.msc4143.rtc_foci": [
+        { type: "livekit", livekit_service_url: "https://pad.example.org/atrium/rtc" },
+      ],
+    }),
+  );
   const jitsi = await get("meet.example.org", "/.well-known/element/jitsi");
   expect(JSON.parse(jitsi.body)).toEqual({ auth: "openidtoken-jwt" });
 });
@@ -180,4 +190,7 @@ it("lets only a pad page's paths through to Etherpad, and /atrium/ to the appser
   for (const path of ["/api/1/createPad", "/rest/1/listAllPads", "/admin", "/stats", "/"])
     expect([path, (await get("pad.example.org", path)).status]).toEqual([path, 404]);
   expect((await get("pad.example.org", "/atrium/pad/x")).upstream).toBe("appservice-web");
+  // Calls: the legacy token route is public, the SFU's webhook is not.
+  expect((await get("pad.example.org", "/atrium/rtc/sfu/get")).upstream).toBe("appservice-web");
+  expect((await get("pad.example.org", "/atrium/rtc/webhook")).status).toBe(404);
 });

@@ -200,6 +200,8 @@ export function renderHaproxyConfig(o: RouterOptions): string {
     "\tacl synapse_admin path /_synapse/admin path_beg /_synapse/admin/",
     "\thttp-request return status 404 if on_homeserver synapse_admin",
     "\tacl matrix_paths path_beg /_matrix/ /_synapse/client/",
+    // The SFU's webhook comes from inside the cluster; it is never public.
+    "\thttp-request return status 404 if on_pad { path /atrium/rtc/webhook }",
     "\tuse_backend atrium-pad-pages if on_pad { path_beg /atrium/ }",
     ...etherpadAcl(o.etherpadPaths),
     "\tuse_backend etherpad if on_pad etherpad_public",
