@@ -165,6 +165,22 @@ it("refuses a url that is not this server's SFU and a request without the homese
     body: JSON.stringify(tokenBody("o3")),
   });
   expect(direct.status).toBe(401);
+  // MSC4195's optional delayed-leave delegation is not offered: a clear 404 through Synapse.
+  const delegate = await fetch(
+    `${stack.synapse.url}/_matrix/client/v1/rtc/livekit/delegate_delayed_leave`,
+    {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${owner.user.accessToken}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ ...tokenBody("o4"), delay_id: "d1" }),
+    },
+  );
+  expect([delegate.status, ((await delegate.json()) as { errcode: string }).errcode]).toEqual([
+    404,
+    "M_UNRECOGNIZED",
+  ]);
 });
 
 it.each([

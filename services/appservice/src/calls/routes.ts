@@ -26,6 +26,12 @@ export const GET_TOKEN_PATHS = [
   "/_matrix/client/unstable/io.element.msc4195/rtc/livekit/get_token",
 ] as const;
 
+/** MSC4195's optional delegation of delayed leave events, which Atrium does not offer. */
+export const DELEGATE_PATHS = [
+  "/_matrix/client/v1/rtc/livekit/delegate_delayed_leave",
+  "/_matrix/client/unstable/io.element.msc4195/rtc/livekit/delegate_delayed_leave",
+] as const;
+
 /** Legacy token requests per client address and minute. */
 export const LEGACY_REQUESTS_PER_MINUTE = 60;
 
@@ -84,6 +90,20 @@ export function addCallAppserviceRoutes(
         } catch (error: unknown) {
           sendError(res, error, o.log);
         }
+      },
+    });
+  }
+  for (const path of DELEGATE_PATHS) {
+    bridge.addAppServicePath({
+      method: "POST",
+      path,
+      authenticate: true,
+      handler: async (_req, res) => {
+        // Clients then keep their delayed leave event alive themselves (MSC4140).
+        res.status(404).send({
+          errcode: "M_UNRECOGNIZED",
+          error: "This server does not take over delayed leave events; keep restarting your own.",
+        });
       },
     });
   }

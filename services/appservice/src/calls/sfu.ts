@@ -30,6 +30,12 @@ export interface Sfu {
 /** Seconds an empty LiveKit room stays open after creation or after the last one left. */
 const EMPTY_TIMEOUT_SECONDS = 5 * 60;
 const DEPARTURE_TIMEOUT_SECONDS = 20;
+/**
+ * A room created less than this ago is not created again: when a call starts, its members ask
+ * at once, and one CreateRoom is enough. Far below EMPTY_TIMEOUT_SECONDS, so the room still
+ * exists when the member connects even if nobody joined yet.
+ */
+const ROOM_REUSE_MS = 30_000;
 
 /** The status and Twirp code of a failed RoomService call, if it carries them. */
 export function twirpFailure(error: unknown): { status?: number; code?: string } {
@@ -45,6 +51,7 @@ export function livekitSfu(config: EnabledCallsConfig, now: () => number = Date.
   const { url, apiUrl, apiKey, apiSecret } = config.livekit;
   // requestTimeout in seconds: a removal is retried anyway, a token request must not hang.
   const rooms = new RoomServiceClient(apiUrl, apiKey, apiSecret, { requestTimeout: 5 });
+  const created = new Map<string, { at: number; done: Promise<void> }>();
   return {
     url,
     async mintToken({ room, identity, name, canPublish }) {
@@ -68,11 +75,20 @@ export function livekitSfu(config: EnabledCallsConfig, now: () => number = Date.
       return token.toJwt();
     },
     async ensureRoom(room) {
-      await rooms.createRoom({
-        name: room,
-        emptyTimeout: EMPTY_TIMEOUT_SECONDS,
-        departureTimeout: DEPARTURE_TIMEOUT_SECONDS,
-      });
+      const recent = created.get(room);
+      if (recent && now() - recent.at < ROOM_REUSE_MS) return recent.done;
+      const done = rooms
+        .createRoom({
+          name: room,
+          emptyTimeout: EMPTY_TIMEOUT_SECONDS,
+          departureTimeout: DEPARTURE_TIMEOUT_SECONDS,
+        })
+        .then(() => undefined);
+      created.set(room, { at: now(), done });
+      if (created.size > 10_000) created.delete(created.keys().next().value as string);
+      // A failed creation is not remembered: the next request tries again.
+      done.catch(() => created.delete(room));
+      return done;
     },
     async removeParticipant(room, identity) {
       try {
