@@ -93,6 +93,14 @@ export interface ImActionResult {
   /** What happened, for people ("Added the pad "notes". …"). */
   message: string;
   widget?: ImWidget;
+  /**
+   * After an add: the widget's state event as Atrium wrote it, for the IM to write once more
+   * through Element (ScalarMessaging `send_event`), so the person who added it is its sender.
+   * Element takes a widget's creator from the sender: the creator loads it without the "Widget
+   * added by …" prompt, and everyone else sees who added it. Where Element refuses or lacks
+   * `send_event`, the widget stays as Atrium's bot wrote it.
+   */
+  clientWrite?: { type: string; state_key: string; content: Record<string, unknown> };
 }
 
 /** The error body of every refused IM request. */

@@ -50,6 +50,37 @@ describe("ScalarMessaging", () => {
     await expect(answer).resolves.toEqual({ success: true });
   });
 
+  it("sends a widget state event as the user with send_event, and gives an older Element 5 s", async () => {
+    jest.useFakeTimers();
+    try {
+      const { win, sent, deliver } = fakeWindow();
+      const client = new ScalarMessaging(win, { parentOrigin: "https://element.test" });
+      const content = { id: "w1", type: "m.etherpad", url: "https://pads.test/atrium/pad" };
+      const answered = client.sendEvent("!r:hs", "im.vector.modular.widgets", "w1", content);
+      expect(sent[0]!.message).toEqual({
+        action: "send_event",
+        room_id: "!r:hs",
+        type: "im.vector.modular.widgets",
+        state_key: "w1",
+        content,
+        request_id: expect.any(String),
+      });
+      deliver({ ...sent[0]!.message, response: { room_id: "!r:hs", event_id: "$e" } });
+      await expect(answered).resolves.toEqual({ room_id: "!r:hs", event_id: "$e" });
+
+      const unanswered = client.sendEvent("!r:hs", "im.vector.modular.widgets", "w1", content);
+      jest.advanceTimersByTime(4_999);
+      let settled = false;
+      unanswered.catch(() => (settled = true));
+      await Promise.resolve();
+      expect(settled).toBe(false);
+      jest.advanceTimersByTime(1);
+      await expect(unanswered).rejects.toMatchObject({ action: "send_event", timedOut: true });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it("ignores replies from other windows, other origins, other request ids and its own echo", async () => {
     const { win, sent, deliver } = fakeWindow();
     const client = new ScalarMessaging(win, {

@@ -54,7 +54,11 @@ export class ScalarMessaging {
    * Sends `{action, …fields, request_id}` and resolves with Element's `response`.
    * Rejects with {@link ScalarMessagingError} on `response.error` or after the timeout.
    */
-  request<T = unknown>(action: string, fields: Record<string, unknown> = {}): Promise<T> {
+  request<T = unknown>(
+    action: string,
+    fields: Record<string, unknown> = {},
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     counter += 1;
     const requestId = `atrium-im-${Date.now().toString(36)}-${counter}`;
     const message = { ...fields, action, request_id: requestId };
@@ -85,7 +89,7 @@ export class ScalarMessaging {
             true,
           ),
         );
-      }, this.timeoutMs);
+      }, timeoutMs);
       this.win.addEventListener("message", onMessage);
       this.win.parent.postMessage(message, this.opts.parentOrigin ?? "*");
     });
@@ -104,6 +108,23 @@ export class ScalarMessaging {
       level,
       ignoreIfGreater: true,
     });
+  }
+
+  /**
+   * Sends a state event as the user (`send_event`, Element's newer ScalarMessaging action; types
+   * limited to widget events). Older Elements never answer it: 5 s and it counts as refused.
+   */
+  sendEvent(
+    roomId: string,
+    type: string,
+    stateKey: string,
+    content: Record<string, unknown>,
+  ): Promise<{ event_id: string }> {
+    return this.request(
+      "send_event",
+      { room_id: roomId, type, state_key: stateKey, content },
+      5000,
+    );
   }
 
   /** Closes Element's IM dialog. Element answers null; nobody waits for it. */

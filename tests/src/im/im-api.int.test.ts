@@ -261,6 +261,7 @@ describe("rooms through the integration manager", () => {
     });
     expect(few).toMatchObject({ status: 409, body: { errcode: "ATRIUM_FEW_MEMBERS" } });
     expect(String(few.body.error)).toMatch(/Add anyway/);
+    expect(String(few.body.error)).toMatch(/has \d+ (person|people) \(and Atrium's bot\)/);
     const forced = await call("POST", `${roomPath(roomId)}/widgets`, {
       token,
       body: { kind: "jitsi", force: true },

@@ -103,10 +103,37 @@ describe("the integration manager UI", () => {
     expect(pad.name).toBe("minutes");
     const group = await etherpad.groupForRoom(roomId);
     expect(await etherpad.listPads(group)).toContain(`${group}$minutes`);
+    // Written again through Element (send_event): its sender, Element's creator, is the person
+    // who added it, so Element asks them no "Widget added by Atrium — Continue?".
+    const [[padId]] = (await widgetsOfType(roomId, "m.etherpad")) as [[string, unknown]];
+    const padEvent = await waitFor(
+      "the pad's widget event sent by the person who added it",
+      async () => {
+        const e = (await owner.client.getAllState(roomId)).find(
+          (ev) => ev.type === WIDGETS && ev.state_key === padId,
+        );
+        return e?.sender === owner.user.userId ? e : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(padEvent.content).toMatchObject({
+      id: padId,
+      type: "m.etherpad",
+      creatorUserId: owner.user.userId,
+      name: "minutes",
+    });
+    expect((await hostLog()).some((e) => e.dir === "request" && e.action === "send_event")).toBe(
+      true,
+    );
 
-    // A room of one person: the server asks first, "Add anyway" forces it.
+    // A room of two people: the server asks first, "Add anyway" forces it.
     await im.getByRole("button", { name: "Add conference" }).click();
     await im.getByText("Fewer than three people").waitFor();
+    // People, with the bot named apart (the owner and a member: Element says "3 members").
+    await im
+      .getByRole("group")
+      .getByText(/This room has 2 people \(and Atrium's bot\)\. For two people/)
+      .waitFor();
     await im.getByRole("button", { name: "Add anyway" }).click();
     await outcome(im, /Added|conference/i);
     const conferences = await widgetsOfType(roomId, "jitsi");
@@ -130,8 +157,15 @@ describe("the integration manager UI", () => {
     const list = im.getByRole("list", { name: "Extensions in this room" });
     await expect(list.getByRole("listitem").count()).resolves.toBe(3);
 
-    // The IM only ever talked to Element through the REST API here, and nothing broke the CSP.
-    expect((await hostLog()).filter((e) => e.dir === "request")).toEqual([]);
+    // The IM asked Element for nothing but to write each added widget as the person (one
+    // send_event per add), and nothing broke the CSP.
+    expect(
+      (await hostLog()).filter((e) => e.dir === "request").map((e) => [e.action, e.data?.type]),
+    ).toEqual([
+      ["send_event", WIDGETS],
+      ["send_event", WIDGETS],
+      ["send_event", WIDGETS],
+    ]);
     expect(problems).toEqual([]);
   });
 

@@ -5,7 +5,12 @@
  * the same widgets. Only state events are written, so this works in encrypted rooms too.
  */
 import type express from "express";
-import type { ImActionResult, ImAddRequest, ImWidget } from "@atrium/widgets";
+import {
+  WIDGET_EVENT_TYPE,
+  type ImActionResult,
+  type ImAddRequest,
+  type ImWidget,
+} from "@atrium/widgets";
 import type { ActionResult, RoomActions } from "../service/room-actions";
 import type { WidgetRow } from "../store/store";
 import { AccessError, badRequest } from "../web/access-error";
@@ -20,6 +25,8 @@ import { reply } from "../commands/reply";
 
 export interface ImRoomDeps extends ImProtocolDeps, RoomViewDeps {
   actions: RoomActions;
+  /** The room view's reads, and the widget event read back after an add. */
+  gateway: RoomViewDeps["gateway"] & Pick<MatrixGateway, "getState">;
   /** Refusals per token (default: a budget of this app's own). */
   refusals?: RefusalBudget;
   /**
@@ -202,9 +209,23 @@ export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
             `im-add:${roomId}:${result.row.widget_id}:${result.row.created_at}`,
           );
         }
+        const written =
+          action === "add" && result.row
+            ? await deps.gateway.getState(roomId, WIDGET_EVENT_TYPE, result.row.widget_id)
+            : null;
         const body: ImActionResult = {
           message: result.message,
           ...(result.row ? { widget: widgetOf(result.row, pinnedAfter(action, req)) } : {}),
+          // Written again through Element by the person who added it, who becomes its sender.
+          ...(written && result.row
+            ? {
+                clientWrite: {
+                  type: WIDGET_EVENT_TYPE,
+                  state_key: result.row.widget_id,
+                  content: { ...written, creatorUserId: userId },
+                },
+              }
+            : {}),
         };
         res.send(body);
       } catch (error: unknown) {

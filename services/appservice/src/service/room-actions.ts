@@ -131,7 +131,8 @@ export class RoomActions {
     if (members.length < 3 && !force) {
       return refused(
         "few-members",
-        `This room has ${members.length} member${members.length === 1 ? "" : "s"}. For two people a direct call fits better: ` +
+        // People, not members: Element counts the bot too ("2 members" beside "1 person").
+        `This room has ${members.length} ${members.length === 1 ? "person" : "people"} (and Atrium's bot). For two people a direct call fits better: ` +
           (this.deps.config.calls.enabled
             ? "use the call button in the room header (every client can join it). "
             : "use the call button (it connects you directly). ") +

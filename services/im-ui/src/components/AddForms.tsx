@@ -135,7 +135,7 @@ function AddConference({
         for three or more people; for two, start a call from the room header instead (a direct
         connection).
         {memberCount !== null &&
-          ` This room has ${memberCount} ${memberCount === 1 ? "person" : "people"}.`}
+          ` This room has ${memberCount} ${memberCount === 1 ? "person" : "people"} (and Atrium's bot).`}
       </Text>
       {callButton && (
         <Text size="sm" className="im-subtle">

@@ -3,7 +3,7 @@
  * explain what stands in the way (no bot, not enough power, not a member).
  */
 import { useCallback, useEffect, useState } from "react";
-import type { ImRoomView } from "@atrium/widgets";
+import type { ImActionResult, ImRoomView } from "@atrium/widgets";
 import { Alert, Button, H1, IconButton, InlineSpinner, Text } from "@vector-im/compound-web";
 import CloseIcon from "@vector-im/compound-design-tokens/assets/web/icons/close";
 import { accessOf } from "../access";
@@ -26,7 +26,9 @@ export interface AppProps {
 /** A finished action's outcome, announced to screen readers. */
 export type Outcome = { ok: boolean; text: string };
 /** Runs one server action, then reloads the room. */
-export type RunAction = (action: () => Promise<{ message: string }>) => Promise<boolean>;
+export type RunAction = (
+  action: () => Promise<{ message: string; clientWrite?: ImActionResult["clientWrite"] }>,
+) => Promise<boolean>;
 
 export function App({ params, api, messaging }: AppProps) {
   const { roomId } = params;
@@ -78,6 +80,14 @@ export function App({ params, api, messaging }: AppProps) {
       try {
         const result = await action();
         setOutcome({ ok: true, text: result.message });
+        // Written again through Element, so the person is the widget's sender (its creator,
+        // for Element). Where Element refuses or lacks send_event, the bot's event stands.
+        const write = result.clientWrite;
+        if (write && roomId) {
+          messaging
+            .sendEvent(roomId, write.type, write.state_key, write.content)
+            .catch(() => undefined);
+        }
         return true;
       } catch (error) {
         setOutcome({ ok: false, text: messageOf(error) });
@@ -87,7 +97,7 @@ export function App({ params, api, messaging }: AppProps) {
         setBusy(false);
       }
     },
-    [reload],
+    [reload, messaging, roomId],
   );
 
   const close = () => messaging.close();
