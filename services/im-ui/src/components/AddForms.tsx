@@ -8,13 +8,11 @@ import {
   type ImWidgetKind,
 } from "@atrium/widgets";
 import { Alert, Button, Form, H2, Text } from "@vector-im/compound-web";
-import { ImApiError, type ImApi } from "../api";
-import type { RunAction } from "./App";
+import { ImApiError } from "../api";
+import type { RoomActionProps } from "./actions";
+import { CheckedField } from "./CheckedField";
 
-export interface AddFormsProps {
-  roomId: string;
-  api: ImApi;
-  run: RunAction;
+export interface AddFormsProps extends RoomActionProps {
   disabled: boolean;
   /** Joined people, when known: for the three-person hint. */
   memberCount: number | null;
@@ -72,8 +70,12 @@ function AddPad({ roomId, api, run, disabled, focusKind }: AddFormsProps) {
       <Text size="sm" className="im-subtle">
         A shared text everyone in the room can write in. People outside the room cannot open it.
       </Text>
-      <Form.Field name="pad-name" serverInvalid={problem !== null}>
-        <Form.Label>Pad name</Form.Label>
+      <CheckedField
+        name="pad-name"
+        label="Pad name"
+        problem={problem}
+        help="Fewer than 16 characters: letters, digits, - _ or . (no spaces), starting with a letter or digit. For example minutes or team-notes."
+      >
         <Form.TextControl
           ref={input}
           value={name}
@@ -85,15 +87,7 @@ function AddPad({ roomId, api, run, disabled, focusKind }: AddFormsProps) {
             setTouched(true);
           }}
         />
-        {problem !== null ? (
-          <Form.ErrorMessage>{problem}</Form.ErrorMessage>
-        ) : (
-          <Form.HelpMessage>
-            Fewer than 16 characters: letters, digits, - _ or . (no spaces), starting with a letter
-            or digit. For example minutes or team-notes.
-          </Form.HelpMessage>
-        )}
-      </Form.Field>
+      </CheckedField>
       <Button type="submit" kind="primary" size="md" disabled={disabled}>
         Add pad
       </Button>
@@ -201,8 +195,12 @@ function AddPage({ roomId, api, run, disabled, focusKind }: AddFormsProps) {
       <Text size="sm" className="im-subtle">
         Any public web page, shown beside the chat. Element asks each member once before loading it.
       </Text>
-      <Form.Field name="page-url" serverInvalid={urlProblem !== null}>
-        <Form.Label>Address</Form.Label>
+      <CheckedField
+        name="page-url"
+        label="Address"
+        problem={urlProblem}
+        help="A full http:// or https:// address on the public internet."
+      >
         <Form.TextControl
           ref={input}
           value={url}
@@ -216,16 +214,13 @@ function AddPage({ roomId, api, run, disabled, focusKind }: AddFormsProps) {
             setTouched((t) => ({ ...t, url: true }));
           }}
         />
-        {urlProblem !== null ? (
-          <Form.ErrorMessage>{urlProblem}</Form.ErrorMessage>
-        ) : (
-          <Form.HelpMessage>
-            A full http:// or https:// address on the public internet.
-          </Form.HelpMessage>
-        )}
-      </Form.Field>
-      <Form.Field name="page-name" serverInvalid={nameProblem !== null}>
-        <Form.Label>Name (optional)</Form.Label>
+      </CheckedField>
+      <CheckedField
+        name="page-name"
+        label="Name (optional)"
+        problem={nameProblem}
+        help="Up to 64 characters. Without one, the page's address is used."
+      >
         <Form.TextControl
           value={name}
           autoComplete="off"
@@ -235,14 +230,7 @@ function AddPage({ roomId, api, run, disabled, focusKind }: AddFormsProps) {
             setTouched((t) => ({ ...t, name: true }));
           }}
         />
-        {nameProblem !== null ? (
-          <Form.ErrorMessage>{nameProblem}</Form.ErrorMessage>
-        ) : (
-          <Form.HelpMessage>
-            Up to 64 characters. Without one, the page's address is used.
-          </Form.HelpMessage>
-        )}
-      </Form.Field>
+      </CheckedField>
       <Button type="submit" kind="primary" size="md" disabled={disabled}>
         Add web page
       </Button>

@@ -2,18 +2,11 @@
 import type { ImWidget } from "@atrium/widgets";
 import { Badge, Button, H2, Text } from "@vector-im/compound-web";
 import ArrowLeftIcon from "@vector-im/compound-design-tokens/assets/web/icons/arrow-left";
-import type { ImApi } from "../api";
-import type { RunAction } from "./App";
 import { KIND_LABEL, KindIcon } from "./kinds";
-import { WidgetActions } from "./WidgetActions";
+import { WidgetActions, type WidgetActionsProps } from "./WidgetActions";
 
-export interface WidgetDetailProps {
-  widget: ImWidget;
-  roomId: string;
-  api: ImApi;
-  run: RunAction;
-  canChange: boolean;
-  canPin: boolean;
+export interface WidgetDetailProps extends Omit<WidgetActionsProps, "onRemoved"> {
+  /** Back to the room's list (also after the widget was removed). */
   onBack: () => void;
 }
 

@@ -1,18 +1,11 @@
 // The room's Atrium widgets, each with its actions.
 import type { ImWidget } from "@atrium/widgets";
 import { Badge, H2, Text } from "@vector-im/compound-web";
-import type { ImApi } from "../api";
-import type { RunAction } from "./App";
 import { KIND_LABEL, KindIcon } from "./kinds";
-import { WidgetActions } from "./WidgetActions";
+import { WidgetActions, type WidgetActionsProps } from "./WidgetActions";
 
-export interface WidgetListProps {
+export interface WidgetListProps extends Omit<WidgetActionsProps, "widget" | "onRemoved"> {
   widgets: ImWidget[];
-  roomId: string;
-  api: ImApi;
-  run: RunAction;
-  canChange: boolean;
-  canPin: boolean;
 }
 
 export function WidgetList({ widgets, ...actions }: WidgetListProps) {
