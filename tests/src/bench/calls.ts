@@ -8,6 +8,8 @@
  *   the membership, creates the LiveKit room, records the grant, signs) vs the floor "Synapse
  *   authenticates the member and reads their membership" (`GET /rooms/{id}/state/m.room.member/
  *   {user}` with the member's token);
+ * - the same `get_token` sent straight to Atrium's appservice listener (what Atrium adds without
+ *   the homeserver's proxying);
  * - the legacy `/sfu/get` (OpenID check with the homeserver + membership) vs the floor "the
  *   homeserver's OpenID userinfo, then the membership read".
  */
@@ -111,6 +113,28 @@ export async function callsBench(opts: { members: number; rounds: number }) {
       ),
     );
 
+    // The same requests straight to Atrium's appservice listener, as Synapse forwards them: what
+    // Atrium itself adds, without the homeserver's proxying.
+    const direct = await burst(members, opts.rounds, (m, i) =>
+      ok(
+        fetch(`${s.appserviceUrl}/_matrix/client/v1/rtc/livekit/get_token`, {
+          method: "POST",
+          headers: {
+            Authorization: `Bearer ${s.registration.hs_token}`,
+            "X-Matrix-User-Identifier": m.user.userId,
+            "Content-Type": "application/json",
+          },
+          body: JSON.stringify({
+            room_id: roomId,
+            slot_id: "m.call#ROOM",
+            member_id: `d${i}`,
+            url: SFU_URL,
+          }),
+        }),
+        "get_token (direct)",
+      ),
+    );
+
     // The legacy flow is limited per client address (60 a minute): one burst of fresh tokens.
     const tokens = await Promise.all(members.map((m) => m.client.requestOpenIdToken()));
     const floorOpenId = await burst(members, 1, async (m, i) => {
@@ -139,6 +163,7 @@ export async function callsBench(opts: { members: number; rounds: number }) {
       rounds: opts.rounds,
       get_token_via_homeserver: summary(getToken),
       floor_homeserver_auth_and_membership: summary(floorHs),
+      get_token_straight_to_atrium: summary(direct),
       legacy_sfu_get: summary(legacy),
       floor_openid_userinfo_and_membership: summary(floorOpenId),
     };
