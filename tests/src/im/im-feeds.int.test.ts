@@ -278,4 +278,31 @@ describe("feeds through the integration manager", () => {
     expect(metrics).toMatch(/atrium_im_actions_total\{action="feed_remove",outcome="done"\} 1\b/);
     expect(metrics).toMatch(/atrium_im_actions_total\{action="feed_template",outcome="done"\} 2\b/);
   });
+
+  it("shows a feed URL's query values only to members who may manage feeds (issue 22 item 13)", async () => {
+    const secretUrl = `${server.url("/blog.xml")}?token=s3cret&user=owner`;
+    const added = await call("POST", feedsPath(roomId), await tokenOf(owner), {
+      url: secretUrl,
+      label: "Private",
+    });
+    expect(added.status).toBe(200);
+    // The adder's own answer carries the URL; the room's message does not.
+    expect(added.body.feed).toMatchObject({ url: secretUrl });
+    expect(String(added.body.message)).not.toContain("s3cret");
+    const redacted = `${server.url("/blog.xml")}?token=…&user=…`;
+    const forOwner = await call("GET", feedsPath(roomId), await tokenOf(owner));
+    expect(forOwner.body.feeds).toEqual([expect.objectContaining({ url: secretUrl })]);
+    const forMember = await call("GET", feedsPath(roomId), await tokenOf(member));
+    expect(forMember.body.feeds).toEqual([expect.objectContaining({ url: redacted })]);
+    await owner.client.waitForMessage(
+      roomId,
+      (e) => e.sender === stack.botUserId && String(e.content.body).startsWith("Private:"),
+    );
+    const list = String((await command(stack, member, roomId, "!feed list")).content.body);
+    expect(list).toContain(redacted);
+    expect(list).not.toContain("s3cret");
+    expect((await botBodies()).join("\n")).not.toContain("s3cret");
+    const id = (added.body.feed as { id: number }).id;
+    await call("DELETE", `${feedsPath(roomId)}/${id}`, await tokenOf(owner));
+  });
 });
