@@ -265,6 +265,7 @@ export async function start(
     roomsOnDemand,
     ...(calls ? { calls: calls.service } : {}),
     workspacePins: workspacePage.pins,
+    workspaceSessions: workspacePage,
   });
   const processor = new Processor({
     roomConcurrency: config.appservice.roomConcurrency,

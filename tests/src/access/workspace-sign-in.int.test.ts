@@ -6,6 +6,7 @@
  */
 import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import { waitFor } from "../harness/wait";
+import { clientFor, registerUser } from "../harness/users";
 import { command, roomWithBot } from "../appservice/fixtures";
 import { askToSignIn, pendingInvites, readSignInDm, workspaceLinkIn } from "./workspace-fixtures";
 
@@ -218,6 +219,32 @@ describe("login CSRF", () => {
     const late = await post("/sign-in/code", { code: dm.code }, { Cookie: requestCookie });
     expect(late.status).toBe(400);
     expect(late.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("sessions", () => {
+  it("end when the account is deactivated (it leaves every room it shared with the bot)", async () => {
+    const leaving = await newMember("leaving");
+    const cookie = await signedInCookie(leaving);
+    const me = async () =>
+      (
+        (await (
+          await fetch(`${stack.webUrl}/atrium/workspace/me`, { headers: { Cookie: cookie } })
+        ).json()) as { userId: string | null }
+      ).userId;
+    expect(await me()).toBe(leaving.user.userId);
+    const admin = await registerUser(stack.synapse, {
+      username: `admin${Date.now().toString(36)}`,
+      admin: true,
+    });
+    await clientFor(stack.synapse.url, admin).request(
+      "POST",
+      `/_synapse/admin/v1/deactivate/${encodeURIComponent(leaving.user.userId)}`,
+      {},
+    );
+    await waitFor("the deactivated person's session to end", async () =>
+      (await me()) === null ? true : undefined,
+    );
   });
 });
 

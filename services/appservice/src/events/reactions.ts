@@ -35,6 +35,8 @@ export class Reactions {
       revocations?: Pick<PadRevocations, "schedule" | "run">;
       /** The workspace page's pinned message, edited when the room's widgets change. */
       workspacePins?: Pick<WorkspacePins, "widgetsChanged">;
+      /** The workspace page's sessions: someone who shares no room any more is signed out. */
+      workspaceSessions?: { memberLeft(userId: string): Promise<void> };
     },
   ) {
     this.encryption = new EncryptionNotice(deps);
@@ -60,6 +62,7 @@ export class Reactions {
       await this.endPadSessions(event.room_id, target, log, membership);
       const reason = membership === "ban" ? "ban" : event.sender === target ? "leave" : "kick";
       await this.deps.calls?.memberGone(event.room_id, target, reason);
+      await this.deps.workspaceSessions?.memberLeft(target);
     }
   }
 

@@ -48,6 +48,11 @@ export interface WorkspacePage {
    * "still here" rule of workspace sessions and IM tokens.
    */
   sharesRoom(userId: string): Promise<boolean>;
+  /**
+   * A person left or was banned from a room: when they now share no room with the bot (a
+   * deactivated account leaves every room), their sessions end at once.
+   */
+  memberLeft(userId: string): Promise<void>;
   /** The pinned workspace message of each room (the event processor tells it of changes). */
   pins: WorkspacePins;
 }
@@ -97,6 +102,11 @@ export function createWorkspacePage(opts: WorkspacePageOptions): WorkspacePage {
     },
     signedInAs: async (cookieHeader) => (await sessions.resolve(cookieHeader))?.userId ?? null,
     prune: () => pageStore.pruneSessions(opts.now?.() ?? Date.now()),
+    async memberLeft(userId) {
+      if (!(await pageStore.hasSessions(userId)) || (await dms.sharesRoom(userId))) return;
+      const ended = await pageStore.deleteSessionsOf(userId);
+      log.info({ count: ended }, "ended the workspace sessions of someone who shares no room now");
+    },
     sharesRoom: (userId) => dms.sharesRoom(userId),
     pins: new WorkspacePins({
       port: opts.pinPort,

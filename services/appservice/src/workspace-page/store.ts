@@ -158,6 +158,16 @@ export class WorkspacePageStore {
     await this.db.deleteFrom("workspace_sessions").where("id_hash", "=", idHash).execute();
   }
 
+  /** Whether the person has a session at all (most who leave a room have none). */
+  async hasSessions(userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("workspace_sessions")
+      .select("id_hash")
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Ends every session of a person; returns how many there were. */
   async deleteSessionsOf(userId: string): Promise<number> {
     const result = await this.db
