@@ -7,10 +7,12 @@ import {
   CALL_BUTTON_HINT,
   type ImWidgetKind,
 } from "@atrium/widgets";
-import { Alert, Button, Form, H2, Text } from "@vector-im/compound-web";
+import { Alert, Button, H2, Text } from "@vector-im/compound-web";
 import { ImApiError } from "../api";
 import type { RoomActionProps } from "./actions";
+import { type Checked, useCheckedInput } from "./checked-input";
 import { CheckedField } from "./CheckedField";
+import { FormCard } from "./FormCard";
 
 export interface AddFormsProps extends RoomActionProps {
   disabled: boolean;
@@ -47,51 +49,37 @@ function useInitialFocus<T extends HTMLElement>(when: boolean) {
 }
 
 function AddPad({ roomId, api, run, disabled, focusKind }: AddFormsProps) {
-  const [name, setName] = useState("");
-  const [touched, setTouched] = useState(false);
-  const check = validatePadName(name);
-  const problem = touched && !check.ok ? check.reason : null;
+  const name = useCheckedInput(validatePadName);
   const input = useInitialFocus<HTMLInputElement>(focusKind === "etherpad");
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setTouched(true);
+    name.touch();
+    const check = name.result;
     if (!check.ok || disabled) return;
-    if (await run(() => api.add(roomId, { kind: "etherpad", name: check.value }))) {
-      setName("");
-      setTouched(false);
-    }
+    if (await run(() => api.add(roomId, { kind: "etherpad", name: check.value }))) name.reset();
   };
   return (
-    <Form.Root className="im-card im-form" onSubmit={submit} aria-labelledby="im-add-pad">
-      <h3 id="im-add-pad" className="im-h3">
-        Pad
-      </h3>
-      <Text size="sm" className="im-subtle">
-        A shared text everyone in the room can write in. People outside the room cannot open it.
-      </Text>
+    <FormCard
+      id="im-add-pad"
+      title="Pad"
+      intro="A shared text everyone in the room can write in. People outside the room cannot open it."
+      onSubmit={submit}
+    >
       <CheckedField
         name="pad-name"
         label="Pad name"
-        problem={problem}
+        input={name}
         help="Fewer than 16 characters: letters, digits, - _ or . (no spaces), starting with a letter or digit. For example minutes or team-notes."
-      >
-        <Form.TextControl
-          ref={input}
-          value={name}
-          autoComplete="off"
-          spellCheck={false}
-          disabled={disabled}
-          onChange={(e) => {
-            setName(e.target.value);
-            setTouched(true);
-          }}
-        />
-      </CheckedField>
+        ref={input}
+        autoComplete="off"
+        spellCheck={false}
+        disabled={disabled}
+      />
       <Button type="submit" kind="primary" size="md" disabled={disabled}>
         Add pad
       </Button>
-    </Form.Root>
+    </FormCard>
   );
 }
 
@@ -163,77 +151,62 @@ function AddConference({
   );
 }
 
+/** A page's address: a public http(s) URL, as the server checks it. */
+const pageUrl = (text: string) => validateWidgetUrl(text, { refusePrivateAddresses: true });
+/** A page's optional name: empty means "use the address". */
+const pageName = (text: string): Checked<string | null> =>
+  text.trim() === "" ? { ok: true, value: null } : validateWidgetName(text);
+
 function AddPage({ roomId, api, run, disabled, focusKind }: AddFormsProps) {
-  const [url, setUrl] = useState("");
-  const [name, setName] = useState("");
-  const [touched, setTouched] = useState({ url: false, name: false });
-  const urlCheck = validateWidgetUrl(url, { refusePrivateAddresses: true });
-  const nameCheck = name.trim() === "" ? null : validateWidgetName(name);
-  const urlProblem = touched.url && !urlCheck.ok ? urlCheck.reason : null;
-  const nameProblem = touched.name && nameCheck !== null && !nameCheck.ok ? nameCheck.reason : null;
+  const url = useCheckedInput(pageUrl);
+  const name = useCheckedInput(pageName);
   const input = useInitialFocus<HTMLInputElement>(focusKind === "custom");
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setTouched({ url: true, name: true });
-    if (!urlCheck.ok || (nameCheck !== null && !nameCheck.ok) || disabled) return;
+    url.touch();
+    name.touch();
+    const [urlCheck, nameCheck] = [url.result, name.result];
+    if (!urlCheck.ok || !nameCheck.ok || disabled) return;
     const request =
-      nameCheck === null
+      nameCheck.value === null
         ? { kind: "custom" as const, url: urlCheck.value }
         : { kind: "custom" as const, url: urlCheck.value, name: nameCheck.value };
     if (await run(() => api.add(roomId, request))) {
-      setUrl("");
-      setName("");
-      setTouched({ url: false, name: false });
+      url.reset();
+      name.reset();
     }
   };
   return (
-    <Form.Root className="im-card im-form" onSubmit={submit} aria-labelledby="im-add-page">
-      <h3 id="im-add-page" className="im-h3">
-        Web page
-      </h3>
-      <Text size="sm" className="im-subtle">
-        Any public web page, shown beside the chat. Element asks each member once before loading it.
-      </Text>
+    <FormCard
+      id="im-add-page"
+      title="Web page"
+      intro="Any public web page, shown beside the chat. Element asks each member once before loading it."
+      onSubmit={submit}
+    >
       <CheckedField
         name="page-url"
         label="Address"
-        problem={urlProblem}
+        input={url}
         help="A full http:// or https:// address on the public internet."
-      >
-        <Form.TextControl
-          ref={input}
-          value={url}
-          inputMode="url"
-          autoComplete="url"
-          spellCheck={false}
-          placeholder="https://"
-          disabled={disabled}
-          onChange={(e) => {
-            setUrl(e.target.value);
-            setTouched((t) => ({ ...t, url: true }));
-          }}
-        />
-      </CheckedField>
+        ref={input}
+        inputMode="url"
+        autoComplete="url"
+        spellCheck={false}
+        placeholder="https://"
+        disabled={disabled}
+      />
       <CheckedField
         name="page-name"
         label="Name (optional)"
-        problem={nameProblem}
+        input={name}
         help="Up to 64 characters. Without one, the page's address is used."
-      >
-        <Form.TextControl
-          value={name}
-          autoComplete="off"
-          disabled={disabled}
-          onChange={(e) => {
-            setName(e.target.value);
-            setTouched((t) => ({ ...t, name: true }));
-          }}
-        />
-      </CheckedField>
+        autoComplete="off"
+        disabled={disabled}
+      />
       <Button type="submit" kind="primary" size="md" disabled={disabled}>
         Add web page
       </Button>
-    </Form.Root>
+    </FormCard>
   );
 }

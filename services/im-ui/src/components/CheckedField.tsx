@@ -1,27 +1,32 @@
-// A form field checked as the person types: its help until the value is wrong, then the reason.
-import type { ReactNode } from "react";
+// A text field checked as the person types: its help until the text is refused, then the reason.
+import type { ComponentPropsWithRef, ReactNode } from "react";
 import { Form } from "@vector-im/compound-web";
+import type { CheckedInput } from "./checked-input";
 
-export interface CheckedFieldProps {
+export interface CheckedFieldProps extends Omit<
+  ComponentPropsWithRef<typeof Form.TextControl>,
+  "name" | "value" | "onChange"
+> {
   /** The field's form name (Compound ties label, control and messages to it). */
   name: string;
   label: string;
-  /** Why the value is refused, or null while it is fine (or not typed in yet). */
-  problem: string | null;
+  /** The input's text and check (from `useCheckedInput`). */
+  input: CheckedInput<unknown>;
   /** What to type, shown while there is no problem. */
   help: ReactNode;
-  /** The control: a `Form.TextControl` with its own value, handlers and attributes. */
-  children: ReactNode;
 }
 
-/** One labelled field: the control, then either the problem (marked invalid) or the help. */
-export function CheckedField({ name, label, problem, help, children }: CheckedFieldProps) {
+/**
+ * One labelled text control bound to `input`, then either the input's problem (the field marked
+ * invalid) or the help. Other props (autoComplete, inputMode, disabled, ref) go to the control.
+ */
+export function CheckedField({ name, label, input, help, ...control }: CheckedFieldProps) {
   return (
-    <Form.Field name={name} serverInvalid={problem !== null}>
+    <Form.Field name={name} serverInvalid={input.problem !== null}>
       <Form.Label>{label}</Form.Label>
-      {children}
-      {problem !== null ? (
-        <Form.ErrorMessage>{problem}</Form.ErrorMessage>
+      <Form.TextControl {...control} {...input.control} />
+      {input.problem !== null ? (
+        <Form.ErrorMessage>{input.problem}</Form.ErrorMessage>
       ) : (
         <Form.HelpMessage>{help}</Form.HelpMessage>
       )}

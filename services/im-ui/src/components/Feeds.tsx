@@ -42,6 +42,7 @@ export function Feeds(props: FeedsProps) {
 
 function FeedsOf({ list, roomId, api, run, busy, userLevel }: FeedsProps & { list: ImFeedList }) {
   const canManage = list.canManage && !busy;
+  const acting = { roomId, api, run };
   return (
     <>
       {!list.canManage && (
@@ -58,18 +59,11 @@ function FeedsOf({ list, roomId, api, run, busy, userLevel }: FeedsProps & { lis
       ) : (
         <ul className="im-list" aria-label="Feeds of this room">
           {list.feeds.map((f) => (
-            <FeedRow
-              key={f.id}
-              feed={f}
-              roomId={roomId}
-              api={api}
-              run={run}
-              canManage={canManage}
-            />
+            <FeedRow key={f.id} feed={f} {...acting} canManage={canManage} />
           ))}
         </ul>
       )}
-      <AddFeed roomId={roomId} api={api} run={run} canManage={canManage} busy={busy} />
+      <AddFeed {...acting} canManage={canManage} busy={busy} />
     </>
   );
 }
