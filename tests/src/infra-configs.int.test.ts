@@ -6,6 +6,7 @@
 import { parse } from "yaml";
 import { renderAppserviceConfigYaml, renderRegistrationYaml } from "@atrium/infra/render";
 import { parseConfig } from "@atrium/appservice/dist/config/load";
+import { callsRegistrationProblems } from "@atrium/appservice/dist/calls/registration";
 import {
   buildRegistration,
   checkBotIdentity,
@@ -92,4 +93,62 @@ it("the rendered registration passes the appservice's check and matches its own 
   expect(rendered.sender_localpart).toBe(own.sender_localpart);
   expect(rendered["io.element.msc4190"]).toBe(true);
   expect(() => checkBotIdentity(rendered, "atrium", "example.org")).not.toThrow();
+});
+
+describe("with MatrixRTC calls (atrium:calls both or element-call)", () => {
+  const base = {
+    homeserver: { url: "http://atrium-synapse:8008", domain: "example.org" },
+    appservice: { port: 9000, bindAddress: "0.0.0.0" },
+    web: { port: 9001, bindAddress: "0.0.0.0", publicUrl: "https://pad.example.org" },
+    databaseUrl: `postgres://atrium:${secret("p")}@atrium-postgres:5432/atrium`,
+    etherpad: { url: "http://atrium-etherpad:9001", apiKey: secret("k") },
+    jitsi: { domain: "meet.example.org", auth: "none" as const },
+    bot: { localpart: "atrium", displayName: "Atrium" },
+    aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
+    conferenceAtThirdMember: false,
+    encryption: { storePassphrase: secret("e"), storePath: "/data/e2ee/crypto.sqlite" },
+  };
+
+  it("the rendered calls section is read by the appservice as calls on, with the SFU's URLs", () => {
+    const yaml = renderAppserviceConfigYaml({
+      ...base,
+      etherpad: { ...base.etherpad, publicUrl: "https://pad.example.org" },
+      calls: {
+        url: "wss://sfu.example.org",
+        apiUrl: "http://atrium-livekit:7880",
+        apiKey: "atrium",
+        apiSecret: secret("l"),
+      },
+    });
+    const config = parseConfig(parse(yaml), "rendered config.yaml");
+    expect(config.calls).toMatchObject({
+      enabled: true,
+      livekit: {
+        url: "wss://sfu.example.org",
+        apiUrl: "http://atrium-livekit:7880",
+        apiKey: "atrium",
+        apiSecret: secret("l"),
+      },
+    });
+    expect(config.jitsi.autoConference).toBe(false);
+  });
+
+  it("the rendered registration carries every key the appservice's calls need", () => {
+    const rendered = parse(
+      renderRegistrationYaml({
+        id: "atrium",
+        url: "http://atrium-appservice:9000",
+        asToken: secret("a"),
+        hsToken: secret("h"),
+        senderLocalpart: "atrium_appservice",
+        botLocalpart: "atrium",
+        domain: "example.org",
+        userPrefix: "atrium_",
+        aliasPrefixes: ["pad_", "meet_"],
+        calls: true,
+      }),
+    ) as Record<string, unknown>;
+    expect(callsRegistrationProblems({ enabled: true }, rendered)).toEqual([]);
+    expect(() => checkRegistration(rendered as RegistrationLike)).not.toThrow();
+  });
 });

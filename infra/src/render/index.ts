@@ -11,6 +11,7 @@ export * from "./postgres-init";
 export * from "./postgres-roles";
 export * from "./registration";
 export * from "./haproxy";
+export * from "./livekit";
 export * from "./synapse-workers";
 export * from "./turnserver";
 export * from "./well-known";
