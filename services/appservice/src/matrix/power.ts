@@ -23,11 +23,31 @@ function num(value: unknown, fallback: number): number {
   return Number.isFinite(parsed) ? parsed : fallback;
 }
 
-function creatorsArePrivileged(roomVersion: unknown): boolean {
+/**
+ * Whether the room version gives its creators unlimited power (MSC4289: room version 12, later
+ * numbered versions and the `org.matrix.hydra.*` test versions). The one place this rule lives:
+ * the command path and the public pages both ask it, through {@link privilegedCreatorsOf}.
+ */
+export function creatorsArePrivileged(roomVersion: unknown): boolean {
   if (typeof roomVersion !== "string") return false;
   if (/^org\.matrix\.hydra\./.test(roomVersion)) return true;
   const n = Number(roomVersion);
   return Number.isInteger(n) && n >= 12;
+}
+
+/**
+ * The users with unlimited power in a room, from its m.room.create content and sender: the
+ * sender and `additional_creators` where the version privileges creators, nobody otherwise.
+ */
+export function privilegedCreatorsOf(
+  createContent: Record<string, unknown> | null | undefined,
+  sender: string | undefined,
+): string[] {
+  if (!createContent || !sender || !creatorsArePrivileged(createContent.room_version)) return [];
+  const additional = Array.isArray(createContent.additional_creators)
+    ? createContent.additional_creators.filter((c): c is string => typeof c === "string")
+    : [];
+  return [sender, ...additional];
 }
 
 /** Reads the power context from a room's full state. */
@@ -37,13 +57,9 @@ export function powerContextFrom(state: StateEvent[]): PowerContext {
   const content = create?.content ?? {};
   const sender = typeof create?.sender === "string" ? create.sender : undefined;
   const creator = typeof content.creator === "string" ? content.creator : sender;
-  const additional = Array.isArray(content.additional_creators)
-    ? content.additional_creators.filter((c): c is string => typeof c === "string")
-    : [];
   return {
     powerLevels: pl?.content ?? null,
-    privilegedCreators:
-      creatorsArePrivileged(content.room_version) && sender ? [sender, ...additional] : [],
+    privilegedCreators: privilegedCreatorsOf(content, sender),
     creator,
   };
 }

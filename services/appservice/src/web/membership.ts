@@ -4,7 +4,7 @@
  */
 import type { MatrixGateway } from "../matrix/gateway";
 import { errcodeOf } from "../matrix/errors";
-import { userLevel } from "../matrix/power";
+import { privilegedCreatorsOf, userLevel } from "../matrix/power";
 import { AccessError } from "./access-error";
 
 export interface RoomAccess {
@@ -19,13 +19,6 @@ export interface RoomAccess {
 }
 
 export type StateReader = Pick<MatrixGateway, "getState" | "roomState">;
-
-/** Room versions in which creators have unlimited power (MSC4289); later versions too. */
-function creatorsArePrivileged(version: unknown): boolean {
-  if (typeof version !== "string") return false;
-  const n = Number(version);
-  return Number.isInteger(n) ? n >= 12 : /^org\.matrix\.hydra/.test(version);
-}
 
 /**
  * Membership and power level of `userId` in `roomId`.
@@ -63,10 +56,7 @@ export async function roomAccess(
   const creator =
     typeof create?.creator === "string" ? create.creator : await createSender(gateway, roomId);
   let level = userLevel(pl, userId, creator);
-  if (creatorsArePrivileged(create?.room_version)) {
-    const extra = Array.isArray(create?.additional_creators) ? create.additional_creators : [];
-    if (userId === creator || extra.includes(userId)) level = Number.MAX_SAFE_INTEGER;
-  }
+  if (privilegedCreatorsOf(create, creator).includes(userId)) level = Number.MAX_SAFE_INTEGER;
   return { membership, ...(displayName ? { displayName } : {}), level, powerLevels: pl };
 }
 
