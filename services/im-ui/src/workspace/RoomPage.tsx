@@ -21,8 +21,10 @@ function Row(props: {
   icon: typeof DocumentIcon;
   name: string;
   note?: string;
-  children: React.ReactNode;
-  current: boolean;
+  /** The row's button, if any. */
+  children?: React.ReactNode;
+  /** The pad or page the link named. */
+  current?: boolean;
 }) {
   const Icon = props.icon;
   return (
@@ -41,6 +43,30 @@ function Row(props: {
       {props.children}
     </li>
   );
+}
+
+/** How to join the room's call, as [where, how] pairs: one per way the room offers. */
+function callWays(call: WorkspaceRoom["call"]): [string, string][] {
+  const ways: [string, string][] = [];
+  if (call.matrixRtc) {
+    ways.push([
+      "In any Matrix app",
+      "Press the call button at the top of the room (Element X, Element, and other apps with MatrixRTC calls).",
+    ]);
+  }
+  if (call.conference) {
+    ways.push([
+      "In Element Web and Desktop",
+      "The Conference at the top of the room; microphones start muted.",
+    ]);
+  }
+  if (ways.length === 0) {
+    ways.push([
+      "No call set up here",
+      "For two people, the call button of your Matrix app calls directly. For a group, send !meet in the room (Element Web and Desktop show the conference).",
+    ]);
+  }
+  return ways;
 }
 
 export function RoomPage({ room, focusId }: RoomPageProps) {
@@ -155,36 +181,9 @@ export function RoomPage({ room, focusId }: RoomPageProps) {
           Call
         </H2>
         <ul className="im-list">
-          {room.call.matrixRtc && (
-            <Row
-              icon={VideoCallIcon}
-              name="In any Matrix app"
-              note="Press the call button at the top of the room (Element X, Element, and other apps with MatrixRTC calls)."
-              current={false}
-            >
-              {null}
-            </Row>
-          )}
-          {room.call.conference && (
-            <Row
-              icon={VideoCallIcon}
-              name="In Element Web and Desktop"
-              note="The Conference at the top of the room; microphones start muted."
-              current={false}
-            >
-              {null}
-            </Row>
-          )}
-          {!room.call.matrixRtc && !room.call.conference && (
-            <Row
-              icon={VideoCallIcon}
-              name="No call set up here"
-              note="For two people, the call button of your Matrix app calls directly. For a group, send !meet in the room (Element Web and Desktop show the conference)."
-              current={false}
-            >
-              {null}
-            </Row>
-          )}
+          {callWays(room.call).map(([name, note]) => (
+            <Row key={name} icon={VideoCallIcon} name={name} note={note} />
+          ))}
         </ul>
       </section>
     </>
