@@ -3,36 +3,24 @@
  * `queue` writes seen-marks and outbox rows in one transaction, which is what makes delivery
  * exactly-once together with the derived transaction id (delivery.ts).
  */
-import { PostgresAdapter, type Kysely, type Selectable, type Transaction } from "kysely";
-import type { Database, FeedOutboxTable, FeedSubscriptionTable, FeedTable } from "../store/schema";
-import { KEY_VERSION } from "./parse";
+import { PostgresAdapter, type Kysely, type Selectable } from "kysely";
+import type { Database, FeedSubscriptionTable, FeedTable } from "../store/schema";
+import { enqueue, FeedOutboxStore, type OutboxMessage } from "./outbox-store";
+import { markSeen, pruneSeen, seenCount, seenKeys, type SeenMark } from "./seen-store";
+
+export type { OutboxMessage, OutboxRow } from "./outbox-store";
+export type { SeenMark } from "./seen-store";
 
 export type FeedRow = Selectable<FeedTable>;
 export type SubscriptionRow = Selectable<FeedSubscriptionTable>;
-export type OutboxRow = Selectable<FeedOutboxTable>;
 
-/** One message to queue for a subscription. */
-export interface OutboxMessage {
-  subscriptionId: number;
-  roomId: string;
-  itemKey: string;
-  plain: string;
-  html: string;
-  itemDate: number | null;
-}
-
-export interface SeenMark {
-  key: string;
-  contentHash: string | null;
-}
-
-const CHUNK = 400;
-
-export class FeedStore {
+/** Feeds and subscriptions; the outbox (outbox-store.ts) and seen-marks (seen-store.ts) apart. */
+export class FeedStore extends FeedOutboxStore {
   /** Row locks (`FOR UPDATE`) exist on PostgreSQL; SQLite serialises writers anyway. */
   private readonly lockRows: boolean;
 
-  constructor(readonly db: Kysely<Database>) {
+  constructor(db: Kysely<Database>) {
+    super(db);
     this.lockRows = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
@@ -225,26 +213,11 @@ export class FeedStore {
 
   /** Which of `keys` were already seen for this feed. */
   async seenKeys(feedId: number, keys: string[]): Promise<Set<string>> {
-    const seen = new Set<string>();
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const rows = await this.db
-        .selectFrom("feed_seen")
-        .select("item_key")
-        .where("feed_id", "=", feedId)
-        .where("item_key", "in", keys.slice(i, i + CHUNK))
-        .execute();
-      for (const r of rows) seen.add(r.item_key);
-    }
-    return seen;
+    return seenKeys(this.db, feedId, keys);
   }
 
   async seenCount(feedId: number): Promise<number> {
-    const row = await this.db
-      .selectFrom("feed_seen")
-      .select((eb) => eb.fn.countAll().as("n"))
-      .where("feed_id", "=", feedId)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return seenCount(this.db, feedId);
   }
 
   /**
@@ -287,136 +260,13 @@ export class FeedStore {
     });
   }
 
-  // ---- outbox ------------------------------------------------------------------------------
-
-  async pendingMessages(now: number, limit: number): Promise<OutboxRow[]> {
-    return this.db
-      .selectFrom("feed_outbox")
-      .selectAll()
-      .where("state", "=", "pending")
-      .where("next_attempt_at", "<=", now)
-      .orderBy("id")
-      .limit(limit)
-      .execute();
-  }
-
-  async pendingCount(): Promise<number> {
-    const row = await this.db
-      .selectFrom("feed_outbox")
-      .select((eb) => eb.fn.countAll().as("n"))
-      .where("state", "=", "pending")
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
-  }
-
-  async nextAttempt(): Promise<number | null> {
-    const row = await this.db
-      .selectFrom("feed_outbox")
-      .select((eb) => eb.fn.min("next_attempt_at").as("next"))
-      .where("state", "=", "pending")
-      .executeTakeFirst();
-    return row?.next === null || row?.next === undefined ? null : Number(row.next);
-  }
-
-  async markSent(id: number, now: number): Promise<void> {
-    await this.db
-      .updateTable("feed_outbox")
-      .set({ state: "sent", sent_at: now, last_error: null })
-      .where("id", "=", id)
-      .execute();
-  }
-
-  async markAttemptFailed(
-    id: number,
-    attempts: number,
-    nextAt: number,
-    error: string,
-    drop: boolean,
-  ): Promise<void> {
-    await this.db
-      .updateTable("feed_outbox")
-      .set({
-        attempts,
-        next_attempt_at: nextAt,
-        last_error: error.slice(0, 500),
-        state: drop ? "dropped" : "pending",
-      })
-      .where("id", "=", id)
-      .execute();
-  }
-
   /** Drops seen-marks older than `before` beyond the newest `keep` of each feed. */
   async pruneSeen(before: number, keep: number): Promise<void> {
-    const feeds = await this.db.selectFrom("feeds").select("id").execute();
-    for (const { id } of feeds) {
-      const cutoff = await this.db
-        .selectFrom("feed_seen")
-        .select("first_seen")
-        .where("feed_id", "=", id)
-        .orderBy("first_seen", "desc")
-        .offset(keep)
-        .limit(1)
-        .executeTakeFirst();
-      if (!cutoff) continue;
-      await this.db
-        .deleteFrom("feed_seen")
-        .where("feed_id", "=", id)
-        .where("first_seen", "<", Math.min(before, Number(cutoff.first_seen)))
-        .execute();
-    }
+    await pruneSeen(this.db, before, keep);
     await this.db
       .deleteFrom("feed_outbox")
       .where("state", "!=", "pending")
       .where("created_at", "<", before)
-      .execute();
-  }
-}
-
-async function markSeen(
-  trx: Transaction<Database>,
-  feedId: number,
-  seen: SeenMark[],
-  now: number,
-): Promise<void> {
-  for (let i = 0; i < seen.length; i += CHUNK) {
-    const rows = seen.slice(i, i + CHUNK).map((s) => ({
-      feed_id: feedId,
-      item_key: s.key,
-      key_version: KEY_VERSION,
-      first_seen: now,
-      content_hash: s.contentHash,
-    }));
-    await trx
-      .insertInto("feed_seen")
-      .values(rows)
-      .onConflict((oc) => oc.columns(["feed_id", "item_key"]).doNothing())
-      .execute();
-  }
-}
-
-async function enqueue(
-  trx: Transaction<Database>,
-  messages: OutboxMessage[],
-  now: number,
-): Promise<void> {
-  for (const m of messages) {
-    await trx
-      .insertInto("feed_outbox")
-      .values({
-        subscription_id: m.subscriptionId,
-        room_id: m.roomId,
-        item_key: m.itemKey,
-        plain: m.plain,
-        html: m.html,
-        state: "pending",
-        item_date: m.itemDate,
-        created_at: now,
-        attempts: 0,
-        next_attempt_at: now,
-        sent_at: null,
-        last_error: null,
-      })
-      .onConflict((oc) => oc.columns(["subscription_id", "item_key"]).doNothing())
       .execute();
   }
 }
