@@ -1,7 +1,9 @@
 /**
  * Atrium's store: the widgets it placed, the command ledger, the durable inbox of events,
  * per-room settings and the Etherpad sessions it opened. SQLite (better-sqlite3) by default,
- * PostgreSQL in production, both through Kysely with the same migrations.
+ * PostgreSQL in production, both through Kysely with the same migrations. Each table family's
+ * queries live in their own module (inbox.ts, ledger.ts, widgets.ts, pad-sessions.ts); this
+ * class opens the database and answers for all of them.
  */
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import { Migrator } from "kysely/migration";
@@ -10,18 +12,18 @@ import pg from "pg";
 import type { AtriumConfig } from "../config/schema";
 import { withStatementCache } from "./statement-cache";
 import { migrationProvider } from "./migrations";
+import * as inbox from "./inbox";
+import type { InboxEntry } from "./inbox";
+import * as ledger from "./ledger";
+import type { LedgerOutcome } from "./ledger";
+import * as padSessions from "./pad-sessions";
 import type { Database, LedgerTable, PadSessionTable, WidgetTable } from "./schema";
+import * as widgets from "./widgets";
+import type { WidgetRow } from "./widgets";
 
-export type WidgetRow = WidgetTable;
-export type LedgerOutcome = LedgerTable["outcome"];
-
-export interface InboxEntry {
-  seq: number;
-  eventId: string;
-  roomId: string;
-  event: Record<string, unknown>;
-  attempts: number;
-}
+export type { InboxEntry } from "./inbox";
+export type { LedgerOutcome } from "./ledger";
+export type { WidgetRow } from "./widgets";
 
 export class Store {
   private constructor(
@@ -79,79 +81,32 @@ export class Store {
   // ---- inbox -------------------------------------------------------------------------------
 
   /** Records a transaction's events; an event already recorded is left as it is. */
-  async recordEvents(txnId: string, events: Array<Record<string, unknown>>): Promise<number> {
-    let added = 0;
-    const now = Date.now();
-    for (const event of events) {
-      const eventId = typeof event.event_id === "string" ? event.event_id : null;
-      const roomId = typeof event.room_id === "string" ? event.room_id : "";
-      if (!eventId) continue;
-      const result = await this.db
-        .insertInto("inbox")
-        .values({
-          event_id: eventId,
-          txn_id: txnId,
-          room_id: roomId,
-          event_json: JSON.stringify(event),
-          received_at: now,
-          processed_at: null,
-          attempts: 0,
-          error: null,
-        })
-        .onConflict((oc) => oc.column("event_id").doNothing())
-        .executeTakeFirst();
-      added += Number(result.numInsertedOrUpdatedRows ?? 0);
-    }
-    return added;
+  recordEvents(txnId: string, events: Array<Record<string, unknown>>): Promise<number> {
+    return inbox.recordEvents(this.db, txnId, events);
   }
 
   /**
    * Unprocessed events in arrival order: of one room (`room`), or of every room but the ones
    * in `exceptRooms` (rooms the processor is already working on).
    */
-  async pendingEvents(
+  pendingEvents(
     limit = 100,
     filter: { room?: string; exceptRooms?: readonly string[] } = {},
   ): Promise<InboxEntry[]> {
-    let query = this.db
-      .selectFrom("inbox")
-      .select(["seq", "event_id", "room_id", "event_json", "attempts"])
-      .where("processed_at", "is", null);
-    if (filter.room !== undefined) query = query.where("room_id", "=", filter.room);
-    if (filter.exceptRooms?.length) query = query.where("room_id", "not in", filter.exceptRooms);
-    const rows = await query.orderBy("seq").limit(limit).execute();
-    return rows.map((r) => ({
-      seq: Number(r.seq),
-      eventId: r.event_id,
-      roomId: r.room_id,
-      event: JSON.parse(r.event_json) as Record<string, unknown>,
-      attempts: r.attempts,
-    }));
+    return inbox.pendingEvents(this.db, limit, filter);
   }
 
-  async markProcessed(seq: number, error: string | null = null): Promise<void> {
-    await this.db
-      .updateTable("inbox")
-      .set({ processed_at: Date.now(), error })
-      .where("seq", "=", seq)
-      .execute();
+  markProcessed(seq: number, error: string | null = null): Promise<void> {
+    return inbox.markProcessed(this.db, seq, error);
   }
 
-  async markAttempt(seq: number, error: string): Promise<void> {
-    await this.db
-      .updateTable("inbox")
-      .set((eb) => ({ attempts: eb("attempts", "+", 1), error }))
-      .where("seq", "=", seq)
-      .execute();
+  markAttempt(seq: number, error: string): Promise<void> {
+    return inbox.markAttempt(this.db, seq, error);
   }
 
   /** Drops processed inbox rows older than `olderThanMs` (the ledger keeps command outcomes). */
-  async pruneInbox(olderThanMs: number): Promise<void> {
-    await this.db
-      .deleteFrom("inbox")
-      .where("processed_at", "is not", null)
-      .where("processed_at", "<", Date.now() - olderThanMs)
-      .execute();
+  pruneInbox(olderThanMs: number): Promise<void> {
+    return inbox.pruneInbox(this.db, olderThanMs);
   }
 
   // ---- command ledger ----------------------------------------------------------------------
@@ -160,131 +115,52 @@ export class Store {
    * Claims a command event. Returns the existing row when the event was seen before (a retried
    * transaction or a restart), or null when this call created the claim.
    */
-  async claimCommand(
+  claimCommand(
     eventId: string,
     roomId: string,
     sender: string,
     command: string,
   ): Promise<LedgerTable | null> {
-    const existing = await this.db
-      .selectFrom("ledger")
-      .selectAll()
-      .where("event_id", "=", eventId)
-      .executeTakeFirst();
-    if (existing) return existing;
-    const now = Date.now();
-    await this.db
-      .insertInto("ledger")
-      .values({
-        event_id: eventId,
-        room_id: roomId,
-        sender,
-        command,
-        outcome: "pending",
-        detail: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.column("event_id").doNothing())
-      .execute();
-    return null;
+    return ledger.claimCommand(this.db, eventId, roomId, sender, command);
   }
 
-  async settleCommand(
-    eventId: string,
-    outcome: LedgerOutcome,
-    detail: string | null,
-  ): Promise<void> {
-    await this.db
-      .updateTable("ledger")
-      .set({ outcome, detail, updated_at: Date.now() })
-      .where("event_id", "=", eventId)
-      .execute();
+  settleCommand(eventId: string, outcome: LedgerOutcome, detail: string | null): Promise<void> {
+    return ledger.settleCommand(this.db, eventId, outcome, detail);
   }
 
-  async ledgerEntry(eventId: string): Promise<LedgerTable | undefined> {
-    return this.db
-      .selectFrom("ledger")
-      .selectAll()
-      .where("event_id", "=", eventId)
-      .executeTakeFirst();
+  ledgerEntry(eventId: string): Promise<LedgerTable | undefined> {
+    return ledger.ledgerEntry(this.db, eventId);
   }
 
-  async pendingCommands(): Promise<LedgerTable[]> {
-    return this.db.selectFrom("ledger").selectAll().where("outcome", "=", "pending").execute();
+  pendingCommands(): Promise<LedgerTable[]> {
+    return ledger.pendingCommands(this.db);
   }
 
   // ---- widgets -----------------------------------------------------------------------------
 
-  async saveWidget(row: Omit<WidgetTable, "archived_at" | "archived_by">): Promise<void> {
-    await this.db
-      .insertInto("widgets")
-      .values({ ...row, archived_at: null, archived_by: null })
-      .onConflict((oc) =>
-        oc.columns(["room_id", "widget_id"]).doUpdateSet({
-          name: row.name,
-          url: row.url,
-          pad_id: row.pad_id,
-          conference_id: row.conference_id,
-          archived_at: null,
-          archived_by: null,
-        }),
-      )
-      .execute();
+  saveWidget(row: Omit<WidgetTable, "archived_at" | "archived_by">): Promise<void> {
+    return widgets.saveWidget(this.db, row);
   }
 
   /** Puts a row back exactly as it was (undoing a save whose state write failed). */
-  async restoreWidget(row: WidgetRow): Promise<void> {
-    await this.db
-      .insertInto("widgets")
-      .values(row)
-      .onConflict((oc) =>
-        oc.columns(["room_id", "widget_id"]).doUpdateSet({
-          kind: row.kind,
-          name: row.name,
-          url: row.url,
-          pad_id: row.pad_id,
-          conference_id: row.conference_id,
-          creator: row.creator,
-          created_at: row.created_at,
-          archived_at: row.archived_at,
-          archived_by: row.archived_by,
-        }),
-      )
-      .execute();
+  restoreWidget(row: WidgetRow): Promise<void> {
+    return widgets.restoreWidget(this.db, row);
   }
 
-  async deleteWidget(roomId: string, widgetId: string): Promise<void> {
-    await this.db
-      .deleteFrom("widgets")
-      .where("room_id", "=", roomId)
-      .where("widget_id", "=", widgetId)
-      .execute();
+  deleteWidget(roomId: string, widgetId: string): Promise<void> {
+    return widgets.deleteWidget(this.db, roomId, widgetId);
   }
 
-  async widgetsInRoom(roomId: string, includeArchived = false): Promise<WidgetRow[]> {
-    let q = this.db.selectFrom("widgets").selectAll().where("room_id", "=", roomId);
-    if (!includeArchived) q = q.where("archived_at", "is", null);
-    return q.orderBy("created_at").execute();
+  widgetsInRoom(roomId: string, includeArchived = false): Promise<WidgetRow[]> {
+    return widgets.widgetsInRoom(this.db, roomId, includeArchived);
   }
 
-  async widget(roomId: string, widgetId: string): Promise<WidgetRow | undefined> {
-    return this.db
-      .selectFrom("widgets")
-      .selectAll()
-      .where("room_id", "=", roomId)
-      .where("widget_id", "=", widgetId)
-      .executeTakeFirst();
+  widget(roomId: string, widgetId: string): Promise<WidgetRow | undefined> {
+    return widgets.widget(this.db, roomId, widgetId);
   }
 
-  async archiveWidget(roomId: string, widgetId: string, by: string): Promise<void> {
-    await this.db
-      .updateTable("widgets")
-      .set({ archived_at: Date.now(), archived_by: by })
-      .where("room_id", "=", roomId)
-      .where("widget_id", "=", widgetId)
-      .where("archived_at", "is", null)
-      .execute();
+  archiveWidget(roomId: string, widgetId: string, by: string): Promise<void> {
+    return widgets.archiveWidget(this.db, roomId, widgetId, by);
   }
 
   // ---- room settings -----------------------------------------------------------------------
@@ -312,40 +188,25 @@ export class Store {
 
   // ---- pad sessions ------------------------------------------------------------------------
 
-  async savePadSession(row: PadSessionTable): Promise<void> {
-    await this.db.insertInto("pad_sessions").values(row).execute();
+  savePadSession(row: PadSessionTable): Promise<void> {
+    return padSessions.savePadSession(this.db, row);
   }
 
-  async padSessionsOf(roomId: string, userId: string): Promise<PadSessionTable[]> {
-    return this.db
-      .selectFrom("pad_sessions")
-      .selectAll()
-      .where("room_id", "=", roomId)
-      .where("user_id", "=", userId)
-      .execute();
+  padSessionsOf(roomId: string, userId: string): Promise<PadSessionTable[]> {
+    return padSessions.padSessionsOf(this.db, roomId, userId);
   }
 
   /** Users of a room Atrium opened pad sessions for. */
-  async padSessionUsers(roomId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom("pad_sessions")
-      .select("user_id")
-      .distinct()
-      .where("room_id", "=", roomId)
-      .execute();
-    return rows.map((r) => r.user_id);
+  padSessionUsers(roomId: string): Promise<string[]> {
+    return padSessions.padSessionUsers(this.db, roomId);
   }
 
   /** Drops rows of sessions that expired before `before` (Etherpad ended them already). */
-  async prunePadSessions(before: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom("pad_sessions")
-      .where("valid_until", "<", before)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows ?? 0);
+  prunePadSessions(before: number): Promise<number> {
+    return padSessions.prunePadSessions(this.db, before);
   }
 
-  async deletePadSession(sessionId: string): Promise<void> {
-    await this.db.deleteFrom("pad_sessions").where("session_id", "=", sessionId).execute();
+  deletePadSession(sessionId: string): Promise<void> {
+    return padSessions.deletePadSession(this.db, sessionId);
   }
 }

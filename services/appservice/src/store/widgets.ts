@@ -1,0 +1,99 @@
+/**
+ * The widgets Atrium placed (`widgets`), archived rather than forgotten when removed.
+ * Moved from store.ts (issue 24).
+ */
+import type { Kysely } from "kysely";
+import type { Database, WidgetTable } from "./schema";
+
+export type WidgetRow = WidgetTable;
+
+export async function saveWidget(
+  db: Kysely<Database>,
+  row: Omit<WidgetTable, "archived_at" | "archived_by">,
+): Promise<void> {
+  await db
+    .insertInto("widgets")
+    .values({ ...row, archived_at: null, archived_by: null })
+    .onConflict((oc) =>
+      oc.columns(["room_id", "widget_id"]).doUpdateSet({
+        name: row.name,
+        url: row.url,
+        pad_id: row.pad_id,
+        conference_id: row.conference_id,
+        archived_at: null,
+        archived_by: null,
+      }),
+    )
+    .execute();
+}
+
+/** Puts a row back exactly as it was (undoing a save whose state write failed). */
+export async function restoreWidget(db: Kysely<Database>, row: WidgetRow): Promise<void> {
+  await db
+    .insertInto("widgets")
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(["room_id", "widget_id"]).doUpdateSet({
+        kind: row.kind,
+        name: row.name,
+        url: row.url,
+        pad_id: row.pad_id,
+        conference_id: row.conference_id,
+        creator: row.creator,
+        created_at: row.created_at,
+        archived_at: row.archived_at,
+        archived_by: row.archived_by,
+      }),
+    )
+    .execute();
+}
+
+export async function deleteWidget(
+  db: Kysely<Database>,
+  roomId: string,
+  widgetId: string,
+): Promise<void> {
+  await db
+    .deleteFrom("widgets")
+    .where("room_id", "=", roomId)
+    .where("widget_id", "=", widgetId)
+    .execute();
+}
+
+export async function widgetsInRoom(
+  db: Kysely<Database>,
+  roomId: string,
+  includeArchived = false,
+): Promise<WidgetRow[]> {
+  let q = db.selectFrom("widgets").selectAll().where("room_id", "=", roomId);
+  if (!includeArchived) q = q.where("archived_at", "is", null);
+  return q.orderBy("created_at").execute();
+}
+
+export async function widget(
+  db: Kysely<Database>,
+  roomId: string,
+  widgetId: string,
+): Promise<WidgetRow | undefined> {
+  return db
+    .selectFrom("widgets")
+    .selectAll()
+    .where("room_id", "=", roomId)
+    .where("widget_id", "=", widgetId)
+    .executeTakeFirst();
+}
+
+export async function archiveWidget(
+  db: Kysely<Database>,
+  roomId: string,
+  widgetId: string,
+  by: string,
+): Promise<void> {
+  await db
+    .updateTable("widgets")
+    .set({ archived_at: Date.now(), archived_by: by })
+    .where("room_id", "=", roomId)
+    .where("widget_id", "=", widgetId)
+    .where("archived_at", "is", null)
+    .execute();
+}
