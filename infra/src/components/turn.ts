@@ -1,9 +1,9 @@
-/** coturn: TURN for 1:1 calls, credentials from the secret Synapse shares. */
-import * as docker from "@pulumi/docker";
+/** coturn on Docker, rendered from its {@link coturnSpec} (services/coturn.ts). */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
-import { renderTurnserverConf } from "../render/turnserver";
+import { coturnSpec } from "../services/coturn";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
+import { healthcheckOf, publishedPorts, uploadsOf } from "./from-spec";
 import { HOSTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
@@ -25,25 +25,9 @@ export class Turn extends pulumi.ComponentResource {
   constructor(name: string, args: TurnArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Turn", name, {}, opts);
     const c = args.settings;
-    this.turnserverConf = args.secrets.get("turnSharedSecret").apply((sharedSecret) =>
-      renderTurnserverConf({
-        realm: c.domain,
-        sharedSecret,
-        listeningPort: c.turnPort,
-        relayMinPort: c.turnRelayMinPort,
-        relayMaxPort: c.turnRelayMaxPort,
-        externalIp: c.publicIp,
-        pidFile: "/tmp/turnserver.pid",
-      }),
-    );
-    const ports: docker.types.input.ContainerPort[] = [
-      { internal: c.turnPort, external: c.turnPort, protocol: "udp" },
-      { internal: c.turnPort, external: c.turnPort, protocol: "tcp" },
-    ];
-    for (let p = c.turnRelayMinPort; p <= c.turnRelayMaxPort; p++) {
-      ports.push({ internal: p, external: p, protocol: "udp" });
-    }
-    const image = pinnedImage(`${name}-image`, c.images.coturn, { parent: this });
+    const spec = coturnSpec(c, args.secrets.get("turnSharedSecret"), { externalIp: c.publicIp });
+    this.turnserverConf = spec.turnserverConf;
+    const image = pinnedImage(`${name}-image`, spec.image, { parent: this });
     const data = dataVolume(`${name}-data`, "atrium-coturn-data", { parent: this });
     serviceContainer(
       name,
@@ -51,11 +35,11 @@ export class Turn extends pulumi.ComponentResource {
         name: HOSTS.coturn,
         image: image.imageId,
         networks: [{ network: args.networks.services }],
-        command: ["-c", "/etc/coturn/turnserver.conf"],
-        ports,
-        volumes: [{ volume: data, path: "/var/lib/coturn" }],
-        uploads: [{ path: "/etc/coturn/turnserver.conf", content: this.turnserverConf }],
-        healthcheck: ["CMD", "turnutils_stunclient", "-p", String(c.turnPort), "127.0.0.1"],
+        command: [...spec.args],
+        ports: publishedPorts([...spec.ports, ...spec.relayPorts]),
+        volumes: spec.stateDirs.map((path) => ({ volume: data, path })),
+        uploads: uploadsOf(spec),
+        healthcheck: healthcheckOf(spec),
       },
       { parent: this },
     );

@@ -1,30 +1,28 @@
 /**
  * coturn on Kubernetes: a DaemonSet on the nodes labelled for TURN, on the host's network (a
  * relay range cannot go through Services; Wire's coturn chart and instrumentisto's image do
- * the same), with the Docker target's turnserver.conf.
+ * the same), rendered from the same {@link coturnSpec} as the Docker target.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeSelector } from "../kubernetes-schema";
-import { renderTurnserverConf } from "../render/turnserver";
+import { coturnSpec } from "../services/coturn";
+import { appName, specConfig, specContainer } from "./from-spec";
 import {
   CONFIG_HASH_ANNOTATION,
-  configHash,
-  execProbe,
   hardened,
   labels,
   meta,
   podSecurity,
-  probes,
   resources,
   scratch,
-  secretOf,
   type KubeContext,
 } from "./meta";
 
 /** The coturn image's user (nobody). */
 const COTURN_UID = 65534;
 
+/** coturn as a DaemonSet on the TURN nodes' host network. */
 export class Turn extends pulumi.ComponentResource {
   readonly turnserverConf: pulumi.Output<string>;
 
@@ -33,26 +31,13 @@ export class Turn extends pulumi.ComponentResource {
     const c = ctx.settings;
     // No external-ip: on the host network coturn sees the node's own addresses, and each node
     // relays from its own; TURN nodes need public addresses (see README).
-    this.turnserverConf = ctx.secrets.get("turnSharedSecret").apply((sharedSecret) =>
-      renderTurnserverConf({
-        realm: c.domain,
-        sharedSecret,
-        listeningPort: c.turnPort,
-        relayMinPort: c.turnRelayMinPort,
-        relayMaxPort: c.turnRelayMaxPort,
-        pidFile: "/tmp/turnserver.pid",
-      }),
-    );
-    secretOf(
-      ctx,
-      `${name}-config`,
-      "atrium-coturn",
-      { "turnserver.conf": this.turnserverConf },
-      this,
-    );
-    const app = "atrium-coturn";
+    const spec = coturnSpec(c, ctx.secrets.get("turnSharedSecret"), {});
+    this.turnserverConf = spec.turnserverConf;
+    const config = specConfig(ctx, `${name}-config`, spec, this);
+    const app = appName(spec);
     const tmp = scratch("tmp", "/tmp", "16Mi");
-    const state = scratch("state", "/var/lib/coturn", "16Mi");
+    // The relay's state is disposable: each node keeps its own in an emptyDir.
+    const state = spec.stateDirs.map((dir, i) => scratch(`state${i === 0 ? "" : i}`, dir, "16Mi"));
     new k8s.apps.v1.DaemonSet(
       name,
       {
@@ -63,7 +48,7 @@ export class Turn extends pulumi.ComponentResource {
           template: {
             metadata: {
               labels: labels(app),
-              annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.turnserverConf) },
+              annotations: { [CONFIG_HASH_ANNOTATION]: config.hash },
             },
             spec: {
               hostNetwork: true,
@@ -72,27 +57,7 @@ export class Turn extends pulumi.ComponentResource {
               securityContext: podSecurity(),
               containers: [
                 {
-                  name: "coturn",
-                  image: c.images.coturn,
-                  args: ["-c", "/etc/coturn/turnserver.conf"],
-                  ports: [
-                    {
-                      name: "turn-udp",
-                      containerPort: c.turnPort,
-                      hostPort: c.turnPort,
-                      protocol: "UDP",
-                    },
-                    {
-                      name: "turn-tcp",
-                      containerPort: c.turnPort,
-                      hostPort: c.turnPort,
-                      protocol: "TCP",
-                    },
-                  ],
-                  ...probes(
-                    execProbe(["turnutils_stunclient", "-p", String(c.turnPort), "127.0.0.1"]),
-                    1,
-                  ),
+                  ...specContainer(spec, { hostPorts: true, startupMinutes: 1 }),
                   // The image's turnserver carries CAP_NET_BIND_SERVICE as a file capability
                   // (coturn's docker/coturn/debian/Dockerfile: setcap); the kernel refuses to
                   // exec it when that capability is outside the bounding set, so it stays
@@ -103,18 +68,10 @@ export class Turn extends pulumi.ComponentResource {
                     capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
                   },
                   resources: resources("100m", "64Mi", "512Mi"),
-                  volumeMounts: [
-                    { name: "config", mountPath: "/etc/coturn", readOnly: true },
-                    tmp.mount,
-                    state.mount,
-                  ],
+                  volumeMounts: [...config.mounts, tmp.mount, ...state.map((s) => s.mount)],
                 },
               ],
-              volumes: [
-                { name: "config", secret: { secretName: "atrium-coturn" } },
-                tmp.volume,
-                state.volume,
-              ],
+              volumes: [...config.volumes, tmp.volume, ...state.map((s) => s.volume)],
             },
           },
         },

@@ -1,0 +1,25 @@
+/** The Docker rendering of a {@link ServiceSpec}: env lines, published ports, uploads, health. */
+import type * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { filePath, type ServicePort, type ServiceSpec } from "../services/spec";
+import type { FileUpload } from "./container";
+
+/** The spec's env as Docker's `NAME=value` lines. */
+export function dockerEnvs(spec: ServiceSpec): pulumi.Output<string>[] {
+  return Object.entries(spec.env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
+}
+
+/** Ports published on the host at the same number. */
+export function publishedPorts(ports: readonly ServicePort[]): docker.types.input.ContainerPort[] {
+  return ports.map((p) => ({ internal: p.port, external: p.port, protocol: p.protocol }));
+}
+
+/** The spec's config files, copied in before the container starts. */
+export function uploadsOf(spec: ServiceSpec): FileUpload[] {
+  return spec.files.map((f) => ({ path: filePath(f), content: f.content }));
+}
+
+/** The spec's health command as a Docker `HEALTHCHECK` test. */
+export function healthcheckOf(spec: ServiceSpec): string[] {
+  return ["CMD", ...spec.health];
+}

@@ -1,0 +1,47 @@
+/**
+ * What a service needs, said once for both targets: `components/` (Docker) and `kubernetes/`
+ * render a {@link ServiceSpec}, so a changed image, argument, env var, file, port or health
+ * check changes both.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A port the service listens on. */
+export interface ServicePort {
+  /** The port's name (Kubernetes names container ports; at most 15 characters). */
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: "udp" | "tcp";
+}
+
+/** A rendered config file the service reads (its content may hold secrets). */
+export interface ServiceFile {
+  /** The folder the file sits in (Kubernetes mounts a Secret there, one key per file). */
+  readonly dir: string;
+  /** The file's name inside `dir`. */
+  readonly name: string;
+  readonly content: pulumi.Output<string>;
+}
+
+/** A service as both targets run it. */
+export interface ServiceSpec {
+  /** The service's name: `atrium-<name>` names its container, workload and Secret. */
+  readonly name: string;
+  /** The pinned image reference. */
+  readonly image: string;
+  /** Arguments after the image's entrypoint. */
+  readonly args: readonly string[];
+  /** Environment variables by name. */
+  readonly env: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly files: readonly ServiceFile[];
+  /** The ports it listens on. */
+  readonly ports: readonly ServicePort[];
+  /** Folders it writes state to (Docker: a named volume each; Kubernetes: per the component). */
+  readonly stateDirs: readonly string[];
+  /** The health check: a command run inside the container, exit 0 when healthy. */
+  readonly health: readonly string[];
+}
+
+/** The full path of a config file. */
+export function filePath(file: ServiceFile): string {
+  return `${file.dir}/${file.name}`;
+}
