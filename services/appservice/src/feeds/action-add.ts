@@ -8,7 +8,7 @@ import type { FeedActionContext } from "./action-context";
 import { checkLabel, checkUrl, readProblem, uniqueLabel } from "./feed-input";
 import { ok, refused, summaryOf, type FeedResult } from "./feed-result";
 import type { FeedItem } from "./parse";
-import { readFeed } from "./poller";
+import { headerOf, readFeed } from "./read-feed";
 import { renderItem } from "./render";
 import { redactUrl } from "./redact";
 import { intervalSeconds, maxAgeSeconds } from "./schedule";
@@ -120,9 +120,4 @@ export async function addFeed(
 function newestDate(items: FeedItem[]): number | null {
   const dates = items.map((i) => i.date).filter((d): d is number => d !== null);
   return dates.length ? Math.max(...dates) : null;
-}
-
-function headerOf(value: string | string[] | undefined): string | null {
-  if (Array.isArray(value)) return value[0] ?? null;
-  return value && value.length <= 512 ? value : null;
 }

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { FeedActionContext } from "./action-context";
 import { checkLabel, checkUrl, readProblem } from "./feed-input";
 import { off, ok, PREVIEW_NOTE, refused, type FeedResult } from "./feed-result";
-import { readFeed } from "./poller";
+import { readFeed } from "./read-feed";
 import { renderItem } from "./render";
 
 /**

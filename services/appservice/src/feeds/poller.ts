@@ -6,21 +6,20 @@
  * consecutive reads moves the feed. Rooms are told once when a feed has been failing for
  * `failureNoticeAfterSeconds`, and once when it works again.
  */
-import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { FeedsConfig } from "./config";
 import type { Delivery } from "./delivery";
-import { FeedFetchError, type Fetcher, type FeedResponse } from "./fetch";
+import { FeedFetchError, type Fetcher } from "./fetch";
 import type { FeedMetrics } from "./metrics";
-import { FeedParseError, type ParsedFeed } from "./parse";
+import { MOVE_AFTER, movePatch, noticesFor } from "./read-outcome";
+import { FeedParseError } from "./parse";
 import type { FeedParser } from "./parse-pool";
 import { planIngest } from "./plan";
-import { escapeHtml } from "./render";
+import { headerOf, readFeed } from "./read-feed";
 import { backoffSeconds, intervalSeconds, maxAgeSeconds, retryAfterSeconds } from "./schedule";
 import type { FeedRow, FeedStore, OutboxMessage } from "./store";
 
-/** Consecutive reads that must show the same permanent redirect before the URL is changed. */
-const MOVE_AFTER = 2;
+export { readFeed } from "./read-feed";
 
 export interface PollerDeps {
   config: FeedsConfig;
@@ -33,25 +32,6 @@ export interface PollerDeps {
   log: Logger;
   now?: () => number;
   random?: () => number;
-}
-
-/** Reads and parses one feed (used by the poller and by `!feed add`/`preview`). */
-export async function readFeed(
-  fetcher: Fetcher,
-  parser: FeedParser,
-  request: Parameters<Fetcher["fetch"]>[0],
-  maxItems: number,
-): Promise<{ response: FeedResponse; parsed: ParsedFeed | null; bodyHash: string | null }> {
-  const response = await fetcher.fetch(request);
-  if (response.status !== 200 || !response.body) return { response, parsed: null, bodyHash: null };
-  const bodyHash = createHash("sha256").update(response.body).digest("hex");
-  const parsed = await parser.parse({
-    body: response.body,
-    contentType: response.headers["content-type"],
-    url: response.url,
-    maxItems,
-  });
-  return { response, parsed, bodyHash };
 }
 
 export class FeedPoller {
@@ -199,7 +179,7 @@ export class FeedPoller {
       last_error: null,
       last_status: status,
       last_success_at: started,
-      ...this.movePatch(feed, response.movedTo),
+      ...movePatch(feed, response.movedTo),
     };
     if (status === 200) {
       patch.etag = headerOf(response.headers.etag);
@@ -242,14 +222,6 @@ export class FeedPoller {
       }
     }
     if (messages.length > 0) void this.deps.delivery.kick();
-  }
-
-  /** Tracks a permanent redirect; the move itself happens after the queue write. */
-  private movePatch(feed: FeedRow, movedTo: string | null): Partial<FeedRow> {
-    if (!movedTo) return feed.moved_to ? { moved_to: null, moved_count: 0 } : {};
-    const count = feed.moved_to === movedTo ? feed.moved_count + 1 : 1;
-    if (count >= MOVE_AFTER) return { moved_to: null, moved_count: 0 };
-    return { moved_to: movedTo, moved_count: count };
   }
 
   private async failed(
@@ -311,22 +283,7 @@ export class FeedPoller {
     now: number,
   ): Promise<OutboxMessage[]> {
     const subs = await this.deps.store.subscriptionsOf(feed.id);
-    return subs.map((s) => {
-      const text =
-        kind === "failing"
-          ? `Feed "${s.label}" has not been readable since ${new Date(feed.failing_since ?? now).toISOString()} (${feed.last_error ?? "unknown error"}). I keep trying and will say when it works again.`
-          : kind === "recovered"
-            ? `Feed "${s.label}" works again; new entries will be posted.`
-            : `Feed "${s.label}" is gone (the server answered 410 Gone), so I stopped reading it. \`!feed resume ${s.label}\` tries again; \`!feed remove ${s.label}\` removes it.`;
-      return {
-        subscriptionId: s.id,
-        roomId: s.room_id,
-        itemKey: `notice:${kind}:${kind === "failing" ? (feed.failing_since ?? now) : now}`,
-        plain: text.replace(/`/g, ""),
-        html: escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>"),
-        itemDate: null,
-      };
-    });
+    return noticesFor(feed, subs, kind, now);
   }
 }
 
@@ -336,9 +293,4 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
-}
-
-function headerOf(value: string | string[] | undefined): string | null {
-  if (Array.isArray(value)) return value[0] ?? null;
-  return value && value.length <= 512 ? value : null;
 }
