@@ -6,54 +6,17 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import * as zlib from "node:zlib";
 import { isIP } from "node:net";
-import type { Readable } from "node:stream";
 import { AllowList, BlockedAddressError, checkAddress, guardedLookup } from "./address-guard";
+import { BLOCKED_PROBLEM, FeedFetchError, networkError, timedOut, tooLarge } from "./fetch-errors";
+import { readBody } from "./read-body";
 
-export type FetchFailure =
-  "blocked" | "scheme" | "timeout" | "too-large" | "redirects" | "network" | "encoding";
-
-/**
- * A fetch that did not produce an HTTP answer; `kind` is the metric label. The message is shown
- * in rooms, so it never names an address a host resolved to, nor a redirect target; `detail`
- * (the underlying error) is for the logs only.
- */
-export class FeedFetchError extends Error {
-  constructor(
-    readonly kind: FetchFailure,
-    message: string,
-    readonly detail: string | null = null,
-  ) {
-    super(message);
-    this.name = "FeedFetchError";
-  }
-}
-
-/** What a room is told about a refused address (the address itself is only logged). */
-export const BLOCKED_PROBLEM =
-  "its address is on a private or local network, which feeds may not reach";
-
-/** What a connection error means, in words without its addresses. */
-export function connectionProblem(error: Error & { code?: string }): string {
-  const code = error.code ?? "";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ENODATA")
-    return "the host name could not be resolved";
-  if (code === "ECONNREFUSED") return "the server refused the connection";
-  if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up/i.test(error.message))
-    return "the connection was cut";
-  if (code === "ETIMEDOUT" || code === "EHOSTUNREACH" || code === "ENETUNREACH")
-    return "the server could not be reached";
-  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code))
-    return "the server's TLS certificate was not accepted";
-  if (code.startsWith("HPE_")) return "the server's answer was not valid HTTP";
-  if (code.startsWith("Z_")) return "the compressed answer was damaged";
-  return "the connection failed";
-}
-
-function networkError(error: Error & { code?: string }): FeedFetchError {
-  return new FeedFetchError("network", connectionProblem(error), error.message);
-}
+export {
+  BLOCKED_PROBLEM,
+  connectionProblem,
+  FeedFetchError,
+  type FetchFailure,
+} from "./fetch-errors";
 
 export interface FetchLimits {
   timeoutMs: number;
@@ -246,73 +209,5 @@ function fetchOnce(
       else reject(networkError(error));
     });
     req.end();
-  });
-}
-
-function tooLarge(max: number): FeedFetchError {
-  return new FeedFetchError(
-    "too-large",
-    `the feed is larger than ${max} bytes (after decompression)`,
-  );
-}
-
-function timedOut(ms: number): FeedFetchError {
-  return new FeedFetchError("timeout", `the feed did not arrive within ${ms} ms`);
-}
-
-/** Reads the body through its decompressor, counting decompressed bytes. */
-function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const encoding = String(res.headers["content-encoding"] ?? "identity")
-    .trim()
-    .toLowerCase();
-  let stream: Readable = res;
-  const options = { maxOutputLength: maxBytes + 1 };
-  if (encoding === "gzip" || encoding === "x-gzip") stream = res.pipe(zlib.createGunzip(options));
-  else if (encoding === "deflate") stream = res.pipe(zlib.createInflate(options));
-  else if (encoding === "br") stream = res.pipe(zlib.createBrotliDecompress(options));
-  else if (encoding !== "identity" && encoding !== "") {
-    res.destroy();
-    return Promise.reject(
-      new FeedFetchError("encoding", `unsupported Content-Encoding ${encoding}`),
-    );
-  }
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      res.destroy();
-      if (stream !== res) stream.destroy();
-      reject(error);
-    };
-    stream.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) fail(tooLarge(maxBytes));
-      else chunks.push(chunk);
-    });
-    stream.on("end", () => {
-      if (settled) return;
-      settled = true;
-      resolve(Buffer.concat(chunks));
-    });
-    stream.on("error", (error: Error & { code?: string }) =>
-      fail(
-        error.code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength/i.test(error.message)
-          ? tooLarge(maxBytes)
-          : res.errored && (res.errored as Error).name === "AbortError"
-            ? new FeedFetchError("timeout", "the feed did not arrive in time")
-            : networkError(error),
-      ),
-    );
-    res.on("error", (error: Error) =>
-      fail(
-        error.name === "AbortError"
-          ? new FeedFetchError("timeout", "the feed did not arrive in time")
-          : networkError(error),
-      ),
-    );
-    res.on("aborted", () => fail(new FeedFetchError("network", "the connection was cut")));
   });
 }
