@@ -4,7 +4,7 @@
  * stack outputs.
  */
 import { loadStackConfig } from "./config";
-import { turnUris as synapseTurnUris } from "./components/synapse";
+import { turnUris as synapseTurnUris } from "./services/synapse";
 import { deployDocker } from "./docker-program";
 import { deployKubernetes } from "./kubernetes/program";
 

@@ -1,7 +1,7 @@
 /** The Docker rendering of a {@link ServiceSpec}: env lines, published ports, uploads, health. */
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { filePath, type ServicePort, type ServiceSpec } from "../services/spec";
+import { filePath, portNamed, type ServicePort, type ServiceSpec } from "../services/spec";
 import type { FileUpload } from "./container";
 
 /** The spec's env as Docker's `NAME=value` lines. */
@@ -19,7 +19,14 @@ export function uploadsOf(spec: ServiceSpec): FileUpload[] {
   return spec.files.map((f) => ({ path: filePath(f), content: f.content }));
 }
 
-/** The spec's health command as a Docker `HEALTHCHECK` test. */
+/** The spec's health check as a Docker `HEALTHCHECK` test (an HTTP check runs curl). */
 export function healthcheckOf(spec: ServiceSpec): string[] {
-  return ["CMD", ...spec.health];
+  const h = spec.health;
+  if ("command" in h) return ["CMD", ...h.command];
+  return [
+    "CMD",
+    "curl",
+    "-fSs",
+    `http://localhost:${portNamed(spec, h.http.port).port}${h.http.path}`,
+  ];
 }

@@ -5,7 +5,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec } from "../services/spec";
-import { configHash, execProbe, probes, secretOf, type KubeContext } from "./meta";
+import { configHash, execProbe, httpProbe, probes, secretOf, type KubeContext } from "./meta";
 
 type Container = k8s.types.input.core.v1.Container;
 type Volume = k8s.types.input.core.v1.Volume;
@@ -21,20 +21,39 @@ export function specContainer(
   spec: ServiceSpec,
   o: { hostPorts: boolean; startupMinutes?: number },
 ): Container {
-  const env = Object.entries(spec.env).map(([name, value]) => ({ name, value }));
+  const env = envOf(spec);
   return {
     name: spec.name,
     image: spec.image,
     args: [...spec.args],
     ...(env.length === 0 ? {} : { env }),
-    ports: spec.ports.map((p) => ({
-      name: p.name,
-      containerPort: p.port,
-      ...(o.hostPorts ? { hostPort: p.port } : {}),
-      protocol: p.protocol === "udp" ? "UDP" : "TCP",
-    })),
-    ...probes(execProbe([...spec.health]), o.startupMinutes),
+    ports: portsOf(spec, o.hostPorts),
+    ...probes(probeOf(spec), o.startupMinutes),
   };
+}
+
+/** The spec's health check as a probe. */
+export function probeOf(spec: ServiceSpec): k8s.types.input.core.v1.Probe {
+  const h = spec.health;
+  return "command" in h ? execProbe([...h.command]) : httpProbe(h.http.path, h.http.port);
+}
+
+/** The spec's env as container env entries. */
+export function envOf(spec: ServiceSpec): k8s.types.input.core.v1.EnvVar[] {
+  return Object.entries(spec.env).map(([name, value]) => ({ name, value }));
+}
+
+/** The spec's ports as container ports; `hostPorts` binds them on the node as well. */
+export function portsOf(
+  spec: ServiceSpec,
+  hostPorts = false,
+): k8s.types.input.core.v1.ContainerPort[] {
+  return spec.ports.map((p) => ({
+    name: p.name,
+    containerPort: p.port,
+    ...(hostPorts ? { hostPort: p.port } : {}),
+    protocol: p.protocol === "udp" ? "UDP" : "TCP",
+  }));
 }
 
 /**

@@ -6,16 +6,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { atriumRegistrationYaml, homeserverYamlFor } from "../components/synapse";
 import { HOSTS, PORTS } from "../components/names";
 import { renderWorkerYaml, runningWorkers, type WorkerTopology } from "../render/synapse-workers";
+import { synapseSpec, type SynapseSpec } from "../services/synapse";
 import type { WorkerTypeName } from "../synapse-workers";
+import { envOf, portsOf, probeOf } from "./from-spec";
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
   disruptionBudget,
   hardened,
-  httpProbe,
   keptClaim,
   labels,
   meta,
@@ -38,8 +38,8 @@ export const REDIS_HOST = "atrium-synapse-redis";
 const SYNAPSE_UID = 991;
 /** Paths inside the Synapse pods. */
 export const KUBE_SYNAPSE_PATHS = {
+  configDir: "/conf",
   config: "/conf/homeserver.yaml",
-  registration: "/conf/atrium-registration.yaml",
   signingKey: "/conf/signing.key",
   worker: (type: string) => `/conf/worker-${type}.yaml`,
   instance: "/run/atrium/instance.yaml",
@@ -82,18 +82,16 @@ export class Synapse extends pulumi.ComponentResource {
     };
     this.workers = runningWorkers(topology);
     const withWorkers = this.workers.length > 0;
-    this.registrationYaml = atriumRegistrationYaml(c, s);
-    this.homeserverYaml = homeserverYamlFor(c, s, {
+    const spec = synapseSpec(c, s, {
       db: args.db,
-      paths: {
-        signingKey: KUBE_SYNAPSE_PATHS.signingKey,
-        mediaStore: KUBE_SYNAPSE_PATHS.media,
-        registrations: [KUBE_SYNAPSE_PATHS.registration],
-      },
+      configDir: KUBE_SYNAPSE_PATHS.configDir,
+      paths: { signingKey: KUBE_SYNAPSE_PATHS.signingKey, mediaStore: KUBE_SYNAPSE_PATHS.media },
       ...(withWorkers
         ? { workers: { ...topology, replicationPort: SYNAPSE_REPLICATION_PORT } }
         : {}),
     });
+    this.registrationYaml = spec.registrationYaml;
+    this.homeserverYaml = spec.homeserverYaml;
     // Every process signs (federation senders, readers): the key is a Secret, not a file that
     // main generates on its volume. An operator moving a Docker host over sets the old one.
     const signingKey =
@@ -105,9 +103,8 @@ export class Synapse extends pulumi.ComponentResource {
           { parent: this },
         ).base64.apply((b64) => `ed25519 a_atrium ${b64.replace(/=+$/, "")}\n`),
       );
-    const files = {
-      "homeserver.yaml": this.homeserverYaml,
-      "atrium-registration.yaml": this.registrationYaml,
+    const files: Record<string, pulumi.Output<string>> = {
+      ...Object.fromEntries(spec.files.map((f) => [f.name, f.content])),
       "signing.key": signingKey,
     };
     secretOf(ctx, `${name}-config`, "atrium-synapse-config", files, this);
@@ -137,13 +134,23 @@ export class Synapse extends pulumi.ComponentResource {
       [{ name: "http", port: PORTS.synapse }],
       this,
     );
-    this.processSet(name, ctx, "main", 1, hash, mediaOn === "main" ? media : undefined, args.after);
+    this.processSet(
+      name,
+      ctx,
+      spec,
+      "main",
+      1,
+      hash,
+      mediaOn === "main" ? media : undefined,
+      args.after,
+    );
     if (withWorkers) {
       this.redis(name, ctx);
       for (const w of this.workers) {
         this.processSet(
           name,
           ctx,
+          spec,
           w.type,
           w.instances.length,
           hash,
@@ -159,6 +166,7 @@ export class Synapse extends pulumi.ComponentResource {
   private processSet(
     name: string,
     ctx: KubeContext,
+    spec: SynapseSpec,
     type: WorkerTypeName | "main",
     replicas: number,
     hash: pulumi.Output<string>,
@@ -204,16 +212,16 @@ export class Synapse extends pulumi.ComponentResource {
               securityContext: podSecurity(SYNAPSE_UID),
               containers: [
                 {
-                  name: "synapse",
-                  image: ctx.settings.images.synapse,
+                  name: spec.name,
+                  image: spec.image,
                   command: ["/bin/sh", "-c", start],
-                  env: [{ name: "SYNAPSE_CONFIG_PATH", value: P.config }],
+                  env: envOf(spec),
                   ports: [
-                    { name: "http", containerPort: PORTS.synapse },
+                    ...portsOf(spec),
                     { name: "replication", containerPort: SYNAPSE_REPLICATION_PORT },
                   ],
                   // main runs the database migrations on start: allow it 15 minutes.
-                  ...probes(httpProbe("/health", "http"), type === "main" ? 15 : 5),
+                  ...probes(probeOf(spec), type === "main" ? 15 : 5),
                   securityContext: hardened({ user: SYNAPSE_UID, readOnlyRoot: true }),
                   resources: sized
                     ? resources("500m", "1Gi", "4Gi")

@@ -53,7 +53,7 @@ export function coturnSpec(
       { name: "turn-tcp", port: c.turnPort, protocol: "tcp" },
     ],
     stateDirs: ["/var/lib/coturn"],
-    health: ["turnutils_stunclient", "-p", String(c.turnPort), "127.0.0.1"],
+    health: { command: ["turnutils_stunclient", "-p", String(c.turnPort), "127.0.0.1"] },
     relayPorts,
     turnserverConf: conf,
   };

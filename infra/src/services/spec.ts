@@ -37,8 +37,22 @@ export interface ServiceSpec {
   readonly ports: readonly ServicePort[];
   /** Folders it writes state to (Docker: a named volume each; Kubernetes: per the component). */
   readonly stateDirs: readonly string[];
-  /** The health check: a command run inside the container, exit 0 when healthy. */
-  readonly health: readonly string[];
+  readonly health: ServiceHealth;
+}
+
+/**
+ * The health check: a command run inside the container (exit 0 when healthy), or an HTTP GET
+ * on a named port (Docker runs it with the image's curl).
+ */
+export type ServiceHealth =
+  | { readonly command: readonly string[] }
+  | { readonly http: { readonly path: string; readonly port: string } };
+
+/** The port named `name` (a health check's port). */
+export function portNamed(spec: ServiceSpec, name: string): ServicePort {
+  const port = spec.ports.find((p) => p.name === name);
+  if (port === undefined) throw new Error(`${spec.name} has no port named ${name}`);
+  return port;
 }
 
 /** The full path of a config file. */
