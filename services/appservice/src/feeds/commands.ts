@@ -8,7 +8,7 @@
  */
 import type { Logger } from "pino";
 import { powerContextFrom, stateDefaultLevel, userLevel } from "../matrix/power";
-import { confirmRefusal } from "../matrix/state-cache";
+import { confirmRefusal } from "../matrix/confirm-refusal";
 import type { FeedActionContext, FeedDeps } from "./action-context";
 import { addFeed } from "./action-add";
 import { changeFeed, listFeeds, setFeedTemplate } from "./action-manage";
