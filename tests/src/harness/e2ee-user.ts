@@ -34,22 +34,65 @@ export interface SeenMessage {
   encrypted: boolean;
   /** It was encrypted and could not be decrypted. */
   failed: boolean;
+  /** Why it could not be decrypted (the SDK's reason), or null. */
+  failure: string | null;
+}
+
+/**
+ * The client's outgoing to-device messages (room keys), which a test may hold back: the client
+ * is told they were sent, and they reach the homeserver only when released (a key that arrives
+ * after its message), or never.
+ */
+class ToDeviceValve {
+  holding = false;
+  private readonly held: Array<{ url: string; init: RequestInit }> = [];
+
+  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (this.holding && init?.method === "PUT" && url.includes("/sendToDevice/")) {
+      this.held.push({
+        url,
+        init: { method: init.method, headers: init.headers, body: init.body },
+      });
+      return new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } });
+    }
+    return fetch(input, init);
+  };
+
+  /** Sends what was held back; returns how many requests. */
+  async release(): Promise<number> {
+    const held = this.held.splice(0);
+    for (const { url, init } of held) {
+      const response = await fetch(url, init);
+      if (!response.ok) throw new Error(`releasing a to-device message: HTTP ${response.status}`);
+    }
+    return held.length;
+  }
+
+  /** Forgets what was held back: those keys never arrive. */
+  drop(): number {
+    return this.held.splice(0).length;
+  }
 }
 
 export class E2eeUser {
   private constructor(
     readonly client: Client,
     readonly userId: string,
+    /** Holds back this client's room keys when a test asks (`toDevice.holding = true`). */
+    readonly toDevice: ToDeviceValve,
   ) {}
 
   /** Logs `user` in with its access token and device, sets up Rust crypto, starts syncing. */
   static async start(homeserverUrl: string, user: RegisteredUser): Promise<E2eeUser> {
     const sdk = await loadSdk();
+    const toDevice = new ToDeviceValve();
     const client = sdk.createClient({
       baseUrl: homeserverUrl,
       userId: user.userId,
       deviceId: user.deviceId,
       accessToken: user.accessToken,
+      fetchFn: toDevice.fetch,
     });
     await client.initRustCrypto({ useIndexedDB: false });
     const prepared = new Promise<void>((resolve) => {
@@ -63,7 +106,7 @@ export class E2eeUser {
     });
     await client.startClient({ initialSyncLimit: 20 });
     await prepared;
-    return new E2eeUser(client, user.userId);
+    return new E2eeUser(client, user.userId, toDevice);
   }
 
   /** Creates an encrypted private room with `invite` invited; returns its id. */
@@ -118,7 +161,15 @@ export class E2eeUser {
         await Promise.all(events.map((e) => e.getDecryptionPromise?.() ?? Promise.resolve()));
         return this.messages(roomId).find(match);
       },
-      { timeoutMs },
+      {
+        timeoutMs,
+        describeLast: () =>
+          `the room's last messages: ${JSON.stringify(
+            this.messages(roomId)
+              .slice(-5)
+              .map((m) => ({ ...m, body: m.body.slice(0, 60) })),
+          )}`,
+      },
     );
   }
 
@@ -150,5 +201,6 @@ function seen(e: Event): SeenMessage {
     msgtype: typeof content.msgtype === "string" ? content.msgtype : "",
     encrypted: e.isEncrypted(),
     failed: e.isDecryptionFailure(),
+    failure: e.decryptionFailureReason ?? null,
   };
 }

@@ -58,6 +58,8 @@ export interface RoomCryptoDeps {
 export class RoomCrypto {
   /** Per room, the send in progress: key sharing and encryption of one room never interleave. */
   private readonly rooms = new Map<string, Promise<unknown>>();
+  /** `user\0curve25519 key` pairs already found among the user's devices. */
+  private readonly owned = new Set<string>();
 
   constructor(private readonly deps: RoomCryptoDeps) {}
 
@@ -77,6 +79,11 @@ export class RoomCrypto {
         new sdk.RoomId(event.room_id),
         settings,
       );
+      // The session must come from a device of the event's sender: otherwise someone replays
+      // another user's ciphertext as their own (the SDK does not check it for unknown devices).
+      if (!(await this.senderOwns(event.sender, decrypted.senderCurve25519Key))) {
+        return this.refuse("mismatched_sender");
+      }
       const clear = JSON.parse(decrypted.event) as { type?: unknown; content?: unknown };
       if (typeof clear.type !== "string" || !clear.content || typeof clear.content !== "object") {
         return this.refuse("malformed");
@@ -100,6 +107,19 @@ export class RoomCrypto {
     } finally {
       timer();
     }
+  }
+
+  /** Whether `key` (Curve25519) is one of `userId`'s devices (their keys queried if need be). */
+  private async senderOwns(userId: string, key: string): Promise<boolean> {
+    const pair = `${userId}\0${key}`;
+    if (this.owned.has(pair)) return true;
+    const { machine, outgoing } = this.deps;
+    await machine.updateTrackedUsers([new sdk.UserId(userId)]);
+    await outgoing.flush();
+    const devices = await machine.getUserDevices(new sdk.UserId(userId), 10);
+    const found = devices.devices().some((d) => d.curve25519Key?.toBase64() === key);
+    if (found) this.owned.add(pair);
+    return found;
   }
 
   private refuse(reason: string): Decryption {
