@@ -377,8 +377,10 @@ describe("the integration manager UI", () => {
 
   it("tells someone who is not in the room so, and shows nothing of it", async () => {
     const { im } = await open(stranger);
+    // The room view answers members only (issue 22 item 14): no form, no list, no room details.
     await im.getByText("You are not a member of this room").waitFor();
-    await expect(im.getByRole("button", { name: "Add pad" }).isDisabled()).resolves.toBe(true);
+    await expect(im.getByText("Cannot show this room").count()).resolves.toBe(1);
+    await expect(im.getByRole("button", { name: "Add pad" }).count()).resolves.toBe(0);
     await expect(im.getByRole("list", { name: "Extensions in this room" }).count()).resolves.toBe(
       0,
     );
