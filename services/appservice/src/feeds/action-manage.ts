@@ -45,6 +45,7 @@ export async function listFeeds(
   return { ...ok(`Feeds of this room:\n${lines.join("\n")}`), feeds };
 }
 
+/** The room's feed named by `which` (its label or number), or the refusal saying how to name one. */
 export async function findFeed(
   ctx: FeedActionContext,
   roomId: string,

@@ -10,6 +10,7 @@ import { FeedParseError } from "./parse";
 const MAX_URL = 2048;
 const MAX_LABEL = 40;
 
+/** Null when `label` may name a feed; else the refusal saying what a label is. */
 export function checkLabel(label: string): Refusal | null {
   if (label.length > MAX_LABEL || /[\p{Cc}]/u.test(label) || /^\d+$/.test(label)) {
     return refused(
@@ -20,6 +21,7 @@ export function checkLabel(label: string): Refusal | null {
   return null;
 }
 
+/** The feed address to store (without its fragment), or the refusal saying what was wrong. */
 export function checkUrl(raw: string | undefined): string | Refusal {
   if (!raw)
     return refused(
@@ -45,6 +47,7 @@ export function checkUrl(raw: string | undefined): string | Refusal {
   return url.toString();
 }
 
+/** What a failed read is called in the room; details go to the log only. */
 export function readProblem(error: unknown, log: Logger): string {
   if (error instanceof FeedFetchError) {
     if (error.detail) log.info({ kind: error.kind, detail: error.detail }, "feed read failed");
@@ -55,6 +58,7 @@ export function readProblem(error: unknown, log: Logger): string {
   return "an unexpected error (logged)";
 }
 
+/** `wanted` tidied and made distinct from the room's `taken` labels (" 2", " 3" … added). */
 export function uniqueLabel(wanted: string, taken: string[]): string {
   const base = wanted.replace(/\s+/g, " ").trim().slice(0, MAX_LABEL) || "feed";
   const lower = new Set(taken.map((t) => t.toLowerCase()));

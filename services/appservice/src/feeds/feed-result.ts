@@ -7,6 +7,7 @@ import type { RefusalKind } from "../service/room-actions";
 import { escapeHtml, type Rendered } from "./render";
 import type { SubscriptionRow } from "./store";
 
+/** What the `!feed` door sends back for one command. */
 export interface FeedAnswer {
   outcome: "done" | "refused" | "failed";
   reply: { plain: string; html: string };
@@ -81,8 +82,10 @@ export interface FeedPower {
   canManage: boolean;
 }
 
+/** The line a preview starts with, in both doors. */
 export const PREVIEW_NOTE = "Preview (nothing was added):";
 
+/** A refused {@link FeedResult}. */
 export type Refusal = Extract<FeedResult, { ok: false }>;
 
 /** The `!feed` reply for a result: the command's wording, `<code>` for backticks. */
@@ -99,6 +102,7 @@ export function replyOf(result: FeedResult): FeedAnswer {
   return { outcome: "done", reply, ...(result.after ? { after: result.after } : {}) };
 }
 
+/** A subscription row (with its feed's URL and state) as both doors show it. */
 export function summaryOf(
   s: SubscriptionRow & { url: string; state: string; last_error: string | null; failures: number },
 ): FeedSummary {
@@ -114,10 +118,12 @@ export function summaryOf(
   };
 }
 
+/** A done result; `command` is the `!feed` door's own wording, when it differs. */
 export function ok(message: string, command?: string): Extract<FeedResult, { ok: true }> {
   return command === undefined ? { ok: true, message } : { ok: true, message, command };
 }
 
+/** A refusal of `kind`, with what the caller needs to act on it. */
 export function refused(
   kind: FeedRefusalKind,
   message: string,
@@ -127,10 +133,12 @@ export function refused(
   return { ok: false, kind, message, ...extra, ...(command === undefined ? {} : { command }) };
 }
 
+/** The refusal when feeds are turned off on this server. */
 export function off(): Refusal {
   return refused("off", "Feeds are turned off on this server.");
 }
 
+/** A reply with backticks as `<code>` in its HTML and dropped from its plain text. */
 export function plainReply(text: string): FeedAnswer["reply"] {
   const html = escapeHtml(text)
     .replace(/`([^`]+)`/g, "<code>$1</code>")

@@ -6,6 +6,7 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { Database, FeedOutboxTable } from "../store/schema";
 
+/** A row of `feed_outbox`. */
 export type OutboxRow = Selectable<FeedOutboxTable>;
 
 /** One message to queue for a subscription. */

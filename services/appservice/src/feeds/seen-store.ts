@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../store/schema";
 import { KEY_VERSION } from "./parse";
 
+/** One entry to mark as seen, with the hash of its content (null for a link key). */
 export interface SeenMark {
   key: string;
   contentHash: string | null;

@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema";
 
+/** An unprocessed event of the inbox. */
 export interface InboxEntry {
   seq: number;
   eventId: string;
@@ -69,6 +70,7 @@ export async function pendingEvents(
   }));
 }
 
+/** Marks the event `seq` as processed, with the error it ended in, if any. */
 export async function markProcessed(
   db: Kysely<Database>,
   seq: number,
@@ -81,6 +83,7 @@ export async function markProcessed(
     .execute();
 }
 
+/** Counts one more failed attempt at the event `seq`. */
 export async function markAttempt(db: Kysely<Database>, seq: number, error: string): Promise<void> {
   await db
     .updateTable("inbox")

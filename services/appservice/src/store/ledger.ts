@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Database, LedgerTable } from "./schema";
 
+/** How a command ended. */
 export type LedgerOutcome = LedgerTable["outcome"];
 
 /**
@@ -42,6 +43,7 @@ export async function claimCommand(
   return null;
 }
 
+/** Records how the claimed command `eventId` ended. */
 export async function settleCommand(
   db: Kysely<Database>,
   eventId: string,
@@ -55,6 +57,7 @@ export async function settleCommand(
     .execute();
 }
 
+/** The ledger row of `eventId`, if it was claimed. */
 export async function ledgerEntry(
   db: Kysely<Database>,
   eventId: string,
@@ -62,6 +65,7 @@ export async function ledgerEntry(
   return db.selectFrom("ledger").selectAll().where("event_id", "=", eventId).executeTakeFirst();
 }
 
+/** Commands claimed but never settled (a crash in between). */
 export async function pendingCommands(db: Kysely<Database>): Promise<LedgerTable[]> {
   return db.selectFrom("ledger").selectAll().where("outcome", "=", "pending").execute();
 }

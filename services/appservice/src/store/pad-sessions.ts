@@ -5,10 +5,12 @@
 import type { Kysely } from "kysely";
 import type { Database, PadSessionTable } from "./schema";
 
+/** Records an Etherpad session Atrium opened. */
 export async function savePadSession(db: Kysely<Database>, row: PadSessionTable): Promise<void> {
   await db.insertInto("pad_sessions").values(row).execute();
 }
 
+/** The pad sessions Atrium opened for `userId` in `roomId`. */
 export async function padSessionsOf(
   db: Kysely<Database>,
   roomId: string,
@@ -42,6 +44,7 @@ export async function prunePadSessions(db: Kysely<Database>, before: number): Pr
   return Number(result.numDeletedRows ?? 0);
 }
 
+/** Forgets the pad session `sessionId`. */
 export async function deletePadSession(db: Kysely<Database>, sessionId: string): Promise<void> {
   await db.deleteFrom("pad_sessions").where("session_id", "=", sessionId).execute();
 }

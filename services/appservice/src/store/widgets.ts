@@ -5,8 +5,10 @@
 import type { Kysely } from "kysely";
 import type { Database, WidgetTable } from "./schema";
 
+/** A widget Atrium placed, as stored. */
 export type WidgetRow = WidgetTable;
 
+/** Stores a placed widget, or updates it (and un-archives it) when it is placed again. */
 export async function saveWidget(
   db: Kysely<Database>,
   row: Omit<WidgetTable, "archived_at" | "archived_by">,
@@ -48,6 +50,7 @@ export async function restoreWidget(db: Kysely<Database>, row: WidgetRow): Promi
     .execute();
 }
 
+/** Deletes the row of a widget. */
 export async function deleteWidget(
   db: Kysely<Database>,
   roomId: string,
@@ -60,6 +63,7 @@ export async function deleteWidget(
     .execute();
 }
 
+/** The room's widgets in the order they were placed; archived ones only with `includeArchived`. */
 export async function widgetsInRoom(
   db: Kysely<Database>,
   roomId: string,
@@ -70,6 +74,7 @@ export async function widgetsInRoom(
   return q.orderBy("created_at").execute();
 }
 
+/** One widget of the room, archived or not. */
 export async function widget(
   db: Kysely<Database>,
   roomId: string,
@@ -83,6 +88,7 @@ export async function widget(
     .executeTakeFirst();
 }
 
+/** Marks a widget removed by `by`; a widget already archived keeps its first mark. */
 export async function archiveWidget(
   db: Kysely<Database>,
   roomId: string,
