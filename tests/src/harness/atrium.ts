@@ -98,6 +98,11 @@ export async function startAtrium(opts: StartAtriumOptions = {}): Promise<Atrium
         bindAddress: "127.0.0.1",
         publicUrl: `http://127.0.0.1:${imPort}`,
       },
+      // The bot's crypto store in the data dir, so restart() and a crash keep its keys.
+      encryption: {
+        storePassphrase: randomBytes(24).toString("hex"),
+        storePath: path.join(dataDir, "e2ee", "crypto.sqlite"),
+      },
       logging: { level: (process.env.ATRIUM_TEST_LOG as "info" | undefined) ?? "info" },
     };
     const config = parseConfig(opts.config ? opts.config(base) : base, "test config");
