@@ -1,9 +1,10 @@
-/** Etherpad: pads in Postgres, HTTP API by key, only reachable through Atrium's sessions. */
+/** Etherpad on Docker, rendered from its {@link etherpadSpec} (services/etherpad.ts). */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
-import { renderEtherpadSettings } from "../render/etherpad-settings";
+import { etherpadSpec } from "../services/etherpad";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
-import { DATABASES, HOSTS, PORTS } from "./names";
+import { healthcheckOf, uploadsOf } from "./from-spec";
+import { HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
 
@@ -14,13 +15,9 @@ export interface EtherpadArgs {
   readonly secrets: Secrets;
 }
 
-/** Etherpad's install directory in the official image. */
-const ROOT = "/opt/etherpad-lite";
-
 /**
- * Etherpad with a mounted settings.json (rendered whole, so every setting Atrium relies on is
- * in one reviewed file rather than spread over the image's variables) and the API key in
- * APIKEY.txt. The proxy publishes only what a pad page needs (see render/caddyfile.ts).
+ * Etherpad on the services and database networks, its `var` on a kept volume. The proxy
+ * publishes only what a pad page needs (see render/caddyfile.ts).
  */
 export class Etherpad extends pulumi.ComponentResource {
   readonly settingsJson: pulumi.Output<string>;
@@ -29,26 +26,12 @@ export class Etherpad extends pulumi.ComponentResource {
 
   constructor(name: string, args: EtherpadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Etherpad", name, {}, opts);
-    const { settings: c, secrets: s } = args;
-    this.settingsJson = pulumi
-      .all([s.get("etherpadDbPassword"), s.get("etherpadAdminPassword")])
-      .apply(([dbPassword, adminPassword]) =>
-        renderEtherpadSettings({
-          ip: "0.0.0.0",
-          port: PORTS.etherpad,
-          database: {
-            type: "postgres",
-            host: HOSTS.postgres,
-            port: PORTS.postgres,
-            database: DATABASES.etherpad.name,
-            user: DATABASES.etherpad.owner,
-            password: dbPassword,
-          },
-          adminPassword,
-          trustProxy: true,
-        }),
-      );
-    const image = pinnedImage(`${name}-image`, c.images.etherpad, { parent: this });
+    const spec = etherpadSpec(args.settings, args.secrets, {
+      host: HOSTS.postgres,
+      port: PORTS.postgres,
+    });
+    this.settingsJson = spec.settingsJson;
+    const image = pinnedImage(`${name}-image`, spec.image, { parent: this });
     const data = dataVolume(`${name}-var`, "atrium-etherpad-var", { parent: this });
     serviceContainer(
       name,
@@ -56,21 +39,9 @@ export class Etherpad extends pulumi.ComponentResource {
         name: HOSTS.etherpad,
         image: image.imageId,
         networks: [{ network: args.networks.services }, { network: args.networks.database }],
-        // No NODE_ENV/TRUST_PROXY: the image sets NODE_ENV=production itself, and TRUST_PROXY
-        // only feeds the image's own settings.json, which the mounted one replaces.
-        volumes: [{ volume: data, path: `${ROOT}/var` }],
-        uploads: [
-          { path: `${ROOT}/settings.json`, content: this.settingsJson },
-          // Read verbatim: a trailing newline would become part of the key.
-          { path: `${ROOT}/APIKEY.txt`, content: s.get("etherpadApiKey") },
-        ],
-        healthcheck: [
-          "CMD",
-          "node",
-          "-e",
-          // Etherpad 2.x's health endpoint (draft-inadarei-api-health-check): 200 once it serves.
-          `fetch("http://127.0.0.1:${PORTS.etherpad}/health").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-        ],
+        volumes: spec.stateDirs.map((path) => ({ volume: data, path })),
+        uploads: uploadsOf(spec),
+        healthcheck: healthcheckOf(spec),
       },
       { parent: this },
     );

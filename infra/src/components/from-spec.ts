@@ -23,6 +23,7 @@ export function uploadsOf(spec: ServiceSpec): FileUpload[] {
 export function healthcheckOf(spec: ServiceSpec): string[] {
   const h = spec.health;
   if ("command" in h) return ["CMD", ...h.command];
+  if (h.inside !== undefined) return ["CMD", ...h.inside];
   return [
     "CMD",
     "curl",

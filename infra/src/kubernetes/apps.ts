@@ -6,9 +6,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { matrixRtcEnabled } from "../calls";
 import { APPSERVICE_PATHS, atriumConfigYaml } from "../components/appservice";
-import { DATABASES, HOSTS, PORTS } from "../components/names";
+import { HOSTS, PORTS } from "../components/names";
 import { renderElementConfig } from "../render/element-config";
-import { renderEtherpadSettings } from "../render/etherpad-settings";
+import { etherpadSpec } from "../services/etherpad";
+import { filePath } from "../services/spec";
+import { appName, portsOf, probeOf } from "./from-spec";
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
@@ -63,7 +65,6 @@ function deployment(
 
 /** Etherpad's uid in the official image. */
 const ETHERPAD_UID = 5001;
-const ETHERPAD_ROOT = "/opt/etherpad-lite";
 
 /**
  * Etherpad: exactly one replica, replaced with Recreate. Two Etherpads on one database corrupt
@@ -81,37 +82,23 @@ export class Etherpad extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("atrium:kubernetes:Etherpad", name, {}, opts);
-    const s = ctx.secrets;
-    const settingsJson = pulumi
-      .all([s.get("etherpadDbPassword"), s.get("etherpadAdminPassword")])
-      .apply(([dbPassword, adminPassword]) =>
-        renderEtherpadSettings({
-          ip: "0.0.0.0",
-          port: PORTS.etherpad,
-          database: {
-            type: "postgres",
-            host: args.db.host,
-            port: args.db.port,
-            database: DATABASES.etherpad.name,
-            user: DATABASES.etherpad.owner,
-            password: dbPassword,
-            ...(args.db.sslMode === "disable" ? {} : { ssl: true }),
-          },
-          adminPassword,
-          trustProxy: true,
-        }),
-      );
-    const files = { "settings.json": settingsJson, "APIKEY.txt": s.get("etherpadApiKey") };
-    secretOf(ctx, `${name}-files`, "atrium-etherpad", files, this);
+    const spec = etherpadSpec(ctx.settings, ctx.secrets, {
+      host: args.db.host,
+      port: args.db.port,
+      ssl: args.db.sslMode !== "disable",
+    });
+    const files = Object.fromEntries(spec.files.map((f) => [f.name, f.content]));
+    secretOf(ctx, `${name}-files`, appName(spec), files, this);
     const app = HOSTS.etherpad;
     serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.etherpad }], this);
-    const v = scratch("var", `${ETHERPAD_ROOT}/var`, "256Mi");
-    const file = (key: string) => ({
+    const v = scratch("var", spec.varDir, "256Mi");
+    // Each file on its own (subPath): the folder is the image's install tree.
+    const fileMounts = spec.files.map((f) => ({
       name: "files",
-      mountPath: `${ETHERPAD_ROOT}/${key}`,
-      subPath: key,
+      mountPath: filePath(f),
+      subPath: f.name,
       readOnly: true,
-    });
+    }));
     deployment(
       ctx,
       name,
@@ -124,18 +111,18 @@ export class Etherpad extends pulumi.ComponentResource {
           securityContext: podSecurity(ETHERPAD_UID),
           containers: [
             {
-              name: "etherpad",
-              image: ctx.settings.images.etherpad,
-              ports: [{ name: "http", containerPort: PORTS.etherpad }],
-              ...probes(httpProbe("/health", "http")),
+              name: spec.name,
+              image: spec.image,
+              ports: portsOf(spec),
+              ...probes(probeOf(spec)),
               // Not read-only: Etherpad writes caches inside its install tree at start (guess:
               // not verified against 2.5.3, so the safer setting stays).
               securityContext: hardened({ user: ETHERPAD_UID, readOnlyRoot: false }),
               resources: resources("250m", "512Mi", "2Gi"),
-              volumeMounts: [file("settings.json"), file("APIKEY.txt"), v.mount],
+              volumeMounts: [...fileMounts, v.mount],
             },
           ],
-          volumes: [{ name: "files", secret: { secretName: "atrium-etherpad" } }, v.volume],
+          volumes: [{ name: "files", secret: { secretName: appName(spec) } }, v.volume],
         },
       },
       { parent: this, dependsOn: args.after },

@@ -42,11 +42,14 @@ export interface ServiceSpec {
 
 /**
  * The health check: a command run inside the container (exit 0 when healthy), or an HTTP GET
- * on a named port (Docker runs it with the image's curl).
+ * on a named port (Docker runs it from inside: `inside`, or else the image's curl).
  */
 export type ServiceHealth =
   | { readonly command: readonly string[] }
-  | { readonly http: { readonly path: string; readonly port: string } };
+  | {
+      readonly http: { readonly path: string; readonly port: string };
+      readonly inside?: readonly string[];
+    };
 
 /** The port named `name` (a health check's port). */
 export function portNamed(spec: ServiceSpec, name: string): ServicePort {
