@@ -9,9 +9,11 @@ export function dockerEnvs(spec: ServiceSpec): pulumi.Output<string>[] {
   return Object.entries(spec.env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
 }
 
-/** Ports published on the host at the same number. */
+/** The ports reached from outside, published on the host at the same number. */
 export function publishedPorts(ports: readonly ServicePort[]): docker.types.input.ContainerPort[] {
-  return ports.map((p) => ({ internal: p.port, external: p.port, protocol: p.protocol }));
+  return ports
+    .filter((p) => p.outside === true)
+    .map((p) => ({ internal: p.port, external: p.port, protocol: p.protocol }));
 }
 
 /** The spec's config files, copied in before the container starts. */
@@ -23,6 +25,7 @@ export function uploadsOf(spec: ServiceSpec): FileUpload[] {
 export function healthcheckOf(spec: ServiceSpec): string[] {
   const h = spec.health;
   if ("command" in h) return ["CMD", ...h.command];
+  if (typeof h.inside === "string") return ["CMD-SHELL", h.inside];
   if (h.inside !== undefined) return ["CMD", ...h.inside];
   return [
     "CMD",

@@ -43,7 +43,7 @@ export function envOf(spec: ServiceSpec): k8s.types.input.core.v1.EnvVar[] {
   return Object.entries(spec.env).map(([name, value]) => ({ name, value }));
 }
 
-/** The spec's ports as container ports; `hostPorts` binds them on the node as well. */
+/** The spec's ports as container ports; those reached from outside (or all, `hostPorts`) bound on the node. */
 export function portsOf(
   spec: ServiceSpec,
   hostPorts = false,
@@ -51,7 +51,7 @@ export function portsOf(
   return spec.ports.map((p) => ({
     name: p.name,
     containerPort: p.port,
-    ...(hostPorts ? { hostPort: p.port } : {}),
+    ...(hostPorts || p.outside === true ? { hostPort: p.port } : {}),
     protocol: p.protocol === "udp" ? "UDP" : "TCP",
   }));
 }

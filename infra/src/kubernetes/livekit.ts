@@ -10,22 +10,18 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LIVEKIT_API_KEY, matrixRtcUrls } from "../calls";
 import { HOSTS, PORTS } from "../components/names";
 import { nodeSelector } from "../kubernetes-schema";
-import { renderLivekitYaml } from "../render/livekit";
+import { livekitSpec } from "../services/livekit";
+import { specConfig, specContainer } from "./from-spec";
 import {
   CONFIG_HASH_ANNOTATION,
-  configHash,
   hardened,
-  httpProbe,
   labels,
   meta,
   podSecurity,
-  probes,
   resources,
   scratch,
-  secretOf,
   serviceOf,
   type KubeContext,
 } from "./meta";
@@ -33,6 +29,7 @@ import {
 /** A user with no files of its own in the image (Alpine's nobody); LiveKit writes nothing. */
 const LIVEKIT_UID = 65534;
 
+/** LiveKit as one pod on the SFU node, ICE on that node's ports. */
 export class Livekit extends pulumi.ComponentResource {
   /** livekit.yaml (secret: it holds the API secret). */
   readonly configYaml: pulumi.Output<string>;
@@ -40,19 +37,10 @@ export class Livekit extends pulumi.ComponentResource {
   constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:kubernetes:Livekit", name, {}, opts);
     const c = ctx.settings;
-    this.configYaml = ctx.secrets.get("livekitApiSecret").apply((apiSecret) =>
-      renderLivekitYaml({
-        port: PORTS.livekit,
-        rtcTcpPort: PORTS.livekitRtcTcp,
-        rtcUdpPort: PORTS.livekitRtcUdp,
-        advertise: "node",
-        apiKey: LIVEKIT_API_KEY,
-        apiSecret,
-        webhookUrl: matrixRtcUrls(c).webhookUrl,
-      }),
-    );
+    const spec = livekitSpec(c, ctx.secrets, "node");
+    this.configYaml = spec.configYaml;
     const app = HOSTS.livekit;
-    secretOf(ctx, `${name}-config`, app, { "livekit.yaml": this.configYaml }, this);
+    const config = specConfig(ctx, `${name}-config`, spec, this);
     serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.livekit }], this);
     const tmp = scratch("tmp", "/tmp", "16Mi");
     new k8s.apps.v1.Deployment(
@@ -66,7 +54,7 @@ export class Livekit extends pulumi.ComponentResource {
           template: {
             metadata: {
               labels: labels(app),
-              annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configYaml) },
+              annotations: { [CONFIG_HASH_ANNOTATION]: config.hash },
             },
             spec: {
               nodeSelector: nodeSelector(ctx.k.sfuNodeLabel),
@@ -74,39 +62,17 @@ export class Livekit extends pulumi.ComponentResource {
               automountServiceAccountToken: false,
               containers: [
                 {
-                  name: "livekit",
-                  image: c.images.livekit,
-                  args: ["--config", "/etc/livekit/livekit.yaml"],
+                  ...specContainer(spec, { hostPorts: false, startupMinutes: 1 }),
                   // LiveKit's --node-ip flag reads NODE_IP: the address put in ICE candidates.
                   env: [
                     { name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
                   ],
-                  ports: [
-                    { name: "http", containerPort: PORTS.livekit, protocol: "TCP" },
-                    {
-                      name: "rtc-tcp",
-                      containerPort: PORTS.livekitRtcTcp,
-                      hostPort: PORTS.livekitRtcTcp,
-                      protocol: "TCP",
-                    },
-                    {
-                      name: "rtc-udp",
-                      containerPort: PORTS.livekitRtcUdp,
-                      hostPort: PORTS.livekitRtcUdp,
-                      protocol: "UDP",
-                    },
-                  ],
-                  // LiveKit answers "OK" on / once it serves.
-                  ...probes(httpProbe("/", "http"), 1),
                   securityContext: hardened({ user: LIVEKIT_UID, readOnlyRoot: true }),
                   resources: resources("500m", "256Mi", "2Gi"),
-                  volumeMounts: [
-                    { name: "config", mountPath: "/etc/livekit", readOnly: true },
-                    tmp.mount,
-                  ],
+                  volumeMounts: [...config.mounts, tmp.mount],
                 },
               ],
-              volumes: [{ name: "config", secret: { secretName: app } }, tmp.volume],
+              volumes: [...config.volumes, tmp.volume],
             },
           },
         },

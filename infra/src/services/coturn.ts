@@ -40,7 +40,7 @@ export function coturnSpec(
   );
   const relayPorts: ServicePort[] = [];
   for (let p = c.turnRelayMinPort; p <= c.turnRelayMaxPort; p++) {
-    relayPorts.push({ name: `relay-${p}`, port: p, protocol: "udp" });
+    relayPorts.push({ name: `relay-${p}`, port: p, protocol: "udp", outside: true });
   }
   return {
     name: "coturn",
@@ -49,8 +49,8 @@ export function coturnSpec(
     env: {},
     files: [{ dir: "/etc/coturn", name: "turnserver.conf", content: conf }],
     ports: [
-      { name: "turn-udp", port: c.turnPort, protocol: "udp" },
-      { name: "turn-tcp", port: c.turnPort, protocol: "tcp" },
+      { name: "turn-udp", port: c.turnPort, protocol: "udp", outside: true },
+      { name: "turn-tcp", port: c.turnPort, protocol: "tcp", outside: true },
     ],
     stateDirs: ["/var/lib/coturn"],
     health: { command: ["turnutils_stunclient", "-p", String(c.turnPort), "127.0.0.1"] },

@@ -11,6 +11,8 @@ export interface ServicePort {
   readonly name: string;
   readonly port: number;
   readonly protocol: "udp" | "tcp";
+  /** Reached from outside: Docker publishes it on the host, Kubernetes binds it on the node. */
+  readonly outside?: boolean;
 }
 
 /** A rendered config file the service reads (its content may hold secrets). */
@@ -48,7 +50,8 @@ export type ServiceHealth =
   | { readonly command: readonly string[] }
   | {
       readonly http: { readonly path: string; readonly port: string };
-      readonly inside?: readonly string[];
+      /** What Docker runs instead: a command, or a shell line. */
+      readonly inside?: readonly string[] | string;
     };
 
 /** The port named `name` (a health check's port). */
