@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { jitsiRelease } from "../jitsi-release";
 import { dataVolume, pinnedImage, serviceContainer, type ServiceContainerArgs } from "./container";
-import { HOSTS, JITSI_JWT_APP_ID, PORTS } from "./names";
+import { env, jitsiEnvs, XMPP } from "../services/jitsi";
+import { HOSTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
 
@@ -13,69 +14,6 @@ export interface JitsiArgs {
   readonly settings: StackSettings;
   readonly networks: Networks;
   readonly secrets: Secrets;
-}
-
-/** docker-jitsi-meet's internal XMPP names (env.example defaults). */
-export const XMPP = {
-  XMPP_DOMAIN: "meet.jitsi",
-  XMPP_AUTH_DOMAIN: "auth.meet.jitsi",
-  XMPP_MUC_DOMAIN: "muc.meet.jitsi",
-  XMPP_INTERNAL_MUC_DOMAIN: "internal-muc.meet.jitsi",
-  XMPP_GUEST_DOMAIN: "guest.meet.jitsi",
-  XMPP_SERVER: "xmpp.meet.jitsi",
-} as const;
-
-export const env = (values: Record<string, string | number | boolean>): string[] =>
-  Object.entries(values).map(([k, v]) => `${k}=${typeof v === "boolean" ? (v ? 1 : 0) : v}`);
-
-/** Prosody's auth settings for the chosen mode (shared with web and jicofo, which read ENABLE_AUTH). */
-export function authEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
-  const common = env({ ENABLE_GUESTS: c.jitsiGuests });
-  if (c.jitsiAuth === "none") return [...common, "ENABLE_AUTH=0"];
-  if (c.jitsiAuth === "jwt") {
-    return [
-      ...common,
-      ...env({ ENABLE_AUTH: true, AUTH_TYPE: "jwt", JWT_APP_ID: JITSI_JWT_APP_ID }),
-      ...env({ JWT_ACCEPTED_ISSUERS: JITSI_JWT_APP_ID, JWT_ACCEPTED_AUDIENCES: JITSI_JWT_APP_ID }),
-      pulumi.interpolate`JWT_APP_SECRET=${s.get("jitsiJwtSecret")}`,
-    ];
-  }
-  return [
-    ...common,
-    ...env({ ENABLE_AUTH: true, AUTH_TYPE: "matrix" }),
-    // The appservice's web listener serves /verify/user_in_room (the UVS protocol).
-    `MATRIX_UVS_URL=http://${HOSTS.appservice}:${PORTS.appserviceWeb}`,
-    // Element's openidtoken-jwt flow sets iss to the Jitsi domain.
-    `MATRIX_UVS_ISSUER=${c.jitsiDomain}`,
-    "MATRIX_UVS_SYNC_POWER_LEVELS=1",
-    pulumi.interpolate`MATRIX_UVS_AUTH_TOKEN=${s.get("jitsiVerifyToken")}`,
-  ];
-}
-
-/**
- * The web container behind a TLS-terminating proxy (Caddy, or the Ingress), which also serves
- * /.well-known/element/jitsi; BOSH goes to prosody at `xmppServer`.
- */
-export function webEnv(xmppServer: string): string[] {
-  return env({
-    DISABLE_HTTPS: true,
-    ENABLE_HTTP_REDIRECT: false,
-    ENABLE_LETSENCRYPT: false,
-    XMPP_BOSH_URL_BASE: `http://${xmppServer}:5280`,
-    START_WITH_AUDIO_MUTED: "true",
-  });
-}
-
-/**
- * prosody's TURN entry (XEP-0215 external services): clients get time-limited credentials
- * derived from the secret coturn checks (`use-auth-secret`), for UDP and TCP, so participants
- * whose networks block the bridge's UDP port still get media through coturn.
- */
-export function turnEnv(c: StackSettings, s: Secrets): pulumi.Input<string>[] {
-  return [
-    ...env({ TURN_HOST: c.turnDomain, TURN_PORT: c.turnPort, TURN_TRANSPORT: "udp,tcp" }),
-    pulumi.interpolate`TURN_CREDENTIALS=${s.get("turnSharedSecret")}`,
-  ];
 }
 
 /**
@@ -99,16 +37,7 @@ export class Jitsi extends pulumi.ComponentResource {
     super("atrium:infra:Jitsi", name, {}, opts);
     const { settings: c, secrets: s } = args;
     const net = args.networks.services;
-    const common = [
-      ...env({ ...XMPP, PUBLIC_URL: `https://${c.jitsiDomain}`, TZ: "UTC" }),
-      ...authEnv(c, s),
-    ];
-    // JICOFO_COMPONENT_SECRET is gone: jicofo logs in as a client (focus@auth), and the
-    // images read no component secret since the external focus component was dropped.
-    const passwords = [
-      pulumi.interpolate`JICOFO_AUTH_PASSWORD=${s.get("jicofoAuthPassword")}`,
-      pulumi.interpolate`JVB_AUTH_PASSWORD=${s.get("jvbAuthPassword")}`,
-    ];
+    const envs = jitsiEnvs(c, s, XMPP.XMPP_SERVER);
     const release = jitsiRelease(c.images.jitsiWeb);
     const volume = (part: string): ReturnType<typeof dataVolume> =>
       dataVolume(`${name}-${part}`, `atrium-jitsi-${part}`, { parent: this });
@@ -123,7 +52,7 @@ export class Jitsi extends pulumi.ComponentResource {
         name: HOSTS.prosody,
         image: image("prosody", c.images.jitsiProsody),
         networks: [{ network: net, aliases: [XMPP.XMPP_SERVER] }],
-        envs: [...common, ...passwords, ...turnEnv(c, s)],
+        envs: envs.prosody,
         // Rootless releases keep prosody's storage in /var/lib/prosody (upstream's compose
         // mounts a volume there); older ones kept it under /config, where the volume was unused.
         volumes: [
@@ -143,7 +72,7 @@ export class Jitsi extends pulumi.ComponentResource {
         name: HOSTS.jicofo,
         image: image("jicofo", c.images.jitsiJicofo),
         networks: [{ network: net }],
-        envs: [...common, ...passwords],
+        envs: envs.jicofo,
         volumes: [{ volume: volume("jicofo-config"), path: "/config" }],
         healthcheck: healthScript,
         ...hardening(release.rootless, "32M"),
@@ -156,11 +85,7 @@ export class Jitsi extends pulumi.ComponentResource {
         name: HOSTS.jvb,
         image: image("jvb", c.images.jitsiJvb),
         networks: [{ network: net }],
-        envs: [
-          ...common,
-          ...passwords,
-          ...env({ JVB_PORT: c.jvbPort, JVB_ADVERTISE_IPS: c.publicIp }),
-        ],
+        envs: [...envs.jvb, ...env({ JVB_PORT: c.jvbPort, JVB_ADVERTISE_IPS: c.publicIp })],
         ports: [{ internal: c.jvbPort, external: c.jvbPort, protocol: "udp" }],
         volumes: [{ volume: volume("jvb-config"), path: "/config" }],
         healthcheck: healthScript,
@@ -174,7 +99,7 @@ export class Jitsi extends pulumi.ComponentResource {
         name: HOSTS.jitsiWeb,
         image: image("web", c.images.jitsiWeb),
         networks: [{ network: net }],
-        envs: [...common, ...webEnv(XMPP.XMPP_SERVER)],
+        envs: envs.web,
         volumes: [{ volume: volume("web-config"), path: "/config" }],
         healthcheck: [
           "CMD",

@@ -7,7 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { authEnv, env, turnEnv, webEnv, XMPP } from "../components/jitsi";
+import { jitsiEnvs } from "../services/jitsi";
 import { HOSTS } from "../components/names";
 import { jitsiRelease } from "../jitsi-release";
 import { nodeSelector } from "../kubernetes-schema";
@@ -98,19 +98,12 @@ export class Jitsi extends pulumi.ComponentResource {
       XMPP_SERVER: HOSTS.prosody,
       XMPP_BOSH_URL_BASE: `http://${HOSTS.prosody}:${PROSODY_PORTS.http}`,
     };
-    const common = [
-      ...env({ ...XMPP, PUBLIC_URL: `https://${c.jitsiDomain}`, TZ: "UTC" }),
-      ...authEnv(c, s),
-    ];
-    const passwords = [
-      pulumi.interpolate`JICOFO_AUTH_PASSWORD=${s.get("jicofoAuthPassword")}`,
-      pulumi.interpolate`JVB_AUTH_PASSWORD=${s.get("jvbAuthPassword")}`,
-    ];
+    const envs = jitsiEnvs(c, s, HOSTS.prosody);
     const parts = {
-      prosody: envData([...common, ...passwords, ...turnEnv(c, s)], xmpp),
-      jicofo: envData([...common, ...passwords], xmpp),
-      jvb: envData([...common, ...passwords], xmpp),
-      web: envData([...common, ...webEnv(HOSTS.prosody)], xmpp),
+      prosody: envData(envs.prosody, xmpp),
+      jicofo: envData(envs.jicofo, xmpp),
+      jvb: envData(envs.jvb, xmpp),
+      web: envData(envs.web, xmpp),
     };
     for (const [part, data] of Object.entries(parts))
       secretOf(ctx, `${name}-${part}-env`, `atrium-jitsi-${part}-env`, data, this);
