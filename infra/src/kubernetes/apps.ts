@@ -1,25 +1,19 @@
 /**
- * The single-replica services on Kubernetes: Etherpad, the Atrium appservice and Element Web's
- * static files (which may scale).
+ * The single-replica services on Kubernetes: Etherpad and the Atrium appservice (Element Web,
+ * which may scale, is in element-web.ts).
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { matrixRtcEnabled } from "../calls";
 import { APPSERVICE_PATHS, atriumConfigYaml } from "../components/appservice";
 import { HOSTS, PORTS } from "../components/names";
-import { renderElementConfig } from "../render/element-config";
 import { etherpadSpec } from "../services/etherpad";
 import { filePath } from "../services/spec";
+import { deployment } from "./deployment";
 import { appName, portsOf, probeOf } from "./from-spec";
 import {
-  CONFIG_HASH_ANNOTATION,
   configHash,
-  disruptionBudget,
   hardened,
   httpProbe,
   keptClaim,
-  labels,
-  meta,
   podSecurity,
   probes,
   resources,
@@ -29,39 +23,6 @@ import {
   type KubeContext,
 } from "./meta";
 import type { DbConnection } from "./postgres";
-
-type PodSpec = k8s.types.input.core.v1.PodSpec;
-
-/** A Deployment of `app`: `single` ones are one pod replaced with Recreate, never two at once. */
-function deployment(
-  ctx: KubeContext,
-  resourceName: string,
-  app: string,
-  o: { replicas: number; single: boolean; hash?: pulumi.Input<string>; pod: PodSpec },
-  opts: pulumi.CustomResourceOptions,
-): k8s.apps.v1.Deployment {
-  return new k8s.apps.v1.Deployment(
-    resourceName,
-    {
-      metadata: meta(ctx, app, { labels: labels(app) }),
-      spec: {
-        replicas: o.single ? 1 : o.replicas,
-        strategy: o.single
-          ? { type: "Recreate" }
-          : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-        selector: { matchLabels: labels(app) },
-        template: {
-          metadata: {
-            labels: labels(app),
-            ...(o.hash === undefined ? {} : { annotations: { [CONFIG_HASH_ANNOTATION]: o.hash } }),
-          },
-          spec: o.pod,
-        },
-      },
-    },
-    opts,
-  );
-}
 
 /** Etherpad's uid in the official image. */
 const ETHERPAD_UID = 5001;
@@ -221,83 +182,6 @@ export class Appservice extends pulumi.ComponentResource {
         },
       },
       { parent: this, dependsOn: args.after },
-    );
-    this.registerOutputs({});
-  }
-}
-
-/**
- * Element Web's port in the cluster. Since v1.11.90 the image runs nginx as `USER nginx` and
- * listens on ELEMENT_WEB_PORT (80 by default): a non-root process cannot bind 80 on CRI-O or
- * containerd before 2.0 (element-hq/element-web#29020; its Dockerfile), so it listens on 8080.
- */
-export const ELEMENT_WEB_KUBE_PORT = 8080;
-/** The element-web image's `nginx` user (nginx:alpine-slim). */
-const NGINX_UID = 101;
-
-/** Element Web: static files and config.json (no secret), several replicas, a PDB. */
-export class ElementWeb extends pulumi.ComponentResource {
-  constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
-    super("atrium:kubernetes:ElementWeb", name, {}, opts);
-    const c = ctx.settings;
-    const configJson = renderElementConfig({
-      homeserverUrl: `https://${c.homeserverDomain}`,
-      serverName: c.domain,
-      jitsiDomain: c.jitsiDomain,
-      integrationManagerUrl: `https://${c.imDomain}`,
-      elementCall: matrixRtcEnabled(c),
-    });
-    const config = new k8s.core.v1.ConfigMap(
-      `${name}-config`,
-      { metadata: meta(ctx, HOSTS.elementWeb), data: { "config.json": configJson } },
-      { parent: this },
-    );
-    const app = HOSTS.elementWeb;
-    serviceOf(
-      ctx,
-      `${name}-service`,
-      app,
-      app,
-      [{ name: "http", port: ELEMENT_WEB_KUBE_PORT }],
-      this,
-    );
-    const replicas = ctx.k.replicas.elementWeb;
-    if (replicas >= 2) disruptionBudget(ctx, app, app, this);
-    deployment(
-      ctx,
-      name,
-      app,
-      {
-        replicas,
-        single: false,
-        hash: configHash(configJson),
-        pod: {
-          securityContext: podSecurity(),
-          containers: [
-            {
-              name: "element-web",
-              image: c.images.elementWeb,
-              env: [{ name: "ELEMENT_WEB_PORT", value: String(ELEMENT_WEB_KUBE_PORT) }],
-              ports: [{ name: "http", containerPort: ELEMENT_WEB_KUBE_PORT }],
-              ...probes(httpProbe("/config.json", "http"), 1),
-              // The image's own user; its entrypoint renders nginx's config into /etc/nginx,
-              // so the root filesystem stays writable.
-              securityContext: hardened({ user: NGINX_UID, readOnlyRoot: false }),
-              resources: resources("20m", "32Mi", "128Mi"),
-              volumeMounts: [
-                {
-                  name: "config",
-                  mountPath: "/app/config.json",
-                  subPath: "config.json",
-                  readOnly: true,
-                },
-              ],
-            },
-          ],
-          volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
-        },
-      },
-      { parent: this },
     );
     this.registerOutputs({});
   }

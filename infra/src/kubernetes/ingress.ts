@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { matrixRtcEnabled } from "../calls";
 import { jitsiRelease } from "../jitsi-release";
-import { ELEMENT_WEB_KUBE_PORT } from "./apps";
+import { ELEMENT_WEB_KUBE_PORT } from "./element-web";
 import { meta, type KubeContext } from "./meta";
 import { ROUTER_HOST, ROUTER_PORT } from "./router";
 

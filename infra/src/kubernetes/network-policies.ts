@@ -8,7 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
-import { ELEMENT_WEB_KUBE_PORT } from "./apps";
+import { ELEMENT_WEB_KUBE_PORT } from "./element-web";
 import { DNS_PEER, egressRules } from "./egress";
 import { matrixRtcEnabled } from "../calls";
 import { jitsiRelease } from "../jitsi-release";
