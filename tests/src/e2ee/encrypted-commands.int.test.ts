@@ -4,6 +4,7 @@
  * and answers encrypted. Its identity survives a crash, and a command sent with a new room key
  * while the appservice was down is carried out soon after it is back.
  */
+import { readFileSync } from "node:fs";
 import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import { E2eeUser, type SeenMessage } from "../harness/e2ee-user";
 import { widgetsIn } from "../appservice/fixtures";
@@ -46,6 +47,11 @@ it("reads an encrypted `!pad notes`: the pad widget appears and the encrypted re
     raw.filter((e) => e.sender === stack.botUserId && e.type === "m.room.encrypted").length,
   ).toBeGreaterThan(0);
   console.log(`encrypted !pad answered in ${answeredMs} ms (first send into the room)`);
+  const status = readFileSync(`/proc/${stack.atrium.pid}/status`, "utf8");
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  console.log(
+    `appservice RSS with the crypto store open: ${Math.round(kib("VmRSS") / 1024)} MiB now, ${Math.round(kib("VmHWM") / 1024)} MiB peak`,
+  );
 });
 
 it("keeps its identity across a SIGKILL: the same device keys, and commands after it work", async () => {
