@@ -47,7 +47,7 @@ class ToDeviceValve {
   holding = false;
   private readonly held: Array<{ url: string; init: RequestInit }> = [];
 
-  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = input instanceof Request ? input.url : String(input);
     if (this.holding && init?.method === "PUT" && url.includes("/sendToDevice/")) {
       this.held.push({
