@@ -1,11 +1,11 @@
 /** Caddy: TLS for every domain and the only published HTTP ports. */
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { matrixRtcEnabled, stackWellKnownClient } from "../calls";
+import { matrixRtcEnabled } from "../calls";
 import type { StackSettings } from "../config";
 import { jitsiRelease } from "../jitsi-release";
 import { renderCaddyfile } from "../render/caddyfile";
-import { renderJitsiWellKnown, renderWellKnownServer } from "../render/well-known";
+import { stackWellKnown } from "../services/edge";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
 import { HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
@@ -46,11 +46,7 @@ export class Proxy extends pulumi.ComponentResource {
         elementWeb: args.elementUpstream,
         livekit: rtc ? `${HOSTS.livekit}:${PORTS.livekit}` : undefined,
       },
-      wellKnown: {
-        server: renderWellKnownServer(c.homeserverDomain),
-        client: stackWellKnownClient(c),
-        jitsi: renderJitsiWellKnown(c.jitsiAuth),
-      },
+      wellKnown: stackWellKnown(c),
     });
     const image = pinnedImage(`${name}-image`, c.images.caddy, { parent: this });
     this.data = dataVolume(`${name}-data`, "atrium-caddy-data", { parent: this });

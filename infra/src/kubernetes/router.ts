@@ -9,9 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { ETHERPAD_PUBLIC_PATHS } from "../render/caddyfile";
 import { renderHaproxyConfig, ROUTER_HEALTH_PATH } from "../render/haproxy";
-import { renderJitsiWellKnown, renderWellKnownServer } from "../render/well-known";
+import { stackWellKnown } from "../services/edge";
 import { MAX_WORKER_REPLICAS } from "../synapse-workers";
-import { stackWellKnownClient } from "../calls";
 import {
   CONFIG_HASH_ANNOTATION,
   configHash,
@@ -59,11 +58,7 @@ export class Router extends pulumi.ComponentResource {
         // The appservice calls Synapse through here by the Service's name.
         internal: [ROUTER_HOST],
       },
-      wellKnown: {
-        server: renderWellKnownServer(c.homeserverDomain),
-        client: stackWellKnownClient(c),
-        jitsi: renderJitsiWellKnown(c.jitsiAuth),
-      },
+      wellKnown: stackWellKnown(c),
       synapseMain: { kind: "host", host: fqdn(HOSTS.synapse), port: PORTS.synapse },
       pools: synapse.workers.map((w) => ({
         name: `synapse-${w.type}`,
