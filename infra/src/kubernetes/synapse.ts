@@ -28,12 +28,14 @@ import {
   SYNAPSE_ROLE_LABEL,
   type KubeContext,
 } from "./meta";
+import { REDIS_HOST, synapseRedis } from "./synapse-redis";
 import type { DbConnection } from "./postgres";
+
+export { REDIS_HOST } from "./synapse-redis";
 
 /** Names: instance `atrium-synapse-<type>-<i>` is pod `<i>` of StatefulSet `atrium-synapse-<type>`. */
 export const SYNAPSE_PREFIX = "atrium-synapse";
 export const SYNAPSE_REPLICATION_PORT = 9093;
-export const REDIS_HOST = "atrium-synapse-redis";
 /** The image's synapse user (the Docker target's start.py drops to it too). */
 const SYNAPSE_UID = 991;
 /** Paths inside the Synapse pods. */
@@ -145,7 +147,7 @@ export class Synapse extends pulumi.ComponentResource {
       args.after,
     );
     if (withWorkers) {
-      this.redis(name, ctx);
+      synapseRedis(this, name, ctx);
       for (const w of this.workers) {
         this.processSet(
           name,
@@ -257,44 +259,6 @@ export class Synapse extends pulumi.ComponentResource {
         },
       },
       { parent: this, dependsOn: after },
-    );
-  }
-
-  /** Redis for replication: one pod, nothing persisted (ESS's redis.conf does the same). */
-  private redis(name: string, ctx: KubeContext): void {
-    const app = REDIS_HOST;
-    serviceOf(ctx, `${name}-redis-service`, app, app, [{ name: "redis", port: 6379 }], this);
-    const data = scratch("data", "/data", "64Mi");
-    new k8s.apps.v1.Deployment(
-      `${name}-redis`,
-      {
-        metadata: meta(ctx, app, { labels: labels(app) }),
-        spec: {
-          replicas: 1,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: labels(app) },
-          template: {
-            metadata: { labels: labels(app) },
-            spec: {
-              securityContext: podSecurity(999),
-              containers: [
-                {
-                  name: "redis",
-                  image: ctx.settings.images.redis,
-                  args: ["--save", "", "--appendonly", "no"],
-                  ports: [{ name: "redis", containerPort: 6379 }],
-                  ...probes({ tcpSocket: { port: "redis" }, periodSeconds: 10 }, 1),
-                  securityContext: hardened({ user: 999, readOnlyRoot: true }),
-                  resources: resources("50m", "64Mi", "512Mi"),
-                  volumeMounts: [data.mount],
-                },
-              ],
-              volumes: [data.volume],
-            },
-          },
-        },
-      },
-      { parent: this },
     );
   }
 }
