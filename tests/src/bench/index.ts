@@ -13,6 +13,7 @@ import { startAtrium } from "../harness/atrium";
 import { feedParseBench } from "./feed-parse";
 import { loadBench, loadTable, type LoadOptions } from "./load";
 import { callsBench } from "./calls";
+import { encryptedBench } from "./encrypted";
 
 function opsPerSecond(fn: () => void, iterations: number): number {
   const start = performance.now();
@@ -160,6 +161,17 @@ async function main(): Promise<void> {
   };
   if (argv.includes("--calls")) {
     console.log(JSON.stringify({ calls: await callsBench(callsOptions) }, null, 2));
+    return;
+  }
+  // `--encrypted`: only the end-to-end encryption figures (encrypted.ts).
+  if (argv.includes("--encrypted")) {
+    const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+    const encrypted = await encryptedBench({
+      rooms: env("ATRIUM_BENCH_E2EE_ROOMS", 3),
+      commands: env("ATRIUM_BENCH_E2EE_COMMANDS", 20),
+      members: env("ATRIUM_BENCH_E2EE_MEMBERS", 200),
+    });
+    console.log(JSON.stringify({ encrypted }, null, 2));
     return;
   }
   const loadOptions = parseLoadFlags(argv);
