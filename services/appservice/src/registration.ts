@@ -83,7 +83,11 @@ export function checkRegistration(reg: RegistrationLike): void {
  * the device cannot be created.) Regenerating the file (and giving it to Synapse) keeps the same bot user in
  * every room.
  */
-export function checkBotIdentity(reg: RegistrationLike, botLocalpart: string, domain: string): void {
+export function checkBotIdentity(
+  reg: RegistrationLike,
+  botLocalpart: string,
+  domain: string,
+): void {
   const botUserId = `@${botLocalpart}:${domain}`;
   const users = (reg.namespaces as { users?: Array<{ regex?: unknown }> } | undefined)?.users ?? [];
   const covered = users.some(
