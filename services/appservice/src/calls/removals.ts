@@ -5,6 +5,7 @@
  * restart resumes whatever is due.
  */
 import type { Logger } from "pino";
+import { backoffMs } from "../util/retry";
 import type { CallStore } from "./store";
 import type { Sfu } from "./sfu";
 
@@ -78,8 +79,9 @@ export class RemovalWorker {
         await this.o.store.removalDone(row.livekit_room, row.identity, row.created_at);
         log.info({ outcome, attempts: row.attempts + 1 }, "removed a participant from the call");
       } catch (error: unknown) {
-        const delay = Math.min(
-          (this.o.backoffBaseMs ?? 1000) * 2 ** row.attempts,
+        const delay = backoffMs(
+          row.attempts + 1,
+          this.o.backoffBaseMs ?? 1000,
           this.o.backoffMaxMs ?? 60_000,
         );
         const message = error instanceof Error ? error.message : String(error);

@@ -13,6 +13,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { Gauge, type Registry } from "prom-client";
 import type { Migration } from "kysely/migration";
+import { backoffMs } from "../util/retry";
 import type { Database } from "./schema";
 
 export interface PadRevocationTable {
@@ -60,7 +61,7 @@ export const MAX_REVOCATION_BACKOFF_MS = 15_000;
 
 /** Wait before attempt `attempts + 1` of a revocation: 1 s, 2 s, 4 s, … up to 15 s. */
 export function revocationBackoffMs(attempts: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_REVOCATION_BACKOFF_MS);
+  return backoffMs(attempts, 1000, MAX_REVOCATION_BACKOFF_MS);
 }
 
 /** What a revocation needs from Etherpad. */

@@ -20,6 +20,14 @@ export function retryAfterMs(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * Exponential backoff, the one formula of every retry in Atrium: `baseMs` before the first
+ * retry (`retry` 1; 0 counts as 1), doubling after each, never above `maxMs`.
+ */
+export function backoffMs(retry: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
+}
+
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 4;
   const base = options.baseDelayMs ?? 250;
@@ -32,8 +40,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
       const asked = retryAfterMs(error);
       const mayRetry = asked !== undefined || (options.retryable?.(error) ?? false);
       if (!mayRetry || attempt >= attempts) throw error;
-      const backoff = Math.min(max, base * 2 ** (attempt - 1));
-      await sleep(Math.min(max, asked ?? backoff));
+      await sleep(Math.min(max, asked ?? backoffMs(attempt, base, max)));
     }
   }
 }
