@@ -6,7 +6,7 @@
 import { parse } from "yaml";
 import { renderAppserviceConfigYaml, renderRegistrationYaml } from "@atrium/infra/render";
 import { parseConfig } from "@atrium/appservice/dist/config/load";
-import { callsRegistrationProblems } from "@atrium/appservice/dist/calls/registration";
+import { callsRegistrationProblems } from "@atrium/appservice/dist/doors/calls/registration";
 import {
   buildRegistration,
   checkBotIdentity,

@@ -11,20 +11,20 @@ import { Store } from "./store/store";
 import { BotSdkGateway } from "./matrix/gateway";
 import { observeRecorded, StateCachingGateway } from "./matrix/state-cache";
 import { DurableAppService } from "./matrix/transactions";
-import { Workspace } from "./service/workspace";
-import { CommandHandler } from "./commands/handler";
-import { RoomActions } from "./service/room-actions";
-import { Reactions } from "./events/reactions";
-import { Processor } from "./events/processor";
-import { RoomsOnDemand } from "./service/rooms-on-demand";
+import { Workspace } from "./workspace/workspace";
+import { CommandHandler } from "./doors/commands/handler";
+import { RoomActions } from "./workspace/room-actions";
+import { Reactions } from "./matrix/events/reactions";
+import { Processor } from "./matrix/events/processor";
+import { RoomsOnDemand } from "./workspace/rooms-on-demand";
 import { OnDemandRooms } from "./store/on-demand-rooms";
 import { createMetrics } from "./util/metrics";
-import { instrumentEtherpad } from "./service/etherpad-metrics";
+import { instrumentEtherpad } from "./workspace/etherpad-metrics";
 import { logger, setLogLevel } from "./util/log";
-import { addOperationalRoutes } from "./web/operational";
-import { startWebServer, type WebServer } from "./web/server";
-import { openIdVerifierFor } from "./web/routes";
-import { startImServer } from "./im/server";
+import { addOperationalRoutes } from "./doors/pages/operational";
+import { startWebServer, type WebServer } from "./doors/pages/server";
+import { openIdVerifierFor } from "./doors/pages/routes";
+import { startImServer } from "./doors/im/server";
 import { ImTokens } from "./store/im-tokens";
 import {
   PadRevocations,
@@ -38,15 +38,15 @@ import {
   type RegistrationLike,
 } from "./registration";
 import { registerBot } from "./matrix/bot-user";
-import { openBotCrypto, type BotCrypto } from "./crypto";
+import { openBotCrypto, type BotCrypto } from "./matrix/crypto";
 import { acquireInstanceLock, InstanceLockedError } from "./store/instance-lock";
 import { tokenMatches, tokenOf } from "./matrix/hs-token";
 import { pingFromHomeserver } from "./matrix/ping";
-import { createFeeds } from "./feeds";
-import { recentlySentVia } from "./feeds/room-history";
-import { createWorkspacePage } from "./workspace-page";
-import { createCalls } from "./calls";
-import { callsRegistrationProblems } from "./calls/registration";
+import { createFeeds } from "./workspace/feeds";
+import { recentlySentVia } from "./workspace/feeds/room-history";
+import { createWorkspacePage } from "./doors/pages/room";
+import { createCalls } from "./doors/calls";
+import { callsRegistrationProblems } from "./doors/calls/registration";
 
 export {
   StartupError,
@@ -140,7 +140,7 @@ export async function start(
     controller: {
       // Events are processed from the durable inbox, not here (see matrix/transactions.ts).
       onEvent: () => undefined,
-      // A bare room now, furnished on the first local join (see service/rooms-on-demand.ts).
+      // A bare room now, furnished on the first local join (see workspace/rooms-on-demand.ts).
       onAliasQuery: async (alias: string, localpart: string) =>
         (await late.roomsOnDemand?.onAliasQuery(alias, localpart)) ?? null,
     },

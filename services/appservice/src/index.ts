@@ -4,4 +4,4 @@ export { start, checkRegistration, type AtriumHandle, type RegistrationLike } fr
 export { parseConfig, loadConfigFile, ConfigError } from "./config/load";
 export { configSchema, type AtriumConfig, type AtriumConfigInput } from "./config/schema";
 export { buildRegistration } from "./registration";
-export { parseCommand } from "./commands/parse";
+export { parseCommand } from "./doors/commands/parse";

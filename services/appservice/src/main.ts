@@ -16,7 +16,7 @@ import {
 } from "./registration";
 import { logger } from "./util/log";
 import type { AtriumConfig } from "./config/schema";
-import { resetCryptoStore, resetReport } from "./crypto/reset";
+import { resetCryptoStore, resetReport } from "./matrix/crypto/reset";
 
 const log = logger("main");
 

@@ -1,7 +1,7 @@
 /** The appservice registration Synapse loads (`app_service_config_files`). */
 import { randomBytes } from "node:crypto";
 import type { AtriumConfig } from "./config/schema";
-import { callsRegistrationKeys } from "./calls/registration";
+import { callsRegistrationKeys } from "./doors/calls/registration";
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

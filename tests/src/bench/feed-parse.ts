@@ -4,8 +4,8 @@
  * long it would block the event loop).
  */
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { bigRss } from "@atrium/appservice/dist/feeds/big-feed";
-import { inThreadParser, WorkerParser } from "@atrium/appservice/dist/feeds/parse-pool";
+import { bigRss } from "@atrium/appservice/dist/workspace/feeds/big-feed";
+import { inThreadParser, WorkerParser } from "@atrium/appservice/dist/workspace/feeds/parse-pool";
 
 export async function feedParseBench() {
   const body = Buffer.from(bigRss(5000));

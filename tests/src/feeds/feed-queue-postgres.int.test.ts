@@ -2,7 +2,7 @@
  * Issue 22 item 12 on PostgreSQL, where queue() locks the running subscriptions (`FOR UPDATE`):
  * a feed paused or removed before a poll's queue() gets none of that poll's messages.
  */
-import { FeedStore } from "@atrium/appservice/dist/feeds/store";
+import { FeedStore } from "@atrium/appservice/dist/workspace/feeds/store";
 import { Store } from "@atrium/appservice/dist/store/store";
 import { createDatabase, dropDatabase, localPostgres } from "../harness/postgres";
 

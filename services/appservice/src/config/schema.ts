@@ -4,9 +4,9 @@
  * its dotted path (`etherpad.url: not a valid URL`).
  */
 import { z } from "zod";
-import { feedsConfigSchema } from "../feeds/config";
-import { callsConfigSchema } from "../calls/config";
-import { workspacePageConfigSchema } from "../workspace-page/config";
+import { feedsConfigSchema } from "../workspace/feeds/config";
+import { callsConfigSchema } from "../doors/calls/config";
+import { workspacePageConfigSchema } from "../doors/pages/room/config";
 
 const port = z.number().int().min(1).max(65535);
 const httpUrl = z
@@ -244,9 +244,9 @@ export const configSchema = z.object({
     .optional(),
   /** RSS, Atom and JSON Feed subscriptions in rooms (`!feed`); every key has a default. */
   feeds: feedsConfigSchema.prefault({}),
-  /** MatrixRTC calls (Element Call on a LiveKit SFU) beside Jitsi; off by default (calls/config.ts). */
+  /** MatrixRTC calls (Element Call on a LiveKit SFU) beside Jitsi; off by default (doors/calls/config.ts). */
   calls: callsConfigSchema.prefault({}),
-  /** The workspace page per room and sign-in with Matrix by DM (workspace-page/config.ts). */
+  /** The workspace page per room and sign-in with Matrix by DM (doors/pages/room/config.ts). */
   workspacePage: workspacePageConfigSchema.prefault({}),
   /**
    * End-to-end encryption: the bot has a device of its own, reads commands in encrypted rooms

@@ -60,7 +60,7 @@ export interface MatrixGateway {
 }
 
 /**
- * Encrypts what the bot says in an encrypted room (crypto/index.ts). Every message the bot
+ * Encrypts what the bot says in an encrypted room (matrix/crypto/index.ts). Every message the bot
  * sends goes through {@link BotSdkGateway.sendMessage}, which asks it first.
  */
 export interface MessageEncryptor {

@@ -3,9 +3,9 @@ import { sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { onDemandRemovedMigration, roomsOnDemandMigration } from "./on-demand-rooms";
 import { padRevocationsMigration } from "./pad-revocations";
-import { cryptoParkedMigration } from "../crypto/parking";
-import { workspacePinsMigration } from "../workspace-page/store";
-import { rtcRemovalsMigration } from "../calls/store";
+import { cryptoParkedMigration } from "../matrix/crypto/parking";
+import { workspacePinsMigration } from "../doors/pages/room/store";
+import { rtcRemovalsMigration } from "../doors/calls/store";
 
 type Dialect = "sqlite" | "postgres";
 

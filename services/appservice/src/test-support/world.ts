@@ -3,9 +3,9 @@
  * homeserver and Etherpad (unit tests only): what a user would notice is what gets counted.
  */
 import { parseConfig } from "../config/load";
-import { CommandHandler } from "../commands/handler";
-import { RoomActions } from "../service/room-actions";
-import { Workspace, type EtherpadPort } from "../service/workspace";
+import { CommandHandler } from "../doors/commands/handler";
+import { RoomActions } from "../workspace/room-actions";
+import { Workspace, type EtherpadPort } from "../workspace/workspace";
 import type { MatrixGateway } from "../matrix/gateway";
 import type { Store } from "../store/store";
 import { createMetrics } from "../util/metrics";

@@ -1,0 +1,240 @@
+/**
+ * What Atrium remembers about calls (migration `0008_rtc_removals`):
+ *
+ * - `rtc_grants`: every LiveKit token minted, by (LiveKit room, identity), with the Matrix room
+ *   and user it was minted for. Identities of the homeserver flow are hashes, so this is how a
+ *   leave, a kick or a ban finds the participants to remove, and how a webhook finds whose
+ *   participant joined. `connected_at`/`left_at` come from the SFU's webhooks.
+ * - `rtc_removals`: the durable outbox of participant removals. A row is written when a member
+ *   leaves (while the event is processed from the inbox) and retried with backoff until the SFU
+ *   confirms; "participant not found" counts as done. A restart resumes what is due.
+ */
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
+import type { Database } from "../../store/schema";
+
+export interface RtcGrantTable {
+  livekit_room: string;
+  identity: string;
+  room_id: string;
+  user_id: string;
+  issued_at: number;
+  connected_at: number | null;
+  left_at: number | null;
+}
+
+export interface RtcRemovalTable {
+  livekit_room: string;
+  identity: string;
+  room_id: string;
+  user_id: string;
+  /** Why: `leave`, `ban`, `kick`, `webhook` (joined while not allowed), `unknown` (no grant). */
+  reason: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  done_at: number | null;
+  last_error: string | null;
+}
+
+export const rtcRemovalsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("rtc_grants")
+      .addColumn("livekit_room", "text", (c) => c.notNull())
+      .addColumn("identity", "text", (c) => c.notNull())
+      .addColumn("room_id", "text", (c) => c.notNull())
+      .addColumn("user_id", "text", (c) => c.notNull())
+      .addColumn("issued_at", "bigint", (c) => c.notNull())
+      .addColumn("connected_at", "bigint")
+      .addColumn("left_at", "bigint")
+      .addPrimaryKeyConstraint("rtc_grants_pk", ["livekit_room", "identity"])
+      .execute();
+    await db.schema
+      .createIndex("rtc_grants_member")
+      .on("rtc_grants")
+      .columns(["room_id", "user_id"])
+      .execute();
+    await db.schema
+      .createTable("rtc_removals")
+      .addColumn("livekit_room", "text", (c) => c.notNull())
+      .addColumn("identity", "text", (c) => c.notNull())
+      .addColumn("room_id", "text", (c) => c.notNull())
+      .addColumn("user_id", "text", (c) => c.notNull())
+      .addColumn("reason", "text", (c) => c.notNull())
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
+      .addColumn("done_at", "bigint")
+      .addColumn("last_error", "text")
+      .addPrimaryKeyConstraint("rtc_removals_pk", ["livekit_room", "identity"])
+      .execute();
+    await db.schema
+      .createIndex("rtc_removals_due")
+      .on("rtc_removals")
+      .columns(["done_at", "next_attempt_at"])
+      .execute();
+  },
+};
+
+type CallTables = { rtc_grants: RtcGrantTable; rtc_removals: RtcRemovalTable };
+export type RtcGrant = RtcGrantTable;
+export type RtcRemoval = RtcRemovalTable;
+
+/** The calls' slice of the store. */
+export class CallStore {
+  private readonly db: Kysely<Database & CallTables>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db.withTables<CallTables>();
+  }
+
+  /** Records a minted token (a second token for the same identity refreshes the row). */
+  async recordGrant(g: Pick<RtcGrant, "livekit_room" | "identity" | "room_id" | "user_id">) {
+    const now = Date.now();
+    await this.db
+      .insertInto("rtc_grants")
+      .values({ ...g, issued_at: now, connected_at: null, left_at: null })
+      .onConflict((oc) =>
+        oc.columns(["livekit_room", "identity"]).doUpdateSet({
+          room_id: g.room_id,
+          user_id: g.user_id,
+          issued_at: now,
+          left_at: null,
+        }),
+      )
+      .execute();
+  }
+
+  async grant(livekitRoom: string, identity: string): Promise<RtcGrant | undefined> {
+    return this.db
+      .selectFrom("rtc_grants")
+      .selectAll()
+      .where("livekit_room", "=", livekitRoom)
+      .where("identity", "=", identity)
+      .executeTakeFirst();
+  }
+
+  /** Every grant of a member in a room (each may be a connected participant). */
+  async grantsOf(roomId: string, userId: string): Promise<RtcGrant[]> {
+    return this.db
+      .selectFrom("rtc_grants")
+      .selectAll()
+      .where("room_id", "=", roomId)
+      .where("user_id", "=", userId)
+      .execute();
+  }
+
+  /** The SFU said a participant connected (`connected`) or left. */
+  async markConnection(livekitRoom: string, identity: string, connected: boolean): Promise<void> {
+    const now = Date.now();
+    await this.db
+      .updateTable("rtc_grants")
+      .set(connected ? { connected_at: now, left_at: null } : { left_at: now })
+      .where("livekit_room", "=", livekitRoom)
+      .where("identity", "=", identity)
+      .execute();
+  }
+
+  /** The SFU closed a LiveKit room: nobody is connected there any more. */
+  async markRoomFinished(livekitRoom: string): Promise<void> {
+    await this.db
+      .updateTable("rtc_grants")
+      .set({ left_at: Date.now() })
+      .where("livekit_room", "=", livekitRoom)
+      .where("left_at", "is", null)
+      .execute();
+  }
+
+  /** Participants the SFU reported connected and not left, per LiveKit room. */
+  async connected(): Promise<RtcGrant[]> {
+    return this.db
+      .selectFrom("rtc_grants")
+      .selectAll()
+      .where("connected_at", "is not", null)
+      .where("left_at", "is", null)
+      .execute();
+  }
+
+  /** Queues (or re-arms) the removal of a participant; due at once. */
+  async enqueueRemoval(
+    r: Pick<RtcRemoval, "livekit_room" | "identity" | "room_id" | "user_id" | "reason">,
+  ): Promise<void> {
+    const now = Date.now();
+    const row = { ...r, created_at: now, attempts: 0, next_attempt_at: now };
+    await this.db
+      .insertInto("rtc_removals")
+      .values({ ...row, done_at: null, last_error: null })
+      .onConflict((oc) =>
+        oc
+          .columns(["livekit_room", "identity"])
+          .doUpdateSet({ ...row, done_at: null, last_error: null }),
+      )
+      .execute();
+  }
+
+  /** Removals due now, oldest first. */
+  async dueRemovals(now: number, limit: number): Promise<RtcRemoval[]> {
+    return this.db
+      .selectFrom("rtc_removals")
+      .selectAll()
+      .where("done_at", "is", null)
+      .where("next_attempt_at", "<=", now)
+      .orderBy("next_attempt_at")
+      .limit(limit)
+      .execute();
+  }
+
+  /** Removals not done yet (for inspection and tests). */
+  async pendingRemovals(): Promise<RtcRemoval[]> {
+    return this.db.selectFrom("rtc_removals").selectAll().where("done_at", "is", null).execute();
+  }
+
+  /** The SFU confirmed (or the participant was already gone): done, and the grant ends. */
+  async removalDone(livekitRoom: string, identity: string, createdAt: number): Promise<void> {
+    await this.db
+      .updateTable("rtc_removals")
+      .set({ done_at: Date.now(), last_error: null })
+      .where("livekit_room", "=", livekitRoom)
+      .where("identity", "=", identity)
+      .where("created_at", "=", createdAt)
+      .execute();
+    await this.markConnection(livekitRoom, identity, false);
+  }
+
+  /** The SFU could not be told: try again at `next`. */
+  async removalFailed(
+    livekitRoom: string,
+    identity: string,
+    createdAt: number,
+    next: number,
+    error: string,
+  ): Promise<void> {
+    await this.db
+      .updateTable("rtc_removals")
+      .set((eb) => ({
+        attempts: eb("attempts", "+", 1),
+        next_attempt_at: next,
+        last_error: error.slice(0, 500),
+      }))
+      .where("livekit_room", "=", livekitRoom)
+      .where("identity", "=", identity)
+      .where("created_at", "=", createdAt)
+      .where("done_at", "is", null)
+      .execute();
+  }
+
+  /** Drops grants issued before `before` whose participant is not connected, and old removals. */
+  async prune(before: number): Promise<void> {
+    await this.db
+      .deleteFrom("rtc_grants")
+      .where("issued_at", "<", before)
+      .where((eb) => eb.or([eb("connected_at", "is", null), eb("left_at", "is not", null)]))
+      .execute();
+    await this.db
+      .deleteFrom("rtc_removals")
+      .where("done_at", "is not", null)
+      .where("done_at", "<", before)
+      .execute();
+  }
+}
