@@ -7,7 +7,6 @@ import { APPSERVICE_PATHS, atriumConfigYaml } from "../components/appservice";
 import { HOSTS, PORTS } from "../components/names";
 import { etherpadSpec } from "../services/etherpad";
 import { filePath } from "../services/spec";
-import { deployment } from "./deployment";
 import { appName, portsOf, probeOf } from "./from-spec";
 import {
   configHash,
@@ -22,6 +21,7 @@ import {
   serviceOf,
   type KubeContext,
 } from "./meta";
+import { deployment } from "./workload";
 import type { DbConnection } from "./postgres";
 
 /** Etherpad's uid in the official image. */
@@ -65,8 +65,7 @@ export class Etherpad extends pulumi.ComponentResource {
       name,
       app,
       {
-        replicas: 1,
-        single: true,
+        replicas: "single",
         hash: configHash(...Object.values(files)),
         pod: {
           securityContext: podSecurity(ETHERPAD_UID),
@@ -148,8 +147,7 @@ export class Appservice extends pulumi.ComponentResource {
       name,
       app,
       {
-        replicas: 1,
-        single: true,
+        replicas: "single",
         hash: configHash(...Object.values(files)),
         pod: {
           securityContext: podSecurity(NODE_UID),

@@ -23,6 +23,7 @@ import {
   type KubeContext,
 } from "./meta";
 import { POSTGRES_SECRET } from "./postgres";
+import { podTemplate } from "./workload";
 
 export const BACKUP_CRONJOB = "atrium-backup";
 /** The backup user (the postgres image's, 70): the copy reads its private files as the same. */
@@ -98,9 +99,8 @@ export class Backup extends pulumi.ComponentResource {
           jobTemplate: {
             spec: {
               backoffLimit: 2,
-              template: {
-                metadata: { labels: labels(BACKUP_CRONJOB) },
-                spec: {
+              template: podTemplate(BACKUP_CRONJOB, {
+                pod: {
                   restartPolicy: "OnFailure",
                   securityContext: podSecurity(BACKUP_UID),
                   ...containers,
@@ -110,7 +110,7 @@ export class Backup extends pulumi.ComponentResource {
                     tmp.volume,
                   ],
                 },
-              },
+              }),
             },
           },
         },

@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { matrixRtcEnabled } from "../calls";
 import { HOSTS } from "../components/names";
 import { renderElementConfig } from "../render/element-config";
-import { deployment } from "./deployment";
 import {
   configHash,
   disruptionBudget,
@@ -17,6 +16,7 @@ import {
   serviceOf,
   type KubeContext,
 } from "./meta";
+import { deployment } from "./workload";
 
 /**
  * Element Web's port in the cluster. Since v1.11.90 the image runs nginx as `USER nginx` and
@@ -61,7 +61,7 @@ export class ElementWeb extends pulumi.ComponentResource {
       app,
       {
         replicas,
-        single: false,
+        surge: true,
         hash: configHash(configJson),
         pod: {
           securityContext: podSecurity(),

@@ -5,21 +5,18 @@
  * node's address, or as a StatefulSet whose bridge i owns UDP jvbPort+i behind its own
  * LoadBalancer. Bridges drain before they stop.
  */
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS } from "../components/names";
 import { jitsiEnvs } from "../services/jitsi";
 import { jitsiRelease } from "../jitsi-release";
 import {
   claimTemplate,
-  CONFIG_HASH_ANNOTATION,
   configHash,
   disruptionBudget,
   execProbe,
   hardened,
   httpProbe,
-  labels,
-  meta,
   podSecurity,
   probes,
   resources,
@@ -29,6 +26,7 @@ import {
   type KubeContext,
 } from "./meta";
 import { jitsiBridges } from "./jvb";
+import { deployment, statefulSet, type Pods } from "./workload";
 
 export { JVB_DRAIN_ENV, JVB_DRAIN_SECONDS, JVB_PRESTOP, JVB_WS_PORT } from "./jvb";
 
@@ -117,14 +115,13 @@ export class Jitsi extends pulumi.ComponentResource {
       ],
     });
     const health = probes(execProbe(["/usr/local/bin/healthcheck.sh"]), 3);
-    const template = (
-      app: string,
+    const pods = (
       part: keyof typeof parts,
       runSize: string,
       spec: { containers: Container[]; volumes?: Volume[] } & Record<string, unknown>,
-    ) => ({
-      metadata: { labels: labels(app), annotations: { [CONFIG_HASH_ANNOTATION]: hashOf(part) } },
-      spec: {
+    ): Pods => ({
+      hash: hashOf(part),
+      pod: {
         // fsGroup: the volumes (prosody's claim) writable by the image's user.
         securityContext: podSecurity(release.rootless ? JITSI_UID : undefined),
         ...spec,
@@ -144,51 +141,45 @@ export class Jitsi extends pulumi.ComponentResource {
       ],
       this,
     );
-    new k8s.apps.v1.StatefulSet(
+    statefulSet(
+      ctx,
       `${name}-prosody`,
+      HOSTS.prosody,
       {
-        metadata: meta(ctx, HOSTS.prosody, { labels: labels(HOSTS.prosody) }),
-        spec: {
-          replicas: 1,
-          serviceName: HOSTS.prosody,
-          selector: { matchLabels: labels(HOSTS.prosody) },
-          template: template(HOSTS.prosody, "prosody", "16Mi", {
-            containers: [
-              container("prosody", c.images.jitsiProsody, "16Mi", {
-                ports: [
-                  { name: "c2s", containerPort: PROSODY_PORTS.c2s },
-                  { name: "http", containerPort: PROSODY_PORTS.http },
-                ],
-                ...health,
-                resources: resources("100m", "128Mi", "512Mi"),
-                volumeMounts: [{ name: "data", mountPath: "/var/lib/prosody" }],
-              }),
-            ],
-          }),
-          volumeClaimTemplates: [claimTemplate(ctx, "data", "1Gi")],
-        },
+        replicas: 1,
+        ...pods("prosody", "16Mi", {
+          containers: [
+            container("prosody", c.images.jitsiProsody, "16Mi", {
+              ports: [
+                { name: "c2s", containerPort: PROSODY_PORTS.c2s },
+                { name: "http", containerPort: PROSODY_PORTS.http },
+              ],
+              ...health,
+              resources: resources("100m", "128Mi", "512Mi"),
+              volumeMounts: [{ name: "data", mountPath: "/var/lib/prosody" }],
+            }),
+          ],
+        }),
+        claims: [claimTemplate(ctx, "data", "1Gi")],
       },
       { parent: this },
     );
 
     // jicofo: one per shard, never two during a rollout.
-    new k8s.apps.v1.Deployment(
+    deployment(
+      ctx,
       `${name}-jicofo`,
+      HOSTS.jicofo,
       {
-        metadata: meta(ctx, HOSTS.jicofo, { labels: labels(HOSTS.jicofo) }),
-        spec: {
-          replicas: 1,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: labels(HOSTS.jicofo) },
-          template: template(HOSTS.jicofo, "jicofo", "32Mi", {
-            containers: [
-              container("jicofo", c.images.jitsiJicofo, "32Mi", {
-                ...health,
-                resources: resources("100m", "512Mi", "1Gi"),
-              }),
-            ],
-          }),
-        },
+        replicas: "single",
+        ...pods("jicofo", "32Mi", {
+          containers: [
+            container("jicofo", c.images.jitsiJicofo, "32Mi", {
+              ...health,
+              resources: resources("100m", "512Mi", "1Gi"),
+            }),
+          ],
+        }),
       },
       { parent: this },
     );
@@ -203,28 +194,26 @@ export class Jitsi extends pulumi.ComponentResource {
       this,
     );
     if (ctx.k.replicas.jitsiWeb >= 2) disruptionBudget(ctx, HOSTS.jitsiWeb, HOSTS.jitsiWeb, this);
-    new k8s.apps.v1.Deployment(
+    deployment(
+      ctx,
       `${name}-web`,
+      HOSTS.jitsiWeb,
       {
-        metadata: meta(ctx, HOSTS.jitsiWeb, { labels: labels(HOSTS.jitsiWeb) }),
-        spec: {
-          replicas: ctx.k.replicas.jitsiWeb,
-          selector: { matchLabels: labels(HOSTS.jitsiWeb) },
-          template: template(HOSTS.jitsiWeb, "web", "16Mi", {
-            containers: [
-              container("web", c.images.jitsiWeb, "16Mi", {
-                ports: [{ name: "http", containerPort: release.webPort }],
-                ...probes(httpProbe("/", "http"), 2),
-                resources: resources("50m", "64Mi", "256Mi"),
-              }),
-            ],
-          }),
-        },
+        replicas: ctx.k.replicas.jitsiWeb,
+        ...pods("web", "16Mi", {
+          containers: [
+            container("web", c.images.jitsiWeb, "16Mi", {
+              ports: [{ name: "http", containerPort: release.webPort }],
+              ...probes(httpProbe("/", "http"), 2),
+              resources: resources("50m", "64Mi", "256Mi"),
+            }),
+          ],
+        }),
       },
       { parent: this },
     );
 
-    jitsiBridges(this, name, ctx, container, template, health);
+    jitsiBridges(this, name, ctx, container, (spec) => pods("jvb", "32Mi", spec), health);
     this.registerOutputs({});
   }
 }

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS } from "../components/names";
 import { nodeSelector } from "../kubernetes-schema";
 import { labels, meta, probes, resources, serviceOf, type KubeContext } from "./meta";
+import { daemonSet, statefulSet, type Pods } from "./workload";
 
 type Container = k8s.types.input.core.v1.Container;
 
@@ -44,12 +45,7 @@ export function jitsiBridges(
   name: string,
   ctx: KubeContext,
   container: (part: "jvb", image: string, runSize: string, extra: Partial<Container>) => Container,
-  template: (
-    app: string,
-    part: "jvb",
-    runSize: string,
-    spec: { containers: Container[] } & Record<string, unknown>,
-  ) => object,
+  pods: (spec: { containers: Container[] } & Record<string, unknown>) => Pods,
   health: ReturnType<typeof probes>,
 ): void {
   const c = ctx.settings;
@@ -73,38 +69,28 @@ export function jitsiBridges(
     });
   const wsPort = { name: "colibri-ws", containerPort: JVB_WS_PORT };
   if (ctx.k.jvb.mode === "hostPort") {
-    new k8s.apps.v1.DaemonSet(
+    daemonSet(
+      ctx,
       `${name}-jvb`,
-      {
-        metadata: meta(ctx, app, { labels: labels(app) }),
-        spec: {
-          selector: { matchLabels: labels(app) },
-          updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-          template: template(app, "jvb", "32Mi", {
-            nodeSelector: nodeSelector(ctx.k.jvb.nodeLabel),
-            terminationGracePeriodSeconds: JVB_DRAIN_SECONDS,
-            containers: [
-              bridge({
-                ports: [
-                  {
-                    name: "media",
-                    containerPort: c.jvbPort,
-                    hostPort: c.jvbPort,
-                    protocol: "UDP",
-                  },
-                  wsPort,
-                ],
-                env: [
-                  { name: "JVB_PORT", value: String(c.jvbPort) },
-                  // The node's address (jitsi-helm's useNodeIP); STUN stays the fallback.
-                  field("JVB_ADVERTISE_IPS", "status.hostIP"),
-                  field("JVB_WS_SERVER_ID", "status.podIP"),
-                ],
-              }),
+      app,
+      pods({
+        nodeSelector: nodeSelector(ctx.k.jvb.nodeLabel),
+        terminationGracePeriodSeconds: JVB_DRAIN_SECONDS,
+        containers: [
+          bridge({
+            ports: [
+              { name: "media", containerPort: c.jvbPort, hostPort: c.jvbPort, protocol: "UDP" },
+              wsPort,
+            ],
+            env: [
+              { name: "JVB_PORT", value: String(c.jvbPort) },
+              // The node's address (jitsi-helm's useNodeIP); STUN stays the fallback.
+              field("JVB_ADVERTISE_IPS", "status.hostIP"),
+              field("JVB_WS_SERVER_ID", "status.podIP"),
             ],
           }),
-        },
-      },
+        ],
+      }),
       { parent },
     );
     return;
@@ -159,32 +145,29 @@ export function jitsiBridges(
     parent,
     true,
   );
-  new k8s.apps.v1.StatefulSet(
+  statefulSet(
+    ctx,
     `${name}-jvb`,
+    app,
     {
-      metadata: meta(ctx, app, { labels: labels(app) }),
-      spec: {
-        replicas,
-        serviceName: app,
-        podManagementPolicy: "Parallel",
-        selector: { matchLabels: labels(app) },
-        template: template(app, "jvb", "32Mi", {
-          terminationGracePeriodSeconds: JVB_DRAIN_SECONDS,
-          containers: [
-            bridge({
-              command: ["/bin/sh", "-c", start],
-              ports: Array.from({ length: replicas }, (_, i) => ({
-                name: `media-${i}`,
-                containerPort: c.jvbPort + i,
-                protocol: "UDP",
-              })).concat([wsPort as never]),
-              env: [field("JVB_WS_SERVER_ID", "status.podIP")],
-              volumeMounts: [{ name: "addresses", mountPath: "/addresses", readOnly: true }],
-            }),
-          ],
-          volumes: [{ name: "addresses", configMap: { name: "atrium-jitsi-jvb-addresses" } }],
-        }),
-      },
+      replicas,
+      parallel: true,
+      ...pods({
+        terminationGracePeriodSeconds: JVB_DRAIN_SECONDS,
+        containers: [
+          bridge({
+            command: ["/bin/sh", "-c", start],
+            ports: Array.from({ length: replicas }, (_, i) => ({
+              name: `media-${i}`,
+              containerPort: c.jvbPort + i,
+              protocol: "UDP",
+            })).concat([wsPort as never]),
+            env: [field("JVB_WS_SERVER_ID", "status.podIP")],
+            volumeMounts: [{ name: "addresses", mountPath: "/addresses", readOnly: true }],
+          }),
+        ],
+        volumes: [{ name: "addresses", configMap: { name: "atrium-jitsi-jvb-addresses" } }],
+      }),
     },
     { parent },
   );

@@ -8,23 +8,13 @@
  * One replica: LiveKit spreads rooms over several nodes only through Redis, and a room lives on
  * one node anyway. Recreate, since the new pod needs the same hostPorts.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { nodeSelector } from "../kubernetes-schema";
 import { livekitSpec } from "../services/livekit";
 import { specConfig, specContainer } from "./from-spec";
-import {
-  CONFIG_HASH_ANNOTATION,
-  hardened,
-  labels,
-  meta,
-  podSecurity,
-  resources,
-  scratch,
-  serviceOf,
-  type KubeContext,
-} from "./meta";
+import { hardened, podSecurity, resources, scratch, serviceOf, type KubeContext } from "./meta";
+import { deployment } from "./workload";
 
 /** A user with no files of its own in the image (Alpine's nobody); LiveKit writes nothing. */
 const LIVEKIT_UID = 65534;
@@ -43,38 +33,28 @@ export class Livekit extends pulumi.ComponentResource {
     const config = specConfig(ctx, `${name}-config`, spec, this);
     serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.livekit }], this);
     const tmp = scratch("tmp", "/tmp", "16Mi");
-    new k8s.apps.v1.Deployment(
+    deployment(
+      ctx,
       name,
+      app,
       {
-        metadata: meta(ctx, app, { labels: labels(app) }),
-        spec: {
-          replicas: 1,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: labels(app) },
-          template: {
-            metadata: {
-              labels: labels(app),
-              annotations: { [CONFIG_HASH_ANNOTATION]: config.hash },
+        replicas: "single",
+        hash: config.hash,
+        pod: {
+          nodeSelector: nodeSelector(ctx.k.sfuNodeLabel),
+          securityContext: podSecurity(),
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              ...specContainer(spec, { hostPorts: false, startupMinutes: 1 }),
+              // LiveKit's --node-ip flag reads NODE_IP: the address put in ICE candidates.
+              env: [{ name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }],
+              securityContext: hardened({ user: LIVEKIT_UID, readOnlyRoot: true }),
+              resources: resources("500m", "256Mi", "2Gi"),
+              volumeMounts: [...config.mounts, tmp.mount],
             },
-            spec: {
-              nodeSelector: nodeSelector(ctx.k.sfuNodeLabel),
-              securityContext: podSecurity(),
-              automountServiceAccountToken: false,
-              containers: [
-                {
-                  ...specContainer(spec, { hostPorts: false, startupMinutes: 1 }),
-                  // LiveKit's --node-ip flag reads NODE_IP: the address put in ICE candidates.
-                  env: [
-                    { name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
-                  ],
-                  securityContext: hardened({ user: LIVEKIT_UID, readOnlyRoot: true }),
-                  resources: resources("500m", "256Mi", "2Gi"),
-                  volumeMounts: [...config.mounts, tmp.mount],
-                },
-              ],
-              volumes: [...config.volumes, tmp.volume],
-            },
-          },
+          ],
+          volumes: [...config.volumes, tmp.volume],
         },
       },
       { parent: this },

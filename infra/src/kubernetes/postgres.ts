@@ -10,7 +10,6 @@ import { renderPostgresInitScript } from "../render/postgres-init";
 import { renderRolePasswordsScript } from "../render/postgres-roles";
 import {
   claimTemplate,
-  CONFIG_HASH_ANNOTATION,
   configHash,
   execProbe,
   hardened,
@@ -24,6 +23,7 @@ import {
   serviceOf,
   type KubeContext,
 } from "./meta";
+import { podTemplate, statefulSet } from "./workload";
 
 /** How the services reach the database. */
 export interface DbConnection {
@@ -84,12 +84,9 @@ export class Postgres extends pulumi.ComponentResource {
         spec: {
           backoffLimit: 10,
           ttlSecondsAfterFinished: 86400,
-          template: {
-            metadata: {
-              labels: labels("postgres-roles"),
-              annotations: { [CONFIG_HASH_ANNOTATION]: hash },
-            },
-            spec: {
+          template: podTemplate("postgres-roles", {
+            hash,
+            pod: {
               restartPolicy: "OnFailure",
               securityContext: podSecurity(),
               containers: [
@@ -108,7 +105,7 @@ export class Postgres extends pulumi.ComponentResource {
                 tmp.volume,
               ],
             },
-          },
+          }),
         },
       },
       // A Job's template cannot change in place: a new hash replaces it, and so runs it again.
@@ -142,56 +139,52 @@ export class Postgres extends pulumi.ComponentResource {
       name: key,
       valueFrom: { secretKeyRef: { name: POSTGRES_SECRET, key: from } },
     });
-    return new k8s.apps.v1.StatefulSet(
+    return statefulSet(
+      ctx,
       `${name}-server`,
+      app,
       {
-        metadata: meta(ctx, HOSTS.postgres, { labels: labels(app) }),
-        spec: {
-          replicas: 1,
-          serviceName: HOSTS.postgres,
-          selector: { matchLabels: labels(app) },
-          template: {
-            metadata: { labels: labels(app), annotations: { [CONFIG_HASH_ANNOTATION]: hash } },
-            spec: {
-              securityContext: podSecurity(POSTGRES_UID),
-              containers: [
-                {
-                  name: "postgres",
-                  image: ctx.settings.images.postgres,
-                  ports: [{ name: "postgres", containerPort: PORTS.postgres }],
-                  env: [
-                    { name: "POSTGRES_USER", value: "postgres" },
-                    // A subdirectory: the volume's root may hold lost+found.
-                    { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
-                    env("POSTGRES_PASSWORD", "PGPASSWORD"),
-                    ...Object.values(DATABASES).map((d) => env(d.passwordEnv, d.passwordEnv)),
-                  ],
-                  volumeMounts: [
-                    { name: "data", mountPath: "/var/lib/postgresql/data" },
-                    { name: "init", mountPath: "/docker-entrypoint-initdb.d" },
-                    run.mount,
-                    tmp.mount,
-                  ],
-                  ...probes(execProbe(["pg_isready", "-U", "postgres", "-d", "postgres"])),
-                  securityContext: hardened({ user: POSTGRES_UID, readOnlyRoot: true }),
-                  resources: resources("250m", "512Mi", "2Gi"),
-                },
+        name: HOSTS.postgres,
+        replicas: 1,
+        hash,
+        pod: {
+          securityContext: podSecurity(POSTGRES_UID),
+          containers: [
+            {
+              name: "postgres",
+              image: ctx.settings.images.postgres,
+              ports: [{ name: "postgres", containerPort: PORTS.postgres }],
+              env: [
+                { name: "POSTGRES_USER", value: "postgres" },
+                // A subdirectory: the volume's root may hold lost+found.
+                { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+                env("POSTGRES_PASSWORD", "PGPASSWORD"),
+                ...Object.values(DATABASES).map((d) => env(d.passwordEnv, d.passwordEnv)),
               ],
-              volumes: [
-                {
-                  name: "init",
-                  configMap: {
-                    name: "atrium-postgres-scripts",
-                    items: [{ key: "10-atrium.sh", path: "10-atrium.sh" }],
-                  },
-                },
-                run.volume,
-                tmp.volume,
+              volumeMounts: [
+                { name: "data", mountPath: "/var/lib/postgresql/data" },
+                { name: "init", mountPath: "/docker-entrypoint-initdb.d" },
+                run.mount,
+                tmp.mount,
               ],
+              ...probes(execProbe(["pg_isready", "-U", "postgres", "-d", "postgres"])),
+              securityContext: hardened({ user: POSTGRES_UID, readOnlyRoot: true }),
+              resources: resources("250m", "512Mi", "2Gi"),
             },
-          },
-          volumeClaimTemplates: [claimTemplate(ctx, "data", "20Gi")],
+          ],
+          volumes: [
+            {
+              name: "init",
+              configMap: {
+                name: "atrium-postgres-scripts",
+                items: [{ key: "10-atrium.sh", path: "10-atrium.sh" }],
+              },
+            },
+            run.volume,
+            tmp.volume,
+          ],
         },
+        claims: [claimTemplate(ctx, "data", "20Gi")],
       },
       { parent: this },
     );

@@ -12,12 +12,10 @@ import { renderHaproxyConfig, ROUTER_HEALTH_PATH } from "../render/haproxy";
 import { stackWellKnown } from "../services/edge";
 import { MAX_WORKER_REPLICAS } from "../synapse-workers";
 import {
-  CONFIG_HASH_ANNOTATION,
   configHash,
   disruptionBudget,
   hardened,
   httpProbe,
-  labels,
   meta,
   podSecurity,
   PRIVATE_RANGES,
@@ -28,6 +26,7 @@ import {
   type KubeContext,
 } from "./meta";
 import { workerRecord, type Synapse } from "./synapse";
+import { deployment } from "./workload";
 
 export const ROUTER_HOST = "atrium-router";
 export const ROUTER_PORT = 8080;
@@ -93,38 +92,31 @@ export class Router extends pulumi.ComponentResource {
     );
     if (ctx.k.replicas.router >= 2) disruptionBudget(ctx, app, app, this);
     const tmp = scratch("tmp", "/tmp", "16Mi");
-    new k8s.apps.v1.Deployment(
+    deployment(
+      ctx,
       name,
+      app,
       {
-        metadata: meta(ctx, app, { labels: labels(app) }),
-        spec: {
-          replicas: ctx.k.replicas.router,
-          selector: { matchLabels: labels(app) },
-          template: {
-            metadata: {
-              labels: labels(app),
-              annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.haproxyCfg) },
-            },
-            spec: {
-              securityContext: podSecurity(),
-              containers: [
-                {
-                  name: "haproxy",
-                  image: c.images.haproxy,
-                  args: ["-f", "/usr/local/etc/haproxy/haproxy.cfg"],
-                  ports: [{ name: "http", containerPort: ROUTER_PORT }],
-                  ...probes(httpProbe(ROUTER_HEALTH_PATH, "http"), 1),
-                  securityContext: hardened({ user: HAPROXY_UID, readOnlyRoot: true }),
-                  resources: resources("100m", "64Mi", "256Mi"),
-                  volumeMounts: [
-                    { name: "config", mountPath: "/usr/local/etc/haproxy", readOnly: true },
-                    tmp.mount,
-                  ],
-                },
+        replicas: ctx.k.replicas.router,
+        hash: configHash(this.haproxyCfg),
+        pod: {
+          securityContext: podSecurity(),
+          containers: [
+            {
+              name: "haproxy",
+              image: c.images.haproxy,
+              args: ["-f", "/usr/local/etc/haproxy/haproxy.cfg"],
+              ports: [{ name: "http", containerPort: ROUTER_PORT }],
+              ...probes(httpProbe(ROUTER_HEALTH_PATH, "http"), 1),
+              securityContext: hardened({ user: HAPROXY_UID, readOnlyRoot: true }),
+              resources: resources("100m", "64Mi", "256Mi"),
+              volumeMounts: [
+                { name: "config", mountPath: "/usr/local/etc/haproxy", readOnly: true },
+                tmp.mount,
               ],
-              volumes: [{ name: "config", configMap: { name: config.metadata.name } }, tmp.volume],
             },
-          },
+          ],
+          volumes: [{ name: "config", configMap: { name: config.metadata.name } }, tmp.volume],
         },
       },
       { parent: this },

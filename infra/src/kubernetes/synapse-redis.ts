@@ -1,10 +1,7 @@
 /** Redis for Synapse's worker replication on Kubernetes. */
-import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   hardened,
-  labels,
-  meta,
   podSecurity,
   probes,
   resources,
@@ -12,6 +9,7 @@ import {
   serviceOf,
   type KubeContext,
 } from "./meta";
+import { deployment } from "./workload";
 
 /** Redis's Service and host name. */
 export const REDIS_HOST = "atrium-synapse-redis";
@@ -21,33 +19,27 @@ export function synapseRedis(parent: pulumi.Resource, name: string, ctx: KubeCon
   const app = REDIS_HOST;
   serviceOf(ctx, `${name}-redis-service`, app, app, [{ name: "redis", port: 6379 }], parent);
   const data = scratch("data", "/data", "64Mi");
-  new k8s.apps.v1.Deployment(
+  deployment(
+    ctx,
     `${name}-redis`,
+    app,
     {
-      metadata: meta(ctx, app, { labels: labels(app) }),
-      spec: {
-        replicas: 1,
-        strategy: { type: "Recreate" },
-        selector: { matchLabels: labels(app) },
-        template: {
-          metadata: { labels: labels(app) },
-          spec: {
-            securityContext: podSecurity(999),
-            containers: [
-              {
-                name: "redis",
-                image: ctx.settings.images.redis,
-                args: ["--save", "", "--appendonly", "no"],
-                ports: [{ name: "redis", containerPort: 6379 }],
-                ...probes({ tcpSocket: { port: "redis" }, periodSeconds: 10 }, 1),
-                securityContext: hardened({ user: 999, readOnlyRoot: true }),
-                resources: resources("50m", "64Mi", "512Mi"),
-                volumeMounts: [data.mount],
-              },
-            ],
-            volumes: [data.volume],
+      replicas: "single",
+      pod: {
+        securityContext: podSecurity(999),
+        containers: [
+          {
+            name: "redis",
+            image: ctx.settings.images.redis,
+            args: ["--save", "", "--appendonly", "no"],
+            ports: [{ name: "redis", containerPort: 6379 }],
+            ...probes({ tcpSocket: { port: "redis" }, periodSeconds: 10 }, 1),
+            securityContext: hardened({ user: 999, readOnlyRoot: true }),
+            resources: resources("50m", "64Mi", "512Mi"),
+            volumeMounts: [data.mount],
           },
-        },
+        ],
+        volumes: [data.volume],
       },
     },
     { parent },

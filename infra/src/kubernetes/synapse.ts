@@ -12,12 +12,10 @@ import { synapseSpec, type SynapseSpec } from "../services/synapse";
 import type { WorkerTypeName } from "../synapse-workers";
 import { envOf, portsOf, probeOf } from "./from-spec";
 import {
-  CONFIG_HASH_ANNOTATION,
   configHash,
   disruptionBudget,
   hardened,
   keptClaim,
-  labels,
   meta,
   podSecurity,
   probes,
@@ -30,6 +28,7 @@ import {
 } from "./meta";
 import { REDIS_HOST, synapseRedis } from "./synapse-redis";
 import type { DbConnection } from "./postgres";
+import { statefulSet } from "./workload";
 
 export { REDIS_HOST } from "./synapse-redis";
 
@@ -176,7 +175,6 @@ export class Synapse extends pulumi.ComponentResource {
     after: pulumi.Resource[],
   ): void {
     const app = `${SYNAPSE_PREFIX}-${type}`;
-    const podLabels = labels(app, { [SYNAPSE_ROLE_LABEL]: "true" });
     serviceOf(
       ctx,
       `${name}-${type}-pods`,
@@ -199,63 +197,57 @@ export class Synapse extends pulumi.ComponentResource {
     const run = scratch("run", "/run/atrium", "1Mi");
     const tmp = scratch("tmp", "/tmp", "256Mi");
     const sized = type === "main" || type === "event-persister" || type === "synchrotron";
-    new k8s.apps.v1.StatefulSet(
+    statefulSet(
+      ctx,
       `${name}-${type}`,
+      app,
       {
-        metadata: meta(ctx, app, { labels: podLabels }),
-        spec: {
-          replicas,
-          serviceName: app,
-          podManagementPolicy: "Parallel",
-          selector: { matchLabels: labels(app) },
-          template: {
-            metadata: { labels: podLabels, annotations: { [CONFIG_HASH_ANNOTATION]: hash } },
-            spec: {
-              securityContext: podSecurity(SYNAPSE_UID),
-              containers: [
-                {
-                  name: spec.name,
-                  image: spec.image,
-                  command: ["/bin/sh", "-c", start],
-                  env: envOf(spec),
-                  ports: [
-                    ...portsOf(spec),
-                    { name: "replication", containerPort: SYNAPSE_REPLICATION_PORT },
-                  ],
-                  // main runs the database migrations on start: allow it 15 minutes.
-                  ...probes(probeOf(spec), type === "main" ? 15 : 5),
-                  securityContext: hardened({ user: SYNAPSE_UID, readOnlyRoot: true }),
-                  resources: sized
-                    ? resources("500m", "1Gi", "4Gi")
-                    : resources("100m", "256Mi", "1Gi"),
-                  volumeMounts: [
-                    { name: "config", mountPath: "/conf", readOnly: true },
-                    run.mount,
-                    tmp.mount,
-                    ...(media === undefined ? [] : [{ name: "media", mountPath: P.media }]),
-                  ],
-                },
+        replicas,
+        parallel: true,
+        labels: { [SYNAPSE_ROLE_LABEL]: "true" },
+        hash,
+        pod: {
+          securityContext: podSecurity(SYNAPSE_UID),
+          containers: [
+            {
+              name: spec.name,
+              image: spec.image,
+              command: ["/bin/sh", "-c", start],
+              env: envOf(spec),
+              ports: [
+                ...portsOf(spec),
+                { name: "replication", containerPort: SYNAPSE_REPLICATION_PORT },
               ],
-              volumes: [
-                {
-                  name: "config",
-                  projected: {
-                    sources: [
-                      { secret: { name: "atrium-synapse-config" } },
-                      ...(type === "main"
-                        ? []
-                        : [{ configMap: { name: "atrium-synapse-workers" } }]),
-                    ],
-                  },
-                },
-                run.volume,
-                tmp.volume,
-                ...(media === undefined
-                  ? []
-                  : [{ name: "media", persistentVolumeClaim: { claimName: media.metadata.name } }]),
+              // main runs the database migrations on start: allow it 15 minutes.
+              ...probes(probeOf(spec), type === "main" ? 15 : 5),
+              securityContext: hardened({ user: SYNAPSE_UID, readOnlyRoot: true }),
+              resources: sized
+                ? resources("500m", "1Gi", "4Gi")
+                : resources("100m", "256Mi", "1Gi"),
+              volumeMounts: [
+                { name: "config", mountPath: "/conf", readOnly: true },
+                run.mount,
+                tmp.mount,
+                ...(media === undefined ? [] : [{ name: "media", mountPath: P.media }]),
               ],
             },
-          },
+          ],
+          volumes: [
+            {
+              name: "config",
+              projected: {
+                sources: [
+                  { secret: { name: "atrium-synapse-config" } },
+                  ...(type === "main" ? [] : [{ configMap: { name: "atrium-synapse-workers" } }]),
+                ],
+              },
+            },
+            run.volume,
+            tmp.volume,
+            ...(media === undefined
+              ? []
+              : [{ name: "media", persistentVolumeClaim: { claimName: media.metadata.name } }]),
+          ],
         },
       },
       { parent: this, dependsOn: after },

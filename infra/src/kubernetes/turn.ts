@@ -3,21 +3,12 @@
  * relay range cannot go through Services; Wire's coturn chart and instrumentisto's image do
  * the same), rendered from the same {@link coturnSpec} as the Docker target.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeSelector } from "../kubernetes-schema";
 import { coturnSpec } from "../services/coturn";
 import { appName, specConfig, specContainer } from "./from-spec";
-import {
-  CONFIG_HASH_ANNOTATION,
-  hardened,
-  labels,
-  meta,
-  podSecurity,
-  resources,
-  scratch,
-  type KubeContext,
-} from "./meta";
+import { hardened, podSecurity, resources, scratch, type KubeContext } from "./meta";
+import { daemonSet } from "./workload";
 
 /** The coturn image's user (nobody). */
 const COTURN_UID = 65534;
@@ -34,46 +25,37 @@ export class Turn extends pulumi.ComponentResource {
     const spec = coturnSpec(c, ctx.secrets.get("turnSharedSecret"), {});
     this.turnserverConf = spec.turnserverConf;
     const config = specConfig(ctx, `${name}-config`, spec, this);
-    const app = appName(spec);
     const tmp = scratch("tmp", "/tmp", "16Mi");
     // The relay's state is disposable: each node keeps its own in an emptyDir.
     const state = spec.stateDirs.map((dir, i) => scratch(`state${i === 0 ? "" : i}`, dir, "16Mi"));
-    new k8s.apps.v1.DaemonSet(
+    daemonSet(
+      ctx,
       name,
+      appName(spec),
       {
-        metadata: meta(ctx, app, { labels: labels(app) }),
-        spec: {
-          selector: { matchLabels: labels(app) },
-          updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-          template: {
-            metadata: {
-              labels: labels(app),
-              annotations: { [CONFIG_HASH_ANNOTATION]: config.hash },
+        hash: config.hash,
+        pod: {
+          hostNetwork: true,
+          dnsPolicy: "ClusterFirstWithHostNet",
+          nodeSelector: nodeSelector(ctx.k.turnNodeLabel),
+          securityContext: podSecurity(),
+          containers: [
+            {
+              ...specContainer(spec, { hostPorts: true, startupMinutes: 1 }),
+              // The image's turnserver carries CAP_NET_BIND_SERVICE as a file capability
+              // (coturn's docker/coturn/debian/Dockerfile: setcap); the kernel refuses to
+              // exec it when that capability is outside the bounding set, so it stays
+              // there (jitsi-helm docs/guides/security.md does the same). Unverified
+              // without a cluster: that the exec then succeeds as nobody.
+              securityContext: {
+                ...hardened({ user: COTURN_UID, readOnlyRoot: true }),
+                capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+              },
+              resources: resources("100m", "64Mi", "512Mi"),
+              volumeMounts: [...config.mounts, tmp.mount, ...state.map((s) => s.mount)],
             },
-            spec: {
-              hostNetwork: true,
-              dnsPolicy: "ClusterFirstWithHostNet",
-              nodeSelector: nodeSelector(ctx.k.turnNodeLabel),
-              securityContext: podSecurity(),
-              containers: [
-                {
-                  ...specContainer(spec, { hostPorts: true, startupMinutes: 1 }),
-                  // The image's turnserver carries CAP_NET_BIND_SERVICE as a file capability
-                  // (coturn's docker/coturn/debian/Dockerfile: setcap); the kernel refuses to
-                  // exec it when that capability is outside the bounding set, so it stays
-                  // there (jitsi-helm docs/guides/security.md does the same). Unverified
-                  // without a cluster: that the exec then succeeds as nobody.
-                  securityContext: {
-                    ...hardened({ user: COTURN_UID, readOnlyRoot: true }),
-                    capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
-                  },
-                  resources: resources("100m", "64Mi", "512Mi"),
-                  volumeMounts: [...config.mounts, tmp.mount, ...state.map((s) => s.mount)],
-                },
-              ],
-              volumes: [...config.volumes, tmp.volume, ...state.map((s) => s.volume)],
-            },
-          },
+          ],
+          volumes: [...config.volumes, tmp.volume, ...state.map((s) => s.volume)],
         },
       },
       { parent: this },
