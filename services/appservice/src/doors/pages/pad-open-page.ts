@@ -4,7 +4,7 @@
  * the workspace page's sign-in) is shown whose pad the link opens and confirms with a POST. A
  * link someone else asked for can then never silently make the victim type as the attacker.
  */
-import { escapeHtml } from "../../util/html";
+import { escapeHtml, htmlDocument } from "../../util/html";
 import { PAGE_CSP } from "./pages";
 import type { PadSessionLookup } from "./pad-resume";
 import { sessionIdsOf } from "./session-cookie";
@@ -30,17 +30,11 @@ export async function otherIdentities(
 /** The confirmation page: who the link opens the pad as, who this browser is now, one button. */
 export function confirmOpenPage(ticket: string, userId: string, others: string[]): string {
   const now = others.map((u) => `<strong>${escapeHtml(u)}</strong>`).join(", ");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Open the pad as ${escapeHtml(userId)}?</title>
-<link rel="stylesheet" href="../static/widget-page.css">
-</head>
-<body data-state="confirm">
-<main>
+  return htmlDocument({
+    title: `Open the pad as ${userId}?`,
+    stylesheets: ["../static/widget-page.css"],
+    data: { state: "confirm" },
+    body: `<main>
 <h1>Open the pad as ${escapeHtml(userId)}?</h1>
 <p>This browser is signed in to pads as ${now}. This link opens the pad as <strong>${escapeHtml(userId)}</strong>: what you type would be written under that name.</p>
 <p>Continue only if you asked for this link yourself, from your own Matrix client.</p>
@@ -48,8 +42,6 @@ export function confirmOpenPage(ticket: string, userId: string, others: string[]
 <input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
 <button type="submit">Open as ${escapeHtml(userId)}</button>
 </form>
-</main>
-</body>
-</html>
-`;
+</main>`,
+  });
 }

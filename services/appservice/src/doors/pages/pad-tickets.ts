@@ -8,7 +8,7 @@
  * ticket handed out by one process cannot be redeemed twice through another (it is simply
  * unknown there, a refusal, never a second use).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { digestIfSecret, keepBounded, newSecret, secretDigest } from "../../util/secrets";
 
 /** How long a ticket can be redeemed: enough to open a tab, too short to be worth stealing. */
 export const TICKET_SECONDS = 60;
@@ -26,10 +26,6 @@ export interface Ticket {
 /** Why a ticket was refused, for the page the tab shows. */
 export type TicketRefusal = "unknown" | "expired";
 
-function digest(ticket: string): string {
-  return createHash("sha256").update(ticket, "utf8").digest("base64url");
-}
-
 export class TicketBook {
   /** By SHA-256 of the ticket: a heap dump does not hold redeemable tickets. */
   private readonly tickets = new Map<string, Ticket>();
@@ -38,15 +34,15 @@ export class TicketBook {
 
   /** A new ticket for `what`, valid for {@link TICKET_SECONDS}. */
   issue(what: Omit<Ticket, "expiresAt">): { ticket: string; expiresAt: number } {
-    this.prune();
-    while (this.tickets.size >= MAX_TICKETS) {
-      const oldest = this.tickets.keys().next().value;
-      if (oldest === undefined) break;
-      this.tickets.delete(oldest);
-    }
-    const ticket = randomBytes(32).toString("base64url");
+    const ticket = newSecret();
     const expiresAt = this.now() + TICKET_SECONDS * 1000;
-    this.tickets.set(digest(ticket), { ...what, expiresAt });
+    keepBounded(
+      this.tickets,
+      secretDigest(ticket),
+      { ...what, expiresAt },
+      MAX_TICKETS,
+      this.now(),
+    );
     return { ticket, expiresAt };
   }
 
@@ -55,24 +51,18 @@ export class TicketBook {
    * before it is used (issue 22 item 17). Refusals as {@link redeem}, but nothing is taken out.
    */
   peek(ticket: string): Ticket | TicketRefusal {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return "unknown";
-    const found = this.tickets.get(digest(ticket));
+    const key = digestIfSecret(ticket);
+    const found = key === null ? undefined : this.tickets.get(key);
     if (!found) return "unknown";
     return found.expiresAt > this.now() ? found : "expired";
   }
 
   /** Takes the ticket out (whatever the outcome: a ticket is tried once) and returns it if valid. */
   redeem(ticket: string): Ticket | TicketRefusal {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return "unknown";
-    const key = digest(ticket);
-    const found = this.tickets.get(key);
-    if (!found) return "unknown";
+    const key = digestIfSecret(ticket);
+    const found = key === null ? undefined : this.tickets.get(key);
+    if (!found || key === null) return "unknown";
     this.tickets.delete(key);
     return found.expiresAt > this.now() ? found : "expired";
-  }
-
-  private prune(): void {
-    const now = this.now();
-    for (const [key, t] of this.tickets) if (t.expiresAt <= now) this.tickets.delete(key);
   }
 }

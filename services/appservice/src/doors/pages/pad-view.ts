@@ -10,8 +10,8 @@
  *
  * Kept in memory, like own-tab tickets: a restart only costs reopening the widget.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { escapeHtml } from "../../util/html";
+import { digestIfSecret, keepBounded, newSecret, secretDigest } from "../../util/secrets";
+import { escapeHtml, htmlDocument } from "../../util/html";
 
 /** A view link's lifetime is bounded like a session's (`etherpad.sessionSeconds`). */
 export interface ReadOnlyView {
@@ -26,12 +26,6 @@ export const MAX_VIEWS = 20_000;
 /** Seconds between reloads of the view page, so a reader follows the pad. */
 export const VIEW_REFRESH_SECONDS = 10;
 
-const TOKEN = /^[A-Za-z0-9_-]{43}$/u;
-
-function digest(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("base64url");
-}
-
 export class ReadOnlyViews {
   /** By SHA-256 of the token: a heap dump does not hold usable links. */
   private readonly views = new Map<string, ReadOnlyView>();
@@ -40,32 +34,22 @@ export class ReadOnlyViews {
 
   /** A new view link for `what`, valid for `seconds`. */
   issue(what: Omit<ReadOnlyView, "expiresAt">, seconds: number): string {
-    this.prune();
-    while (this.views.size >= MAX_VIEWS) {
-      const oldest = this.views.keys().next().value;
-      if (oldest === undefined) break;
-      this.views.delete(oldest);
-    }
-    const token = randomBytes(32).toString("base64url");
-    this.views.set(digest(token), { ...what, expiresAt: this.now() + seconds * 1000 });
+    const token = newSecret();
+    const view = { ...what, expiresAt: this.now() + seconds * 1000 };
+    keepBounded(this.views, secretDigest(token), view, MAX_VIEWS, this.now());
     return token;
   }
 
   /** The view behind `token` while it is valid (it stays valid: a view is loaded repeatedly). */
   find(token: string): ReadOnlyView | undefined {
-    if (!TOKEN.test(token)) return undefined;
-    const key = digest(token);
+    const key = digestIfSecret(token);
+    if (key === null) return undefined;
     const view = this.views.get(key);
     if (view && view.expiresAt <= this.now()) {
       this.views.delete(key);
       return undefined;
     }
     return view;
-  }
-
-  private prune(): void {
-    const now = this.now();
-    for (const [key, v] of this.views) if (v.expiresAt <= now) this.views.delete(key);
   }
 }
 
@@ -83,25 +67,16 @@ export const VIEW_CSP =
 
 /** The read-only page: the pad's text as it is now, reloaded every {@link VIEW_REFRESH_SECONDS}. */
 export function viewPage(text: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta http-equiv="refresh" content="${VIEW_REFRESH_SECONDS}">
-<title>Pad (read-only)</title>
-<link rel="stylesheet" href="../../static/widget-page.css">
-<link rel="stylesheet" href="../../static/pad-view.css">
-</head>
-<body data-state="read-only">
-<main class="pad-view">
+  return htmlDocument({
+    title: "Pad (read-only)",
+    refreshSeconds: VIEW_REFRESH_SECONDS,
+    stylesheets: ["../../static/widget-page.css", "../../static/pad-view.css"],
+    data: { state: "read-only" },
+    body: `<main class="pad-view">
 <p role="status">Read-only: your power level in this room does not let you edit this pad. It updates every ${VIEW_REFRESH_SECONDS} seconds.</p>
 <pre id="pad-text">${escapeHtml(text)}</pre>
-</main>
-</body>
-</html>
-`;
+</main>`,
+  });
 }
 
 /** The view's own styles: the text wraps (a phone is 360px wide) and keeps its line breaks. */

@@ -1,5 +1,5 @@
 /** The HTML of the pad and conference widget pages (no inline script, no secrets). */
-import { escapeHtml } from "../../util/html";
+import { escapeHtml, htmlDocument } from "../../util/html";
 
 export type PageKind = "pad" | "conference";
 
@@ -15,29 +15,21 @@ const TITLES: Record<PageKind, string> = {
  */
 export function widgetPage(kind: PageKind, padOrigin = ""): string {
   const endpoint = kind === "pad" ? "pad/session" : "conference/token";
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${TITLES[kind]}</title>
-<script src="static/widget-page.js"></script>
-<link rel="stylesheet" href="static/widget-page.css">
-</head>
-<body data-kind="${kind}" data-endpoint="${endpoint}" data-pad-origin="${escapeHtml(padOrigin)}" data-state="waiting">
-<main>
+  return htmlDocument({
+    title: TITLES[kind],
+    headScripts: ["static/widget-page.js"],
+    stylesheets: ["static/widget-page.css"],
+    bodyScripts: ["static/matrix-widget-api.js"],
+    data: { kind, endpoint, "pad-origin": padOrigin, state: "waiting" },
+    body: `<main>
 <p id="status" role="status">Waiting for your Matrix client…</p>
 <p id="error" role="alert" hidden></p>
 <p id="actions" hidden>
 <button type="button" id="own-tab">Open in its own tab</button>
 <button type="button" id="allow-here" hidden>Allow the pad here</button>
 </p>
-</main>
-<script src="static/matrix-widget-api.js"></script>
-</body>
-</html>
-`;
+</main>`,
+  });
 }
 
 /**
@@ -45,23 +37,15 @@ export function widgetPage(kind: PageKind, padOrigin = ""): string {
  * `message` below. Both are escaped.
  */
 export function messagePage(title: string, message: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="../static/widget-page.css">
-</head>
-<body data-state="refused">
-<main>
+  return htmlDocument({
+    title,
+    stylesheets: ["../static/widget-page.css"],
+    data: { state: "refused" },
+    body: `<main>
 <h1>${escapeHtml(title)}</h1>
 <p id="error" role="alert">${escapeHtml(message)}</p>
-</main>
-</body>
-</html>
-`;
+</main>`,
+  });
 }
 
 /**

@@ -9,8 +9,14 @@
  *   browser confirms who is signing in.
  * Each is single-use. Only SHA-256 digests are kept as keys.
  */
-import { randomBytes, randomInt } from "node:crypto";
-import { digestOf } from "./store";
+import { randomInt } from "node:crypto";
+import {
+  digestIfSecret,
+  dropExpired,
+  keepBounded,
+  newSecret,
+  secretDigest,
+} from "../../../util/secrets";
 
 /** How long a code and a link can be used. */
 export const SIGN_IN_SECONDS = 10 * 60;
@@ -56,8 +62,6 @@ export function normalizeCode(typed: string): string {
   return typed.toUpperCase().replace(/[\s-]/g, "").slice(0, 32);
 }
 
-const SECRET = /^[A-Za-z0-9_-]{43}$/;
-
 export class SignInBook {
   private readonly byRequest = new Map<string, SignInRequest>();
   /** Link token digest → request digest. */
@@ -67,19 +71,13 @@ export class SignInBook {
 
   /** A new request for `userId`; see the module comment. */
   issue(userId: string, roomId: string | null): IssuedRequest {
-    this.prune();
-    while (this.byRequest.size >= MAX_REQUESTS) {
-      const oldest = this.byRequest.keys().next().value;
-      if (oldest === undefined) break;
-      this.byRequest.delete(oldest);
-    }
-    const requestId = randomBytes(32).toString("base64url");
-    const linkToken = randomBytes(32).toString("base64url");
+    const requestId = newSecret();
+    const linkToken = newSecret();
     let code = "";
     for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
     const expiresAt = this.now() + SIGN_IN_SECONDS * 1000;
-    const key = digestOf(requestId);
-    this.byRequest.set(key, {
+    const key = secretDigest(requestId);
+    const request = {
       userId,
       roomId,
       code,
@@ -87,20 +85,23 @@ export class SignInBook {
       codeUsed: false,
       linkUsed: false,
       expiresAt,
-    });
-    this.byLink.set(digestOf(linkToken), key);
+    };
+    keepBounded(this.byRequest, key, request, MAX_REQUESTS, this.now());
+    this.dropDeadLinks();
+    this.byLink.set(secretDigest(linkToken), key);
     return { requestId, code, linkToken, expiresAt };
   }
 
   /** The live request of this browser (`requestId` from its cookie), without trying a code. */
   requestOf(requestId: string): SignInRequest | null {
-    const request = SECRET.test(requestId) ? this.live(digestOf(requestId)) : undefined;
+    const key = digestIfSecret(requestId);
+    const request = key === null ? undefined : this.live(key);
     return request && !request.codeUsed ? request : null;
   }
 
   /** Tries `typed` against the request of this browser (`requestId` from its cookie). */
   tryCode(requestId: string, typed: string): CodeOutcome {
-    const key = SECRET.test(requestId) ? digestOf(requestId) : "";
+    const key = digestIfSecret(requestId) ?? "";
     const request = this.live(key);
     if (!request || request.codeUsed) {
       return { ok: false, reason: "no-request", attemptsLeft: 0 };
@@ -132,8 +133,8 @@ export class SignInBook {
   }
 
   private requestOfLink(linkToken: string): SignInRequest | null {
-    if (!SECRET.test(linkToken)) return null;
-    const key = this.byLink.get(digestOf(linkToken));
+    const link = digestIfSecret(linkToken);
+    const key = link === null ? undefined : this.byLink.get(link);
     return key === undefined ? null : (this.live(key) ?? null);
   }
 
@@ -147,9 +148,9 @@ export class SignInBook {
     return request;
   }
 
-  private prune(): void {
-    const now = this.now();
-    for (const [key, r] of this.byRequest) if (r.expiresAt <= now) this.byRequest.delete(key);
+  /** Links of requests that expired, were dropped for room or were used up. */
+  private dropDeadLinks(): void {
+    dropExpired(this.byRequest, this.now());
     for (const [link, key] of this.byLink) if (!this.byRequest.has(key)) this.byLink.delete(link);
   }
 }
