@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { etherpadSpec } from "../services/etherpad";
-import { dataVolume, pinnedImage, serviceContainer } from "./container";
-import { healthcheckOf, uploadsOf } from "./from-spec";
+import { dataVolume } from "./container";
+import { specContainer } from "./from-spec";
 import { HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
@@ -31,19 +31,15 @@ export class Etherpad extends pulumi.ComponentResource {
       port: PORTS.postgres,
     });
     this.settingsJson = spec.settingsJson;
-    const image = pinnedImage(`${name}-image`, spec.image, { parent: this });
     const data = dataVolume(`${name}-var`, "atrium-etherpad-var", { parent: this });
-    serviceContainer(
+    specContainer(
       name,
+      spec,
       {
-        name: HOSTS.etherpad,
-        image: image.imageId,
         networks: [{ network: args.networks.services }, { network: args.networks.database }],
         volumes: spec.stateDirs.map((path) => ({ volume: data, path })),
-        uploads: uploadsOf(spec),
-        healthcheck: healthcheckOf(spec),
       },
-      { parent: this },
+      this,
     );
     this.registerOutputs({});
   }

@@ -2,9 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { livekitSpec } from "../services/livekit";
-import { pinnedImage, serviceContainer } from "./container";
-import { healthcheckOf, publishedPorts, uploadsOf } from "./from-spec";
-import { HOSTS } from "./names";
+import { specContainer } from "./from-spec";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
 
@@ -30,20 +28,7 @@ export class Livekit extends pulumi.ComponentResource {
     const c = args.settings;
     const spec = livekitSpec(c, args.secrets, { ip: c.publicIp });
     this.configYaml = spec.configYaml;
-    const image = pinnedImage(`${name}-image`, spec.image, { parent: this });
-    serviceContainer(
-      name,
-      {
-        name: HOSTS.livekit,
-        image: image.imageId,
-        networks: [{ network: args.networks.services }],
-        command: [...spec.args],
-        ports: publishedPorts(spec.ports),
-        uploads: uploadsOf(spec),
-        healthcheck: healthcheckOf(spec),
-      },
-      { parent: this },
-    );
+    specContainer(name, spec, { networks: [{ network: args.networks.services }] }, this);
     this.registerOutputs({});
   }
 }

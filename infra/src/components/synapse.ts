@@ -3,8 +3,8 @@ import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { synapseSpec } from "../services/synapse";
-import { dataVolume, pinnedImage, serviceContainer } from "./container";
-import { dockerEnvs, healthcheckOf, uploadsOf } from "./from-spec";
+import { dataVolume } from "./container";
+import { specContainer } from "./from-spec";
 import { HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
@@ -45,16 +45,13 @@ export class Synapse extends pulumi.ComponentResource {
     });
     this.registrationYaml = spec.registrationYaml;
     this.homeserverYaml = spec.homeserverYaml;
-    const image = pinnedImage(`${name}-image`, spec.image, { parent: this });
     const data = dataVolume(`${name}-data`, "atrium-synapse-data", { parent: this });
     this.data = data;
-    serviceContainer(
+    specContainer(
       name,
+      spec,
       {
-        name: HOSTS.synapse,
-        image: image.imageId,
         networks: [{ network: args.networks.services }, { network: args.networks.database }],
-        envs: dockerEnvs(spec),
         // A fresh volume belongs to root; start.py then drops to uid 991, which must own /data.
         entrypoints: [
           "/bin/sh",
@@ -62,10 +59,8 @@ export class Synapse extends pulumi.ComponentResource {
           `chown 991:991 /data && exec /start.py run --config-path ${spec.configPath}`,
         ],
         volumes: [{ volume: data, path: "/data" }],
-        uploads: uploadsOf(spec),
-        healthcheck: healthcheckOf(spec),
       },
-      { parent: this },
+      this,
     );
     this.registerOutputs({});
   }

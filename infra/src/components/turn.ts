@@ -2,9 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config";
 import { coturnSpec } from "../services/coturn";
-import { dataVolume, pinnedImage, serviceContainer } from "./container";
-import { healthcheckOf, publishedPorts, uploadsOf } from "./from-spec";
-import { HOSTS } from "./names";
+import { dataVolume } from "./container";
+import { specContainer } from "./from-spec";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
 
@@ -27,21 +26,16 @@ export class Turn extends pulumi.ComponentResource {
     const c = args.settings;
     const spec = coturnSpec(c, args.secrets.get("turnSharedSecret"), { externalIp: c.publicIp });
     this.turnserverConf = spec.turnserverConf;
-    const image = pinnedImage(`${name}-image`, spec.image, { parent: this });
     const data = dataVolume(`${name}-data`, "atrium-coturn-data", { parent: this });
-    serviceContainer(
+    specContainer(
       name,
+      spec,
       {
-        name: HOSTS.coturn,
-        image: image.imageId,
         networks: [{ network: args.networks.services }],
-        command: [...spec.args],
-        ports: publishedPorts([...spec.ports, ...spec.relayPorts]),
+        morePorts: spec.relayPorts,
         volumes: spec.stateDirs.map((path) => ({ volume: data, path })),
-        uploads: uploadsOf(spec),
-        healthcheck: healthcheckOf(spec),
       },
-      { parent: this },
+      this,
     );
     this.registerOutputs({});
   }

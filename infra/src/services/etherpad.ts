@@ -8,7 +8,7 @@ import { DATABASES, PORTS } from "../components/names";
 import type { Secrets } from "../components/secrets";
 import type { StackSettings } from "../config";
 import { renderEtherpadSettings } from "../render/etherpad-settings";
-import type { ServiceSpec } from "./spec";
+import { nodeFetchCheck, type ServiceSpec } from "./spec";
 
 /** Etherpad's install directory in the official image. */
 export const ETHERPAD_ROOT = "/opt/etherpad-lite";
@@ -55,10 +55,16 @@ export function etherpadSpec(c: StackSettings, s: Secrets, db: EtherpadDb): Ethe
     // No NODE_ENV/TRUST_PROXY: the image sets NODE_ENV=production itself, and TRUST_PROXY
     // only feeds the image's own settings.json, which the mounted one replaces.
     env: {},
+    // Both sit in the install tree beside the image's own files.
     files: [
-      { dir: ETHERPAD_ROOT, name: "settings.json", content: settingsJson },
+      { dir: ETHERPAD_ROOT, name: "settings.json", content: settingsJson, amongImageFiles: true },
       // Read verbatim: a trailing newline would become part of the key.
-      { dir: ETHERPAD_ROOT, name: "APIKEY.txt", content: s.get("etherpadApiKey") },
+      {
+        dir: ETHERPAD_ROOT,
+        name: "APIKEY.txt",
+        content: s.get("etherpadApiKey"),
+        amongImageFiles: true,
+      },
     ],
     ports: [{ name: "http", port: PORTS.etherpad, protocol: "tcp" }],
     stateDirs: [`${ETHERPAD_ROOT}/var`],
@@ -67,11 +73,7 @@ export function etherpadSpec(c: StackSettings, s: Secrets, db: EtherpadDb): Ethe
       http: { path: "/health", port: "http" },
       // The image has no curl. Etherpad 2.x's health endpoint (draft-inadarei-api-health-check)
       // answers 200 once it serves.
-      inside: [
-        "node",
-        "-e",
-        `fetch("http://127.0.0.1:${PORTS.etherpad}/health").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-      ],
+      inside: nodeFetchCheck(PORTS.etherpad, "/health"),
     },
     settingsJson,
   };

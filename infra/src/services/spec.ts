@@ -22,6 +22,11 @@ export interface ServiceFile {
   /** The file's name inside `dir`. */
   readonly name: string;
   readonly content: pulumi.Output<string>;
+  /**
+   * The folder also holds the image's own files: Kubernetes mounts this file alone (subPath),
+   * where mounting the folder would hide them.
+   */
+  readonly amongImageFiles?: boolean;
 }
 
 /** A service as both targets run it. */
@@ -64,4 +69,16 @@ export function portNamed(spec: ServiceSpec, name: string): ServicePort {
 /** The full path of a config file. */
 export function filePath(file: ServiceFile): string {
   return `${file.dir}/${file.name}`;
+}
+
+/**
+ * A health check for images with Node but no curl or wget: a GET of `path` on `port` from
+ * inside the container, exit 0 on a 2xx.
+ */
+export function nodeFetchCheck(port: number, path: string): string[] {
+  return [
+    "node",
+    "-e",
+    `fetch("http://127.0.0.1:${port}${path}").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+  ];
 }
