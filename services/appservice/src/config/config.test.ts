@@ -1,15 +1,12 @@
 import path from "node:path";
+import { configInput } from "../test-support/config";
 import { ConfigError, loadConfigFile, parseConfig } from "./load";
 
 const sample = path.join(__dirname, "..", "..", "config.sample.yaml");
 
-const minimal = {
-  homeserver: { url: "http://127.0.0.1:8008", domain: "localhost" },
-  web: { publicUrl: "http://localhost:9001" },
-  etherpad: { url: "http://127.0.0.1:9001", apiKey: "0123456789abcdef0123" },
-  jitsi: { domain: "meet.example.org", auth: "none" },
+const minimal = configInput("localhost", {
   encryption: { storePassphrase: "a-secret-of-the-operator" },
-};
+});
 
 describe("config", () => {
   it("accepts the checked-in config.sample.yaml", () => {

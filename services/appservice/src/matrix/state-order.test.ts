@@ -4,11 +4,8 @@
  * the room's queue never overwrites a newer snapshot: state is applied in the order the
  * homeserver sent it (when it is recorded), not when the room's lane gets to it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pino from "pino";
-import { Store } from "../store/store";
+import { storePerTest } from "../test-support/temp-store";
 import { createMetrics } from "../util/metrics";
 import { Processor } from "./events/processor";
 import type { CommandHandler } from "../doors/commands/handler";
@@ -97,16 +94,7 @@ describe("state heard while the room is being read", () => {
 });
 
 describe("events still queued in the room's lane", () => {
-  let dir: string;
-  let store: Store;
-  beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "atrium-order-"));
-    store = await Store.open({ engine: "sqlite", filename: path.join(dir, "atrium.db") });
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const store = storePerTest();
 
   /** The cache over a homeserver that already holds `now`, and a processor over the store. */
   async function setup(now: StateEvent[]) {
@@ -117,7 +105,7 @@ describe("events still queued in the room's lane", () => {
     } as unknown as MatrixGateway;
     const cache = new StateCachingGateway(homeserver);
     const processor = new Processor({
-      store,
+      store: store(),
       commands: { handle: async () => undefined } as unknown as CommandHandler,
       reactions: {
         onMember: async () => undefined,
@@ -135,7 +123,7 @@ describe("events still queued in the room's lane", () => {
     const { cache, processor } = await setup([powerLevels(0, "$p2")]);
     // The promotion was recorded before the demotion, but its lane had not reached it when a
     // command read the room (the snapshot already holds the demotion).
-    await store.recordEvents("t1", [powerLevels(100, "$p1")]);
+    await store().recordEvents("t1", [powerLevels(100, "$p1")]);
     expect(await levelOf(cache, A)).toBe(0);
     await processor.kick();
     expect(await levelOf(cache, A)).toBe(0);
@@ -143,7 +131,7 @@ describe("events still queued in the room's lane", () => {
 
   it("never make a banned user joined again", async () => {
     const { cache, processor } = await setup([membership("ban", "$b")]);
-    await store.recordEvents("t1", [membership("join", "$j")]);
+    await store().recordEvents("t1", [membership("join", "$j")]);
     expect(await cache.joinedMembers(ROOM)).toEqual([]);
     await processor.kick();
     expect(await cache.joinedMembers(ROOM)).toEqual([]);

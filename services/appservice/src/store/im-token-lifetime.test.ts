@@ -4,6 +4,7 @@
  * with the bot any more (what leaving every room, or a deactivation, looks like to Atrium).
  */
 import { configSchema } from "../config/schema";
+import { configInput } from "../test-support/config";
 import { Store } from "./store";
 import { ImTokens, LIVENESS_RECHECK_MS } from "./im-tokens";
 
@@ -19,14 +20,9 @@ afterEach(async () => {
 });
 
 it("defaults to a lifetime of hours, not days", () => {
-  const config = configSchema.parse({
-    homeserver: { url: "http://127.0.0.1:1", domain: "example.org" },
-    web: { publicUrl: "https://pads.example.org" },
-    etherpad: { url: "http://127.0.0.1:2", apiKey: "k".repeat(20) },
-    jitsi: { domain: "meet.example.org", auth: "none" },
-    encryption: { enabled: false },
-    integrationManager: { publicUrl: "https://im.example.org" },
-  });
+  const config = configSchema.parse(
+    configInput("example.org", { integrationManager: { publicUrl: "https://im.example.org" } }),
+  );
   expect(config.integrationManager?.tokenLifetimeHours).toBeLessThanOrEqual(12);
 });
 

@@ -3,6 +3,7 @@
  * homeserver and Etherpad (unit tests only): what a user would notice is what gets counted.
  */
 import { parseConfig } from "../config/load";
+import { configInput } from "./config";
 import { CommandHandler } from "../doors/commands/handler";
 import { RoomActions } from "../workspace/room-actions";
 import { Workspace, type EtherpadPort } from "../workspace/workspace";
@@ -14,13 +15,7 @@ export const ROOM = "!r:x";
 export const ALICE = "@alice:x";
 export const BOT = "@atrium:x";
 
-export const testConfig = parseConfig({
-  homeserver: { url: "http://127.0.0.1:8008", domain: "x" },
-  web: { publicUrl: "https://pads.example.org" },
-  etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
-  jitsi: { domain: "meet.example.org", auth: "none" },
-  encryption: { enabled: false },
-});
+export const testConfig = parseConfig(configInput("x"));
 
 export interface WorldOptions {
   /** Makes the next widget state writes fail with this error. */

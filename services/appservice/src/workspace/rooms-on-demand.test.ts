@@ -1,34 +1,20 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pino from "pino";
 import { parseConfig } from "../config/load";
 import type { MatrixGateway } from "../matrix/gateway";
 import { OnDemandRooms } from "../store/on-demand-rooms";
-import { Store } from "../store/store";
+import { configInput } from "../test-support/config";
+import { storePerTest } from "../test-support/temp-store";
 import { creationOptions, RoomsOnDemand } from "./rooms-on-demand";
 import type { Workspace } from "./workspace";
 
 const log = pino({ level: "silent" });
-const config = parseConfig({
-  homeserver: { url: "http://127.0.0.1:8008", domain: "example.org" },
-  web: { publicUrl: "https://pads.example.org" },
-  etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
-  jitsi: { domain: "meet.example.org", auth: "none" },
-  aliases: { roomsPerUserPerHour: 1, unclaimedRoomsPerHour: 2, moderator: "@admin:example.org" },
-  encryption: { enabled: false },
-});
+const config = parseConfig(
+  configInput("example.org", {
+    aliases: { roomsPerUserPerHour: 1, unclaimedRoomsPerHour: 2, moderator: "@admin:example.org" },
+  }),
+);
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "atrium-ondemand-"));
-  store = await Store.open({ engine: "sqlite", filename: path.join(dir, "atrium.db") });
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const store = storePerTest();
 
 function setup(opts: { padFailures?: number; config?: typeof config } = {}) {
   const clock = { now: Date.now() };
@@ -70,7 +56,7 @@ function setup(opts: { padFailures?: number; config?: typeof config } = {}) {
     gateway,
     aliases: { deleteAlias: async (alias: string) => void calls.push(`unalias ${alias}`) },
     workspace,
-    rooms: new OnDemandRooms(store.db),
+    rooms: new OnDemandRooms(store().db),
     log,
     now: () => clock.now,
   });

@@ -1,17 +1,14 @@
 import { parseConfig } from "../../config/load";
+import { configInput } from "../../test-support/config";
 import { callsConfigSchema } from "./config";
 import { legacyLivekitIdentity, livekitIdentity, livekitRoomName } from "./naming";
 import { admitToCall, type CallPolicyDeps } from "./policy";
 import { callsRegistrationKeys, callsRegistrationProblems } from "./registration";
 import { AccessError } from "../pages/access-error";
 
-const minimal = {
-  homeserver: { url: "http://127.0.0.1:8008", domain: "localhost" },
-  web: { publicUrl: "http://localhost:9001" },
-  etherpad: { url: "http://127.0.0.1:9001", apiKey: "0123456789abcdef0123" },
-  jitsi: { domain: "meet.example.org", auth: "none" },
+const minimal = configInput("localhost", {
   encryption: { storePassphrase: "a-secret-of-the-operator" },
-};
+});
 
 describe("LiveKit names (vectors computed with Python's hashlib/json, MSC4195's examples)", () => {
   it.each([

@@ -1,27 +1,20 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import express from "express";
 import pino from "pino";
 import { configSchema } from "../../config/schema";
 import { parseConfig } from "../../config/load";
 import { ImTokens } from "../../store/im-tokens";
 import { Store } from "../../store/store";
+import { configInput } from "../../test-support/config";
+import { serve, type Served } from "../../test-support/serve";
 import { createMetrics } from "../../util/metrics";
 import { fakeOpenId } from "../pages/test-support/fakes";
 import { addProtocolRoutes } from "./protocol";
 
-const BASE = {
-  homeserver: { url: "http://127.0.0.1:1", domain: "example.org" },
-  web: { publicUrl: "https://pads.example.org" },
-  etherpad: { url: "http://127.0.0.1:2", apiKey: "k".repeat(20) },
-  jitsi: { domain: "meet.example.org", auth: "none" },
-  encryption: { enabled: false },
-};
+const BASE = configInput("example.org");
 const TOS = "https://im.example.org/terms-1.0.html";
 
 let store: Store;
-let server: http.Server;
-let base: string;
+let served: Served;
 
 async function start(policies: unknown[]): Promise<void> {
   const config = configSchema.parse({
@@ -39,18 +32,16 @@ async function start(policies: unknown[]): Promise<void> {
     metrics: createMetrics(),
     log: pino({ level: "silent" }),
   });
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serve(app);
 }
 
 afterEach(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await served.close();
   await store.close();
 });
 
 async function json(path: string, init: RequestInit = {}) {
-  const res = await fetch(`${base}${path}`, {
+  const res = await fetch(`${served.base}${path}`, {
     ...init,
     headers: { "Content-Type": "application/json", ...(init.headers ?? {}) },
   });

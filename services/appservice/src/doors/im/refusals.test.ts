@@ -4,13 +4,13 @@
  * (never a full room-state read), refusals are rate-limited per token, and the room view tells a
  * non-member nothing about the room.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import express from "express";
 import pino from "pino";
 import { configSchema } from "../../config/schema";
 import { ImTokens } from "../../store/im-tokens";
 import { Store } from "../../store/store";
+import { configInput } from "../../test-support/config";
+import { serve, type Served } from "../../test-support/serve";
 import { createMetrics } from "../../util/metrics";
 import { fakeOpenId } from "../pages/test-support/fakes";
 import type { MatrixGateway, StateEvent } from "../../matrix/gateway";
@@ -38,20 +38,14 @@ const STATE: StateEvent[] = [
 ].map((e) => ({ sender: "", event_id: `$${e.type}`, ...e }));
 
 let store: Store;
-let server: http.Server;
-let base: string;
+let served: Served;
 let requests: string[];
 let tokens: ImTokens;
 
 beforeEach(async () => {
-  const config = configSchema.parse({
-    homeserver: { url: "http://127.0.0.1:1", domain: "example.org" },
-    web: { publicUrl: "https://pads.example.org" },
-    etherpad: { url: "http://127.0.0.1:2", apiKey: "k".repeat(20) },
-    jitsi: { domain: "meet.example.org", auth: "none" },
-    encryption: { enabled: false },
-    integrationManager: { publicUrl: "https://im.example.org" },
-  });
+  const config = configSchema.parse(
+    configInput("example.org", { integrationManager: { publicUrl: "https://im.example.org" } }),
+  );
   requests = [];
   const homeserver = {
     botUserId: BOT,
@@ -79,18 +73,16 @@ beforeEach(async () => {
     gateway: new StateCachingGateway(homeserver),
     actions: {} as RoomActions,
   });
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serve(app);
 });
 
 afterEach(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await served.close();
   await store.close();
 });
 
 async function call(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
+  const res = await fetch(`${served.base}${path}`, {
     method,
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -4,29 +4,16 @@
  * another person is shown who the link opens the pad as, and asked (a POST) before anything
  * changes; a browser that holds nothing, or only the ticket owner's sessions, opens at once.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import express from "express";
-import pino from "pino";
-import { configSchema } from "../../config/schema";
 import type { PadSessionTable } from "../../store/schema";
+import { serve, type Served } from "../../test-support/serve";
 import { registerRoutes } from "./routes";
-import type { WebDeps } from "./server";
 import { TicketBook } from "./pad-tickets";
-import {
-  fakeEtherpad,
-  fakeGateway,
-  fakeOpenId,
-  noRevocations,
-  fakeStore,
-  padRow,
-  ROOM,
-} from "./test-support/fakes";
+import { fakeOpenId, fakeWebDeps, noRevocations, pagesConfig, ROOM } from "./test-support/fakes";
 
 const VICTIM = "@victim:example.org";
 const MALLORY = "@mallory:example.org";
-let server: http.Server;
-let base: string;
+let served: Served;
 let tickets: TicketBook;
 /** Sessions Atrium recorded (what `pad_sessions` holds), by id. */
 let recorded: PadSessionTable[];
@@ -43,27 +30,9 @@ function sessionOf(id: string, userId: string): PadSessionTable {
 }
 
 beforeAll(async () => {
-  const config = configSchema.parse({
-    homeserver: { url: "http://127.0.0.1:1", domain: "example.org" },
-    web: { publicUrl: "http://localhost:9001" },
-    etherpad: {
-      url: "http://127.0.0.1:2",
-      publicUrl: "http://localhost:9002",
-      apiKey: "k".repeat(20),
-    },
-    jitsi: { domain: "meet.example.org", auth: "none" },
-    encryption: { enabled: false },
-  });
   tickets = new TicketBook();
   recorded = [sessionOf("s.victim1", VICTIM), sessionOf("s.mallory1", MALLORY)];
-  const store = fakeStore([padRow()]);
-  const deps = {
-    config,
-    store,
-    etherpad: fakeEtherpad(),
-    gateway: fakeGateway({ members: { [VICTIM]: "join", [MALLORY]: "join" } }),
-    log: pino({ level: "silent" }),
-  } as unknown as WebDeps;
+  const { deps } = fakeWebDeps(pagesConfig(), { members: { [VICTIM]: "join", [MALLORY]: "join" } });
   const app = express();
   app.use(express.json());
   registerRoutes(app, deps, {
@@ -74,19 +43,17 @@ beforeAll(async () => {
       padSessionsById: async (ids) => recorded.filter((r) => ids.includes(r.session_id)),
     },
   });
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serve(app);
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => served.close());
 
 function ticketOf(userId: string): string {
   return tickets.issue({ kind: "pad", roomId: ROOM, widgetId: "w1", userId }).ticket;
 }
 
 const open = (ticket: string, cookie?: string) =>
-  fetch(`${base}/atrium/pad/open?ticket=${ticket}`, {
+  fetch(`${served.base}/atrium/pad/open?ticket=${ticket}`, {
     redirect: "manual",
     headers: cookie ? { Cookie: cookie } : {},
   });
@@ -106,7 +73,7 @@ describe("own-tab ticket links (issue 22 item 17)", () => {
   it("open the pad after the person confirms with a POST (the ticket was not used by the question)", async () => {
     const ticket = ticketOf(MALLORY);
     await open(ticket, "sessionID=s.victim1");
-    const res = await fetch(`${base}/atrium/pad/open`, {
+    const res = await fetch(`${served.base}/atrium/pad/open`, {
       method: "POST",
       redirect: "manual",
       headers: {
@@ -122,7 +89,7 @@ describe("own-tab ticket links (issue 22 item 17)", () => {
 
   it("refuse a confirmation posted from another site", async () => {
     const ticket = ticketOf(MALLORY);
-    const res = await fetch(`${base}/atrium/pad/open`, {
+    const res = await fetch(`${served.base}/atrium/pad/open`, {
       method: "POST",
       redirect: "manual",
       headers: {

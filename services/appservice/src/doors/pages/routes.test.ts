@@ -1,67 +1,47 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import express from "express";
-import pino from "pino";
-import { configSchema, type AtriumConfigInput } from "../../config/schema";
+import type { AtriumConfigInput } from "../../config/schema";
+import { serve, type Served } from "../../test-support/serve";
 import { registerRoutes } from "./routes";
-import type { WebDeps } from "./server";
 import {
-  fakeEtherpad,
-  fakeGateway,
   fakeOpenId,
+  fakeWebDeps,
   noRevocations,
-  fakeStore,
-  padRow,
+  pagesConfig,
   ROOM,
+  type fakeStore,
 } from "./test-support/fakes";
 
 const VERIFY_TOKEN = "verify-token-0123456789";
-let server: http.Server;
-let base: string;
+let served: Served;
 let store: ReturnType<typeof fakeStore>;
 
 function config(extra: Partial<AtriumConfigInput> = {}) {
-  return configSchema.parse({
-    homeserver: { url: "http://127.0.0.1:1", domain: "example.org" },
-    web: { publicUrl: "http://localhost:9001" },
-    etherpad: {
-      url: "http://127.0.0.1:2",
-      publicUrl: "http://localhost:9002",
-      apiKey: "k".repeat(20),
-      sessionSeconds: 600,
-    },
+  return pagesConfig({
+    etherpad: { sessionSeconds: 600 },
     jitsi: { domain: "meet.example.org", auth: "matrix", verifyToken: VERIFY_TOKEN },
     ...extra,
   });
 }
 
 async function startApp(cfg = config(), exchangesPerMinute?: number): Promise<void> {
-  store = fakeStore([padRow()]);
+  const web = fakeWebDeps(cfg, {
+    members: { "@alice:example.org": "join" },
+    powerLevels: { users_default: 0 },
+  });
+  store = web.store;
   const app = express();
   app.use(express.json());
-  const deps = {
-    config: cfg,
-    store,
-    etherpad: fakeEtherpad(),
-    gateway: fakeGateway({
-      members: { "@alice:example.org": "join" },
-      powerLevels: { users_default: 0 },
-    }),
-    log: pino({ level: "silent" }),
-  } as unknown as WebDeps;
-  registerRoutes(app, deps, {
+  registerRoutes(app, web.deps, {
     openid: fakeOpenId(),
     exchangesPerMinute,
     revocations: noRevocations,
   });
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serve(app);
 }
 
-const stopApp = () => new Promise<void>((resolve) => server.close(() => resolve()));
+const stopApp = () => served.close();
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, {
+  fetch(`${served.base}${path}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...headers },
     body: JSON.stringify(body),
@@ -75,7 +55,7 @@ describe("public routes", () => {
     ["/atrium/pad", "pad/session"],
     ["/atrium/conference", "conference/token"],
   ])("%s serves a page without inline script that posts to %s", async (path, endpoint) => {
-    const res = await fetch(`${base}${path}?roomId=${encodeURIComponent(ROOM)}&widgetId=w1`);
+    const res = await fetch(`${served.base}${path}?roomId=${encodeURIComponent(ROOM)}&widgetId=w1`);
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
@@ -95,7 +75,7 @@ describe("public routes", () => {
     ["/atrium/static/widget-page.js", "javascript", "scalar_token"],
     ["/atrium/static/widget-page.css", "css", "#error"],
   ])("serves %s", async (path, type, content) => {
-    const res = await fetch(`${base}${path}`);
+    const res = await fetch(`${served.base}${path}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain(type);
     expect(await res.text()).toContain(content);

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pino from "pino";
 import { Registry } from "prom-client";
-import { Store } from "../../store/store";
+import { storePerTest } from "../../test-support/temp-store";
 import { Inbound } from "./inbound";
 import { createCryptoMetrics } from "./metrics";
 import { ParkedEvents } from "./parking";
@@ -22,16 +19,7 @@ function encrypted(id: string, session = "S1", sender = "@alice:x"): EncryptedEv
   };
 }
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "atrium-inbound-"));
-  store = await Store.open({ engine: "sqlite", filename: path.join(dir, "atrium.db") });
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const store = storePerTest();
 
 /** Inbound over a real store, with a decryptor whose known sessions the test controls. */
 function setup(opts: { limitSeconds?: number } = {}) {
@@ -40,7 +28,7 @@ function setup(opts: { limitSeconds?: number } = {}) {
   let kicks = 0;
   let now = 1_000_000;
   const metrics = createCryptoMetrics(new Registry());
-  const parked = new ParkedEvents(store.db);
+  const parked = new ParkedEvents(store().db);
   const inbound = new Inbound({
     room: {
       decrypt: async (e: EncryptedEvent): Promise<Decryption> => {
@@ -73,9 +61,9 @@ function setup(opts: { limitSeconds?: number } = {}) {
 }
 
 async function record(...events: EncryptedEvent[]) {
-  await store.recordEvents("txn", events as unknown as Array<Record<string, unknown>>);
-  const pending = await store.pendingEvents(100);
-  for (const entry of pending) await store.markProcessed(entry.seq);
+  await store().recordEvents("txn", events as unknown as Array<Record<string, unknown>>);
+  const pending = await store().pendingEvents(100);
+  for (const entry of pending) await store().markProcessed(entry.seq);
 }
 
 const sessionKey = (session: string) =>
@@ -93,7 +81,7 @@ describe("encrypted events whose key is missing", () => {
     t.known.add("S1");
     await t.inbound.onRoomKeys(sessionKey("S1"));
     expect(t.kicks()).toBe(1);
-    const pending = await store.pendingEvents(10);
+    const pending = await store().pendingEvents(10);
     expect(pending.map((p) => p.eventId)).toEqual(["$a"]);
     // Taken up again: decrypted now, and no longer waiting.
     const opened = await t.inbound.open(event, log);
@@ -108,7 +96,7 @@ describe("encrypted events whose key is missing", () => {
     await record(event);
     await t.inbound.open(event, log);
     await t.inbound.onRoomKeys(sessionKey("S9"));
-    expect(await store.pendingEvents(10)).toEqual([]);
+    expect(await store().pendingEvents(10)).toEqual([]);
     expect(await t.parked.isWaiting("$b")).toBe(true);
   });
 
@@ -145,6 +133,6 @@ describe("encrypted events whose key is missing", () => {
     await record(event);
     await t.inbound.open(event, log);
     await t.inbound.sweep(true);
-    expect((await store.pendingEvents(10)).map((p) => p.eventId)).toEqual(["$e"]);
+    expect((await store().pendingEvents(10)).map((p) => p.eventId)).toEqual(["$e"]);
   });
 });

@@ -4,11 +4,7 @@
  * confirms (across a restart of Atrium too), and the event itself is done without burning its
  * retries. Real SQLite store; Etherpad is a stand-in that can be "down".
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pino from "pino";
-import { parseConfig } from "../../config/load";
 import { Store } from "../../store/store";
 import { Registry } from "prom-client";
 import {
@@ -18,20 +14,14 @@ import {
 } from "../../store/pad-revocations";
 import { createMetrics } from "../../util/metrics";
 import type { MatrixGateway } from "../gateway";
-import type { EtherpadPort, Workspace } from "../../workspace/workspace";
+import type { EtherpadPort } from "../../workspace/workspace";
 import type { CommandHandler } from "../../doors/commands/handler";
 import { Processor } from "./processor";
-import { Reactions } from "./reactions";
+import { reactionsWith } from "../../test-support/reactions";
+import { storeFilePerTest } from "../../test-support/temp-store";
 
 const ROOM = "!r:example.org";
 const USER = "@leaver:example.org";
-const config = parseConfig({
-  homeserver: { url: "http://127.0.0.1:8008", domain: "example.org" },
-  web: { publicUrl: "https://pads.example.org" },
-  etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
-  jitsi: { domain: "meet.example.org", auth: "none" },
-  encryption: { enabled: false },
-});
 const log = pino({ level: "silent" });
 
 function flakyEtherpad() {
@@ -46,16 +36,10 @@ function flakyEtherpad() {
   return { etherpad, state };
 }
 
-let dir: string;
-let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), "atrium-revoke-"));
-  file = path.join(dir, "atrium.db");
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const file = storeFilePerTest();
 
 async function storeWithSession(): Promise<Store> {
-  const store = await Store.open({ engine: "sqlite", filename: file });
+  const store = await Store.open({ engine: "sqlite", filename: file() });
   await store.savePadSession({
     session_id: "s.held",
     room_id: ROOM,
@@ -82,14 +66,7 @@ it("a leave while Etherpad is down is done once and its revocation kept, then co
   let now = 1_000_000;
   const revocations = new PadRevocations(store.db, () => now);
   const gateway = { botUserId: "@atrium:example.org" } as unknown as MatrixGateway;
-  const reactions = new Reactions({
-    config,
-    store,
-    gateway,
-    workspace: {} as Workspace,
-    etherpad,
-    revocations,
-  });
+  const reactions = reactionsWith({ store, gateway, etherpad, revocations });
   const notices: string[] = [];
   const processor = new Processor({
     store,
@@ -122,7 +99,7 @@ it("a leave while Etherpad is down is done once and its revocation kept, then co
 
   // Atrium restarts (a new store handle on the same file); Etherpad comes back.
   await store.close();
-  const reopened = await Store.open({ engine: "sqlite", filename: file });
+  const reopened = await Store.open({ engine: "sqlite", filename: file() });
   const again = new PadRevocations(reopened.db, () => now + 60_000);
   state.up = true;
   expect(await again.run(etherpad)).toEqual({ done: 1, failed: 0 });

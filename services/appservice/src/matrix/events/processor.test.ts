@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pino from "pino";
 import { Store } from "../../store/store";
 import { createMetrics } from "../../util/metrics";
@@ -8,6 +5,7 @@ import { Processor } from "./processor";
 import type { CommandHandler } from "../../doors/commands/handler";
 import type { Reactions } from "./reactions";
 import type { MatrixGateway } from "../gateway";
+import { storeFilePerTest } from "../../test-support/temp-store";
 import { world } from "../../test-support/world";
 
 const message = (n: number) => ({
@@ -17,15 +15,11 @@ const message = (n: number) => ({
   type: "m.room.message",
   content: { msgtype: "m.text", body: `!pad p${n}` },
 });
+const inRoom = (n: number, room: string) => ({ ...message(n), room_id: room });
 
 describe("Processor (durable inbox)", () => {
-  let dir: string;
-  let file: string;
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), "atrium-proc-"));
-    file = path.join(dir, "atrium.db");
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const file = storeFilePerTest();
+  const open = () => Store.open({ engine: "sqlite", filename: file() });
 
   function processorWith(store: Store, handle: (e: { event_id: string }) => Promise<void>) {
     const notices: string[] = [];
@@ -46,7 +40,7 @@ describe("Processor (durable inbox)", () => {
   }
 
   it("records each event once, whatever the transaction replays", async () => {
-    const store = await Store.open({ engine: "sqlite", filename: file });
+    const store = await open();
     expect(await store.recordEvents("t1", [message(1), message(2)])).toBe(2);
     expect(await store.recordEvents("t1", [message(1), message(2)])).toBe(0);
     expect(await store.recordEvents("t2", [message(2), message(3)])).toBe(1);
@@ -55,7 +49,7 @@ describe("Processor (durable inbox)", () => {
   });
 
   it("runs a replayed command once, even after its inbox row was pruned: pads, widgets, ledger", async () => {
-    const store = await Store.open({ engine: "sqlite", filename: file });
+    const store = await open();
     const w = world(store);
     const processor = new Processor({
       store,
@@ -85,7 +79,7 @@ describe("Processor (durable inbox)", () => {
   });
 
   it("resumes, after a restart, the events a crashed run recorded but did not finish", async () => {
-    let store = await Store.open({ engine: "sqlite", filename: file });
+    let store = await open();
     await store.recordEvents("t1", [message(1), message(2), message(3)]);
     const firstRun: string[] = [];
     const crashing = processorWith(store, async (e) => {
@@ -100,7 +94,7 @@ describe("Processor (durable inbox)", () => {
     await store.close();
     expect(firstRun).toEqual(["$e1"]);
 
-    store = await Store.open({ engine: "sqlite", filename: file });
+    store = await open();
     const secondRun: string[] = [];
     const { processor } = processorWith(store, async (e) => void secondRun.push(e.event_id));
     await processor.kick();
@@ -110,8 +104,7 @@ describe("Processor (durable inbox)", () => {
   });
 
   it("keeps each room's order while a slow room does not hold up another", async () => {
-    const store = await Store.open({ engine: "sqlite", filename: file });
-    const inRoom = (n: number, room: string) => ({ ...message(n), room_id: room });
+    const store = await open();
     await store.recordEvents("t", [
       inRoom(1, "!slow:x"),
       inRoom(2, "!slow:x"),
@@ -133,7 +126,7 @@ describe("Processor (durable inbox)", () => {
   });
 
   it("retries a failed event before the room's next one (per-room order holds)", async () => {
-    const store = await Store.open({ engine: "sqlite", filename: file });
+    const store = await open();
     await store.recordEvents("t1", [message(1), message(2)]);
     const order: string[] = [];
     let failures = 0;
@@ -148,8 +141,7 @@ describe("Processor (durable inbox)", () => {
   });
 
   it("handles new events of other rooms while one room is stuck, batch after batch", async () => {
-    const store = await Store.open({ engine: "sqlite", filename: file });
-    const inRoom = (n: number, room: string) => ({ ...message(n), room_id: room });
+    const store = await open();
     // More stuck events than one read of the inbox holds, all ahead of the other rooms'.
     await store.recordEvents(
       "t1",
@@ -187,7 +179,7 @@ describe("Processor (durable inbox)", () => {
   });
 
   it("gives up on an event after repeated failures and tells the room", async () => {
-    const store = await Store.open({ engine: "sqlite", filename: file });
+    const store = await open();
     await store.recordEvents("t1", [message(1), message(2)]);
     const handled: string[] = [];
     const { processor, notices } = processorWith(store, async (e) => {
@@ -230,7 +222,7 @@ describe("Processor (durable inbox)", () => {
       },
     ],
   ])("skips a malformed event (%s) without calling handlers", async (_label, event) => {
-    const store = await Store.open({ engine: "sqlite", filename: file });
+    const store = await open();
     await store.recordEvents("t", [event as Record<string, unknown>]);
     const handled: string[] = [];
     const { processor } = processorWith(store, async (e) => void handled.push(e.event_id));

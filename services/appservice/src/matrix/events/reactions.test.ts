@@ -3,16 +3,13 @@ import { parseConfig } from "../../config/load";
 import type { MatrixGateway } from "../gateway";
 import type { Store } from "../../store/store";
 import type { EtherpadPort, Workspace } from "../../workspace/workspace";
-import { Reactions, type RoomEvent } from "./reactions";
+import { configInput } from "../../test-support/config";
+import { reactionsWith } from "../../test-support/reactions";
+import type { RoomEvent } from "./reactions";
 
-const config = parseConfig({
-  homeserver: { url: "http://127.0.0.1:8008", domain: "example.org" },
-  web: { publicUrl: "https://pads.example.org" },
-  etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
-  jitsi: { domain: "meet.example.org", auth: "none" },
-  permissions: { allowedServers: ["example.org", "partner.org"] },
-  encryption: { enabled: false },
-});
+const config = parseConfig(
+  configInput("example.org", { permissions: { allowedServers: ["example.org", "partner.org"] } }),
+);
 
 /** Revocations over a fake store: what schedule moves, run ends at Etherpad, then in the store. */
 function fakeRevocations(store: Store) {
@@ -52,11 +49,10 @@ function setup() {
   const etherpad = {
     deleteSession: async (id: string) => void deleted.push(`etherpad ${id}`),
   } as unknown as EtherpadPort;
-  const reactions = new Reactions({
+  const reactions = reactionsWith({
     config,
     store,
     gateway,
-    workspace: {} as Workspace,
     etherpad,
     revocations: fakeRevocations(store),
   });
@@ -117,13 +113,7 @@ describe("room upgrades", () => {
         return 1;
       },
     } as unknown as Workspace;
-    const reactions = new Reactions({
-      config,
-      store: {} as Store,
-      gateway,
-      workspace,
-      etherpad: {} as EtherpadPort,
-    });
+    const reactions = reactionsWith({ config, gateway, workspace });
     const tombstone: RoomEvent = {
       event_id: "$t",
       room_id: "!old:example.org",
@@ -153,14 +143,9 @@ describe("room upgrades", () => {
 
 describe("power levels", () => {
   it("ends the pad sessions of a member demoted below the edit level, only theirs", async () => {
-    const strict = parseConfig({
-      homeserver: { url: "http://127.0.0.1:8008", domain: "example.org" },
-      web: { publicUrl: "https://pads.example.org" },
-      etherpad: { url: "http://etherpad:9001", apiKey: "0123456789abcdef0123" },
-      jitsi: { domain: "meet.example.org", auth: "none" },
-      permissions: { padEditPowerLevel: 10 },
-      encryption: { enabled: false },
-    });
+    const strict = parseConfig(
+      configInput("example.org", { permissions: { padEditPowerLevel: 10 } }),
+    );
     const ended: string[] = [];
     const sessions: Record<string, Array<{ session_id: string }>> = {
       "@demoted:example.org": [{ session_id: "s.demoted" }],
@@ -185,11 +170,10 @@ describe("power levels", () => {
     const etherpad = {
       deleteSession: async (id: string) => void ended.push(`etherpad ${id}`),
     } as unknown as EtherpadPort;
-    const reactions = new Reactions({
+    const reactions = reactionsWith({
       config: strict,
       store,
       gateway,
-      workspace: {} as Workspace,
       etherpad,
       revocations: fakeRevocations(store),
     });

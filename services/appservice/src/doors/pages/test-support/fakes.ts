@@ -1,8 +1,12 @@
 /** Fakes of the ports the web modules use (unit tests only). */
+import pino from "pino";
+import { configSchema, type AtriumConfigInput } from "../../../config/schema";
 import type { StateEvent } from "../../../matrix/gateway";
 import type { WidgetRow } from "../../../store/store";
 import type { PadSessionTable } from "../../../store/schema";
+import { configInput } from "../../../test-support/config";
 import { AccessError } from "../access-error";
+import type { WebDeps } from "../server";
 
 export const ROOM = "!room:example.org";
 export const PAD = "g.abcdefghijklmnop$notes";
@@ -117,3 +121,40 @@ export function fakeEtherpad() {
 
 /** No pad-session revocation pending, for route tests over {@link fakeStore} (it has no db). */
 export const noRevocations = { pending: async (): Promise<boolean> => false };
+
+/**
+ * The pages' config: pages on localhost:9001, Etherpad's public side on localhost:9002.
+ * `etherpad` adds to that section; any other key replaces its whole section.
+ */
+export function pagesConfig(
+  extra: Omit<Partial<AtriumConfigInput>, "etherpad"> & {
+    etherpad?: Partial<AtriumConfigInput["etherpad"]>;
+  } = {},
+) {
+  const { etherpad, ...sections } = extra;
+  return configSchema.parse(
+    configInput("example.org", {
+      web: { publicUrl: "http://localhost:9001" },
+      etherpad: {
+        url: "http://127.0.0.1:2",
+        publicUrl: "http://localhost:9002",
+        apiKey: "k".repeat(20),
+        ...etherpad,
+      },
+      ...sections,
+    }),
+  );
+}
+
+/** The web modules' deps over the fakes: one pad ({@link padRow}) in a room of `room`'s state. */
+export function fakeWebDeps(config: WebDeps["config"], room: FakeRoom) {
+  const store = fakeStore([padRow()]);
+  const deps = {
+    config,
+    store,
+    etherpad: fakeEtherpad(),
+    gateway: fakeGateway(room),
+    log: pino({ level: "silent" }),
+  } as unknown as WebDeps;
+  return { deps, store };
+}
