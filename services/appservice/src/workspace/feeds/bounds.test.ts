@@ -10,6 +10,7 @@ import { createFeedMetrics } from "./metrics";
 import type { FeedItem } from "./parse";
 import { renderDigest, renderItem, type Rendered } from "./render";
 import { FeedStore } from "./store";
+import { newSubscription } from "../../test-support/feeds";
 
 /** What the message costs in the event: body and formatted_body as JSON, UTF-8 bytes. */
 const sizeOf = (r: Rendered) => Buffer.byteLength(JSON.stringify([r.plain, r.html]), "utf8");
@@ -69,20 +70,11 @@ describe("delivery of a message the homeserver finds too large", () => {
   it("is tried once, marked failed and counted, never retried", async () => {
     const feeds = new FeedStore(store.db);
     const NOW = Date.UTC(2026, 0, 10);
-    const s = await feeds.subscribe({
-      url: "https://e.example/feed",
-      title: "t",
-      roomId: "!r:x",
-      label: "News",
-      addedBy: "@a:x",
-      now: NOW,
-      nextFetchAt: NOW,
-      validators: { etag: null, lastModified: null, bodyHash: null },
-      intervalHint: null,
-      newestItemAt: null,
-      baseline: [],
-      backfill: [{ itemKey: "1:g:big", plain: "big", html: "big", itemDate: null }],
-    });
+    const s = await feeds.subscribe(
+      newSubscription(NOW, {
+        backfill: [{ itemKey: "1:g:big", plain: "big", html: "big", itemDate: null }],
+      }),
+    );
     let sends = 0;
     const registry = new Registry();
     const delivery = new Delivery({

@@ -6,12 +6,10 @@
 import pino from "pino";
 import { Store } from "../../store/store";
 import type { StateEvent } from "../../matrix/gateway";
-import { FeedCommands, type FeedAnswer, type FeedReply } from "./commands";
+import type { FeedAnswer, FeedCommands } from "./commands";
 import { feedsConfigSchema } from "./config";
 import { FeedFetchError, type FeedResponse, type Fetcher } from "./fetch";
-import { inThreadParser } from "./parse-pool";
-import { PreviewGate } from "./preview-gate";
-import { FeedStore } from "./store";
+import { answerOf, feedCommandsWith } from "../../test-support/feeds";
 
 const log = pino({ level: "silent" });
 const ROOM = "!room:x";
@@ -60,41 +58,35 @@ const state: StateEvent[] = [
   },
 ];
 
-/** A gate these tests never reach the bounds of (preview-gate.test.ts tests the bounds). */
-const roomyGate = () => new PreviewGate({ perUserPerMinute: 600, concurrency: 64, queue: 64 });
-
 let store: Store;
 let feeds: FeedCommands;
 let kicks = 0;
 let ticks = 0;
 
+/** The feed actions over this test's store and the scripted feeds, counting kicks and ticks. */
+const feedCommands = (config = feedsConfigSchema.parse({})) =>
+  feedCommandsWith({
+    store,
+    fetcher,
+    roomState: state,
+    now: NOW,
+    config,
+    onKick: () => void kicks++,
+    onTick: () => void ticks++,
+  });
+
 beforeEach(async () => {
   store = await Store.open({ engine: "sqlite", filename: ":memory:" });
   kicks = 0;
   ticks = 0;
-  feeds = new FeedCommands({
-    config: feedsConfigSchema.parse({}),
-    store: new FeedStore(store.db),
-    gateway: { roomState: async () => state },
-    fetcher,
-    previewFetcher: fetcher,
-    parser: inThreadParser,
-    previews: roomyGate(),
-    delivery: { kick: async () => void kicks++ },
-    poller: { tick: async () => void ticks++ },
-    now: () => NOW,
-  });
+  feeds = feedCommands();
 });
 
 afterEach(async () => {
   await store.close();
 });
 
-/** The answer of `!feed <rest>`, waiting for it when it comes later (previews). */
-const answerOf = async (reply: Promise<FeedReply>): Promise<FeedAnswer> => {
-  const r = await reply;
-  return "later" in r ? r.later : r;
-};
+/** The answer of `!feed <rest>`. */
 const run = (rest: string, sender = ALICE): Promise<FeedAnswer> =>
   answerOf(feeds.run(ROOM, sender, rest, log));
 
@@ -150,37 +142,39 @@ describe("!feed (the command door)", () => {
     expect((await run("preview https://e.example/blog.xml", BOB)).outcome).toBe("done");
   });
 
-  it("refuses bad input with the reason, changing nothing", async () => {
-    expect((await run("add")).reply.plain).toBe(
-      "Give the feed's address: !feed add https://example.org/feed.xml.",
-    );
-    expect((await run("add ftp://e.example/x")).reply.plain).toBe(
-      "Only http:// and https:// feeds can be followed.",
-    );
-    expect((await run("add http://10.0.0.1/feed")).reply.plain).toBe(
-      "I could not read that feed: its address is on a private or local network, which feeds may not reach. Nothing was added.",
-    );
-    expect((await run("add https://e.example/missing.xml")).reply.plain).toBe(
-      "I could not read that feed: the server answered HTTP 404. Nothing was added.",
-    );
-    expect((await run("add https://e.example/blog.xml 123")).reply.plain).toMatch(
-      /not just a number/,
-    );
-    await run("add https://e.example/blog.xml Blog");
-    expect((await run("add https://e.example/blog.xml")).reply.plain).toBe(
-      'This room already follows that feed as "Blog" (#1).',
-    );
-    expect((await run("pause Nope")).reply.plain).toBe(
-      'This room has no feed "Nope". !feed list shows them.',
-    );
-    expect((await run("pause")).reply.plain).toBe(
-      "Name the feed by its label or number (see !feed list).",
-    );
-    expect((await run("template Blog $nope")).reply.plain).toMatch(
-      /^Unknown template variable \$nope; .* Nothing was changed\.$/,
-    );
-    expect((await run("template Blog")).reply.plain).toMatch(/^Give a template or default\./);
-    expect((await run("frobnicate")).reply.plain).toMatch(/^I don't know !feed frobnicate\./);
+  /** One refusal: the exact reply, or a pattern where only part of it is the point. */
+  const refuses = async (rest: string, reply: string | RegExp) => {
+    const plain = (await run(rest)).reply.plain;
+    if (typeof reply === "string") expect(plain).toBe(reply);
+    else expect(plain).toMatch(reply);
+  };
+
+  describe("refuses bad input with the reason, changing nothing", () => {
+    it.each<[string, string | RegExp]>([
+      ["add", "Give the feed's address: !feed add https://example.org/feed.xml."],
+      ["add ftp://e.example/x", "Only http:// and https:// feeds can be followed."],
+      [
+        "add http://10.0.0.1/feed",
+        "I could not read that feed: its address is on a private or local network, which feeds may not reach. Nothing was added.",
+      ],
+      [
+        "add https://e.example/missing.xml",
+        "I could not read that feed: the server answered HTTP 404. Nothing was added.",
+      ],
+      ["add https://e.example/blog.xml 123", /not just a number/],
+    ])("!feed %s", refuses);
+
+    describe("once the room follows Blog", () => {
+      beforeEach(() => run("add https://e.example/blog.xml Blog"));
+      it.each<[string, string | RegExp]>([
+        ["add https://e.example/blog.xml", 'This room already follows that feed as "Blog" (#1).'],
+        ["pause Nope", 'This room has no feed "Nope". !feed list shows them.'],
+        ["pause", "Name the feed by its label or number (see !feed list)."],
+        ["template Blog $nope", /^Unknown template variable \$nope; .* Nothing was changed\.$/],
+        ["template Blog", /^Give a template or default\./],
+        ["frobnicate", /^I don't know !feed frobnicate\./],
+      ])("!feed %s", refuses);
+    });
   });
 
   it("previews the newest entry, posting and adding nothing", async () => {
@@ -274,17 +268,7 @@ describe("the actions (the integration manager's door)", () => {
   });
 
   it("refuses everything, and !feed says so, when feeds are turned off", async () => {
-    const disabled = new FeedCommands({
-      config: feedsConfigSchema.parse({ enabled: false }),
-      store: new FeedStore(store.db),
-      gateway: { roomState: async () => state },
-      fetcher,
-      previewFetcher: fetcher,
-      parser: inThreadParser,
-      previews: roomyGate(),
-      delivery: { kick: async () => undefined },
-      poller: { tick: async () => undefined },
-    });
+    const disabled = feedCommands(feedsConfigSchema.parse({ enabled: false }));
     expect(await disabled.list(ROOM)).toMatchObject({ ok: false, kind: "off" });
     expect(await disabled.add(ROOM, ALICE, "https://e.example/blog.xml", "", log)).toMatchObject({
       ok: false,

@@ -10,6 +10,7 @@ import { createFeedMetrics } from "./metrics";
 import type { FeedItem } from "./parse";
 import { planIngest } from "./plan";
 import { FeedStore, type SubscriptionRow } from "./store";
+import { newSubscription } from "../../test-support/feeds";
 
 const log = pino({ level: "silent" });
 const DAY = 86_400_000;
@@ -136,20 +137,7 @@ describe("delivery", () => {
   afterEach(async () => store.close());
 
   async function subscribed(): Promise<SubscriptionRow> {
-    return feeds.subscribe({
-      url: "https://e.example/feed",
-      title: "t",
-      roomId: "!r:x",
-      label: "News",
-      addedBy: "@a:x",
-      now: NOW,
-      nextFetchAt: NOW,
-      validators: { etag: null, lastModified: null, bodyHash: null },
-      intervalHint: null,
-      newestItemAt: null,
-      baseline: [],
-      backfill: [],
-    });
+    return feeds.subscribe(newSubscription(NOW));
   }
 
   const delivery = (hs: FakeHomeserver, now = () => NOW) =>

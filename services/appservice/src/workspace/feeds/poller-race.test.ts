@@ -14,6 +14,7 @@ import { createFeedMetrics } from "./metrics";
 import { inThreadParser } from "./parse-pool";
 import { FeedPoller } from "./poller";
 import { FeedStore, type SubscriptionRow } from "./store";
+import { newSubscription } from "../../test-support/feeds";
 
 const NOW = Date.UTC(2026, 0, 10, 12);
 const URL = "https://e.example/feed.xml";
@@ -58,20 +59,15 @@ function heldFetcher(): Fetcher {
 beforeEach(async () => {
   store = await Store.open({ engine: "sqlite", filename: ":memory:" });
   feeds = new FeedStore(store.db);
-  sub = await feeds.subscribe({
-    url: URL,
-    title: "Blog",
-    roomId: "!r:x",
-    label: "Blog",
-    addedBy: "@a:x",
-    now: NOW,
-    nextFetchAt: NOW,
-    validators: { etag: null, lastModified: null, bodyHash: null },
-    intervalHint: null,
-    newestItemAt: NOW - 60_000,
-    baseline: [{ key: "1:g:old", contentHash: null }],
-    backfill: [],
-  });
+  sub = await feeds.subscribe(
+    newSubscription(NOW, {
+      url: URL,
+      title: "Blog",
+      label: "Blog",
+      newestItemAt: NOW - 60_000,
+      baseline: [{ key: "1:g:old", contentHash: null }],
+    }),
+  );
 });
 
 afterEach(async () => store.close());

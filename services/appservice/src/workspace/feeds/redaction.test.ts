@@ -9,15 +9,14 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import type { StateEvent } from "../../matrix/gateway";
 import { Store } from "../../store/store";
-import { FeedCommands, type FeedAnswer, type FeedReply } from "./commands";
 import { feedsConfigSchema } from "./config";
 import { createFetcher, type FeedResponse, type Fetcher } from "./fetch";
 import { createFeedMetrics } from "./metrics";
 import { FeedPoller } from "./poller";
 import { inThreadParser } from "./parse-pool";
-import { PreviewGate } from "./preview-gate";
 import { redactUrl } from "./redact";
 import { FeedStore } from "./store";
+import { answerOf, feedCommandsWith, newSubscription } from "../../test-support/feeds";
 
 const log = pino({ level: "silent" });
 const ROOM = "!room:x";
@@ -46,29 +45,12 @@ const scripted: Fetcher = {
   },
 };
 
-const answerOf = async (reply: Promise<FeedReply>): Promise<FeedAnswer> => {
-  const r = await reply;
-  return "later" in r ? r.later : r;
-};
-
 let store: Store;
 beforeEach(async () => (store = await Store.open({ engine: "sqlite", filename: ":memory:" })));
 afterEach(async () => store.close());
 
-function commandsWith(fetcher: Fetcher, config = feedsConfigSchema.parse({})): FeedCommands {
-  return new FeedCommands({
-    config,
-    store: new FeedStore(store.db),
-    gateway: { roomState: async () => state },
-    fetcher,
-    previewFetcher: fetcher,
-    parser: inThreadParser,
-    previews: new PreviewGate({ perUserPerMinute: 600, concurrency: 64, queue: 64 }),
-    delivery: { kick: async () => undefined },
-    poller: { tick: async () => undefined },
-    now: () => NOW,
-  });
-}
+const commandsWith = (fetcher: Fetcher, config = feedsConfigSchema.parse({})) =>
+  feedCommandsWith({ store, fetcher, roomState: state, now: NOW, config });
 
 describe("redactUrl", () => {
   it.each([
@@ -129,20 +111,15 @@ describe("failure messages", () => {
 
   it("never name it in the room's failure notice or the feed list", async () => {
     const feedStore = new FeedStore(store.db);
-    const sub = await feedStore.subscribe({
-      url: `http://localhost:${closedPort}/feed.xml`,
-      title: "Local",
-      roomId: ROOM,
-      label: "Local",
-      addedBy: ALICE,
-      now: NOW,
-      nextFetchAt: NOW,
-      validators: { etag: null, lastModified: null, bodyHash: null },
-      intervalHint: null,
-      newestItemAt: null,
-      baseline: [],
-      backfill: [],
-    });
+    const sub = await feedStore.subscribe(
+      newSubscription(NOW, {
+        url: `http://localhost:${closedPort}/feed.xml`,
+        title: "Local",
+        roomId: ROOM,
+        label: "Local",
+        addedBy: ALICE,
+      }),
+    );
     await feedStore.updateFeed(sub.feed_id, { failing_since: NOW - 7_200_000, failures: 3 });
     const poller = new FeedPoller({
       config: feedsConfigSchema.parse({ failureNoticeAfterSeconds: 60 }),
