@@ -1,12 +1,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { all, openDb, result, TempStore } from "./test-support/idb";
+import { all, openDb, result, journalPerTest } from "./test-support/idb";
 
-let temp: TempStore;
-beforeEach(() => {
-  temp = new TempStore();
-});
-afterEach(() => temp.dispose());
+const temp = journalPerTest();
 
 const child = join(__dirname, "test-support", "crash-child.cjs");
 

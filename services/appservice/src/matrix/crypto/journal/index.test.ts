@@ -1,20 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import type { DurableIndexedDb } from "./index";
-import { all, done, openApp, put, result, TempStore } from "./test-support/idb";
+import { all, done, openApp, put, result, journalPerTest } from "./test-support/idb";
 
-let temp: TempStore;
-beforeEach(() => {
-  temp = new TempStore();
-});
-afterEach(() => temp.dispose());
-
-/** The file reopened, closing the previous instance first as a restart would. */
-const reopen = (previous: DurableIndexedDb) => temp.reopen(previous);
+const temp = journalPerTest();
 
 describe("durable IndexedDB journal: records", () => {
   it("keeps committed records and their structured-clone values across a restart", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     const value = {
       bytes: new Uint8Array([1, 2, 3]),
       buffer: new Uint8Array([9]).buffer,
@@ -27,7 +18,7 @@ describe("durable IndexedDB journal: records", () => {
     ]);
     db.close();
 
-    const second = await reopen(first);
+    const second = await temp.reopen(first);
     const db2 = await openApp(second.indexedDB);
     const tx = db2.transaction("kv");
     const back = await result<typeof value>(tx.objectStore("kv").get("k1"));
@@ -41,8 +32,7 @@ describe("durable IndexedDB journal: records", () => {
   });
 
   it("never writes an aborted transaction, whether aborted by the code or by a failed request", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     await put(db, "kv", [["kept", 1]]);
 
     const byCode = db.transaction("kv", "readwrite");
@@ -55,30 +45,26 @@ describe("durable IndexedDB journal: records", () => {
     byFailure.objectStore("kv").put("y", "other");
     byFailure.objectStore("kv").add(3, "kept"); // ConstraintError, not handled: aborts
     await expect(done(byFailure)).rejects.toMatchObject({ name: "ConstraintError" });
-    db.close();
 
-    const db2 = await openApp((await reopen(first)).indexedDB);
+    const db2 = await temp.restartApp(first, db);
     expect(await all(db2, "kv")).toEqual([1]);
   });
 
   it("commits the rest of a transaction whose failed add had its error handled", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     await put(db, "kv", [["a", 1]]);
     const tx = db.transaction("kv", "readwrite");
     const failing = tx.objectStore("kv").add(2, "a");
     failing.onerror = (event: { preventDefault(): void }) => event.preventDefault();
     tx.objectStore("kv").put(3, "b");
     await done(tx);
-    db.close();
 
-    const db2 = await openApp((await reopen(first)).indexedDB);
+    const db2 = await temp.restartApp(first, db);
     expect(await all(db2, "kv")).toEqual([1, 3]);
   });
 
   it("resolves a range delete to the keys it removed", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     await put(
       db,
       "kv",
@@ -88,15 +74,13 @@ describe("durable IndexedDB journal: records", () => {
     tx.objectStore("kv").delete(first.globals.IDBKeyRange.bound(2, 5, false, true));
     tx.objectStore("kv").delete(first.globals.IDBKeyRange.lowerBound(8));
     await done(tx);
-    db.close();
 
-    const db2 = await openApp((await reopen(first)).indexedDB);
+    const db2 = await temp.restartApp(first, db);
     expect(await all(db2, "kv")).toEqual(["v0", "v1", "v5", "v6", "v7"]);
   });
 
   it("keeps cursor updates and cursor deletes, through the store and through an index", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     await put(db, "people", [
       [undefined, { id: 1, city: "Lyon", name: "Ada" }],
       [undefined, { id: 2, city: "Oslo", name: "Bo" }],
@@ -122,9 +106,8 @@ describe("durable IndexedDB journal: records", () => {
       cursor.continue();
     };
     await done(tx);
-    db.close();
 
-    const db2 = await openApp((await reopen(first)).indexedDB);
+    const db2 = await temp.restartApp(first, db);
     expect(await all(db2, "people")).toEqual([
       { id: 1, city: "Lyon", name: "Ada" },
       { id: 2, city: "Oslo", name: "Bob" },
@@ -134,8 +117,7 @@ describe("durable IndexedDB journal: records", () => {
   });
 
   it("keeps a clear and the puts that followed it in the same transaction", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     await put(db, "kv", [
       ["a", 1],
       ["b", 2],
@@ -145,15 +127,13 @@ describe("durable IndexedDB journal: records", () => {
     tx.objectStore("kv").clear();
     tx.objectStore("kv").put(4, "d");
     await done(tx);
-    db.close();
 
-    const db2 = await openApp((await reopen(first)).indexedDB);
+    const db2 = await temp.restartApp(first, db);
     expect(await all(db2, "kv")).toEqual([4]);
   });
 
   it("writes parallel transactions on different stores each on its own outcome", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     const kept = db.transaction("kv", "readwrite");
     const dropped = db.transaction("people", "readwrite");
     kept.objectStore("kv").put("kept", 1);
@@ -161,16 +141,14 @@ describe("durable IndexedDB journal: records", () => {
     dropped.objectStore("people").get(9).onsuccess = () => dropped.abort();
     kept.objectStore("kv").put("kept too", 2);
     await Promise.all([done(kept), expect(done(dropped)).rejects.toBeDefined()]);
-    db.close();
 
-    const db2 = await openApp((await reopen(first)).indexedDB);
+    const db2 = await temp.restartApp(first, db);
     expect(await all(db2, "kv")).toEqual(["kept", "kept too"]);
     expect(await all(db2, "people")).toEqual([]);
   });
 
   it("aborts a transaction it cannot write, leaving memory as it was", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     await put(db, "kv", [["a", 1]]);
     await first.close();
 

@@ -1,19 +1,10 @@
-import type { DurableIndexedDb } from "./index";
-import { all, done, openApp, openDb, put, result, TempStore } from "./test-support/idb";
+import { all, done, openApp, openDb, put, result, journalPerTest } from "./test-support/idb";
 
-let temp: TempStore;
-beforeEach(() => {
-  temp = new TempStore();
-});
-afterEach(() => temp.dispose());
-
-/** The file reopened, closing the previous instance first as a restart would. */
-const reopen = (previous: DurableIndexedDb) => temp.reopen(previous);
+const temp = journalPerTest();
 
 describe("durable IndexedDB journal: databases", () => {
   it("keeps an upgrade: new version, stores created, renamed and deleted, indexes added", async () => {
-    const first = await temp.open();
-    const db1 = await openApp(first.indexedDB);
+    const { first, db: db1 } = await temp.startApp();
     await put(db1, "people", [
       [undefined, { id: 1, city: "Lyon", email: "a@x" }],
       [undefined, { id: 2, city: "Oslo", email: "b@x" }],
@@ -31,7 +22,7 @@ describe("durable IndexedDB journal: databases", () => {
     });
     db2.close();
 
-    const second = await reopen(first);
+    const second = await temp.reopen(first);
     const db3 = await openDb(second.indexedDB, "app", 2, () => {
       throw new Error("no upgrade expected: the file holds version 2");
     });
@@ -53,7 +44,7 @@ describe("durable IndexedDB journal: databases", () => {
     });
     await expect(upgrade).rejects.toMatchObject({ name: "AbortError" });
 
-    const db = await openApp((await reopen(first)).indexedDB);
+    const db = await openApp((await temp.reopen(first)).indexedDB);
     expect(db.version).toBe(1);
     expect([...db.objectStoreNames]).toEqual(["kv", "people"]);
     expect(await all(db, "kv")).toEqual([]);
@@ -74,7 +65,7 @@ describe("durable IndexedDB journal: databases", () => {
     await done(tx);
     db.close();
 
-    const db2 = await openDb((await reopen(first)).indexedDB, "log", 1);
+    const db2 = await openDb((await temp.reopen(first)).indexedDB, "log", 1);
     const tx2 = db2.transaction("lines", "readwrite");
     const key = result(tx2.objectStore("lines").put("four"));
     await done(tx2);
@@ -82,13 +73,12 @@ describe("durable IndexedDB journal: databases", () => {
   });
 
   it("keeps the deletion of a database", async () => {
-    const first = await temp.open();
-    const db = await openApp(first.indexedDB);
+    const { first, db } = await temp.startApp();
     await put(db, "kv", [["a", 1]]);
     db.close();
     await result(first.indexedDB.deleteDatabase("app"));
 
-    const second = await reopen(first);
+    const second = await temp.reopen(first);
     expect(await second.indexedDB.databases()).toEqual([]);
     expect(second.stats.replayedRecords).toBe(0);
   });
@@ -109,7 +99,7 @@ describe("durable IndexedDB journal: databases", () => {
     await done(tx);
     db.close();
 
-    const second = await reopen(first);
+    const second = await temp.reopen(first);
     console.log(
       `journal: replayed ${second.stats.replayedRecords} records in ${second.stats.openMs} ms`,
     );

@@ -7,7 +7,7 @@ import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
 import type { DurableIndexedDb } from "./index";
-import { TempStore } from "./test-support/idb";
+import { journalPerTest, TempStore } from "./test-support/idb";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { FIXTURE } = require("./test-support/fixtures/crypto-wasm-12.cjs") as {
@@ -15,12 +15,8 @@ const { FIXTURE } = require("./test-support/fixtures/crypto-wasm-12.cjs") as {
 };
 const fixtures = join(__dirname, "test-support", "fixtures");
 
-let temp: TempStore;
 beforeAll(() => sdk.initAsync());
-beforeEach(() => {
-  temp = new TempStore();
-});
-afterEach(() => temp.dispose());
+const temp = journalPerTest();
 
 /** What the SDK sees as IndexedDB: the durable factory installed as the globals. */
 function install(durable: DurableIndexedDb): void {

@@ -91,3 +91,37 @@ export class TempStore {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A fresh journal file for each test, disposed of after it (declared at the top of a test
+ * file), with the restart the tests check durability across.
+ */
+export function journalPerTest() {
+  let current: TempStore | undefined;
+  beforeEach(() => {
+    current = new TempStore();
+  });
+  afterEach(() => current?.dispose());
+  const temp = (): TempStore => {
+    if (!current) throw new Error("journalPerTest: only inside a test");
+    return current;
+  };
+  return {
+    get file(): string {
+      return temp().file;
+    },
+    open: () => temp().open(),
+    /** The first run of the journal, and the app database (see {@link openApp}) on it. */
+    async startApp(): Promise<{ first: DurableIndexedDb; db: Db }> {
+      const first = await temp().open();
+      return { first, db: await openApp(first.indexedDB) };
+    },
+    /** Closes `previous`, as a stopping process would, and opens the file again. */
+    reopen: (previous: DurableIndexedDb) => temp().reopen(previous),
+    /** Closes the app database `db` and its journal, and opens the app again from the file. */
+    async restartApp(previous: DurableIndexedDb, db: Db): Promise<Db> {
+      db.close();
+      return openApp((await temp().reopen(previous)).indexedDB);
+    },
+  };
+}
