@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
+import { tablesMigration } from "./migration-tables";
 import type { Database } from "./schema";
 
 export interface OnDemandRoomTable {
@@ -22,26 +23,21 @@ export interface OnDemandRoomTable {
   removed_at: number | null;
 }
 
-export const roomsOnDemandMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable("on_demand_rooms")
-      .addColumn("room_id", "text", (c) => c.primaryKey())
-      .addColumn("alias", "text", (c) => c.notNull())
-      .addColumn("kind", "text", (c) => c.notNull())
-      .addColumn("name", "text", (c) => c.notNull())
-      .addColumn("created_at", "bigint", (c) => c.notNull())
-      .addColumn("claimed_by", "text")
-      .addColumn("claimed_at", "bigint")
-      .addColumn("furnished_at", "bigint")
-      .execute();
-    await db.schema
-      .createIndex("on_demand_rooms_claimer")
-      .on("on_demand_rooms")
-      .columns(["claimed_by", "claimed_at"])
-      .execute();
+export const roomsOnDemandMigration: Migration = tablesMigration({
+  on_demand_rooms: {
+    columns: {
+      room_id: "text primary key",
+      alias: "text not null",
+      kind: "text not null",
+      name: "text not null",
+      created_at: "bigint not null",
+      claimed_by: "text",
+      claimed_at: "bigint",
+      furnished_at: "bigint",
+    },
+    indexes: { on_demand_rooms_claimer: ["claimed_by", "claimed_at"] },
   },
-};
+});
 
 /** Rooms nobody claimed can be removed: the time of removal is kept, so they still count. */
 export const onDemandRemovedMigration: Migration = {

@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { Gauge, type Registry } from "prom-client";
 import type { Migration } from "kysely/migration";
 import { backoffMs } from "../util/retry";
+import { tablesMigration } from "./migration-tables";
 import type { Database } from "./schema";
 
 export interface PadRevocationTable {
@@ -28,31 +29,24 @@ export interface PadRevocationTable {
   last_error: string | null;
 }
 
-export const padRevocationsMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable("pad_revocations")
-      .addColumn("session_id", "text", (c) => c.primaryKey())
-      .addColumn("room_id", "text", (c) => c.notNull())
-      .addColumn("user_id", "text", (c) => c.notNull())
-      .addColumn("reason", "text", (c) => c.notNull())
-      .addColumn("created_at", "bigint", (c) => c.notNull())
-      .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
-      .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
-      .addColumn("last_error", "text")
-      .execute();
-    await db.schema
-      .createIndex("pad_revocations_member")
-      .on("pad_revocations")
-      .columns(["room_id", "user_id"])
-      .execute();
-    await db.schema
-      .createIndex("pad_revocations_due")
-      .on("pad_revocations")
-      .column("next_attempt_at")
-      .execute();
+export const padRevocationsMigration: Migration = tablesMigration({
+  pad_revocations: {
+    columns: {
+      session_id: "text primary key",
+      room_id: "text not null",
+      user_id: "text not null",
+      reason: "text not null",
+      created_at: "bigint not null",
+      attempts: "integer not null default 0",
+      next_attempt_at: "bigint not null",
+      last_error: "text",
+    },
+    indexes: {
+      pad_revocations_member: ["room_id", "user_id"],
+      pad_revocations_due: "next_attempt_at",
+    },
   },
-};
+});
 
 type RevocationTables = { pad_revocations: PadRevocationTable };
 

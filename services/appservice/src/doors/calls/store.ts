@@ -11,6 +11,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
+import { tablesMigration } from "../../store/migration-tables";
 import type { Database } from "../../store/schema";
 
 export interface RtcGrantTable {
@@ -37,45 +38,37 @@ export interface RtcRemovalTable {
   last_error: string | null;
 }
 
-export const rtcRemovalsMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable("rtc_grants")
-      .addColumn("livekit_room", "text", (c) => c.notNull())
-      .addColumn("identity", "text", (c) => c.notNull())
-      .addColumn("room_id", "text", (c) => c.notNull())
-      .addColumn("user_id", "text", (c) => c.notNull())
-      .addColumn("issued_at", "bigint", (c) => c.notNull())
-      .addColumn("connected_at", "bigint")
-      .addColumn("left_at", "bigint")
-      .addPrimaryKeyConstraint("rtc_grants_pk", ["livekit_room", "identity"])
-      .execute();
-    await db.schema
-      .createIndex("rtc_grants_member")
-      .on("rtc_grants")
-      .columns(["room_id", "user_id"])
-      .execute();
-    await db.schema
-      .createTable("rtc_removals")
-      .addColumn("livekit_room", "text", (c) => c.notNull())
-      .addColumn("identity", "text", (c) => c.notNull())
-      .addColumn("room_id", "text", (c) => c.notNull())
-      .addColumn("user_id", "text", (c) => c.notNull())
-      .addColumn("reason", "text", (c) => c.notNull())
-      .addColumn("created_at", "bigint", (c) => c.notNull())
-      .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
-      .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
-      .addColumn("done_at", "bigint")
-      .addColumn("last_error", "text")
-      .addPrimaryKeyConstraint("rtc_removals_pk", ["livekit_room", "identity"])
-      .execute();
-    await db.schema
-      .createIndex("rtc_removals_due")
-      .on("rtc_removals")
-      .columns(["done_at", "next_attempt_at"])
-      .execute();
+export const rtcRemovalsMigration: Migration = tablesMigration({
+  rtc_grants: {
+    columns: {
+      livekit_room: "text not null",
+      identity: "text not null",
+      room_id: "text not null",
+      user_id: "text not null",
+      issued_at: "bigint not null",
+      connected_at: "bigint",
+      left_at: "bigint",
+    },
+    primaryKey: ["livekit_room", "identity"],
+    indexes: { rtc_grants_member: ["room_id", "user_id"] },
   },
-};
+  rtc_removals: {
+    columns: {
+      livekit_room: "text not null",
+      identity: "text not null",
+      room_id: "text not null",
+      user_id: "text not null",
+      reason: "text not null",
+      created_at: "bigint not null",
+      attempts: "integer not null default 0",
+      next_attempt_at: "bigint not null",
+      done_at: "bigint",
+      last_error: "text",
+    },
+    primaryKey: ["livekit_room", "identity"],
+    indexes: { rtc_removals_due: ["done_at", "next_attempt_at"] },
+  },
+});
 
 type CallTables = { rtc_grants: RtcGrantTable; rtc_removals: RtcRemovalTable };
 export type RtcGrant = RtcGrantTable;

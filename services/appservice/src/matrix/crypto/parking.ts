@@ -8,6 +8,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
+import { tablesMigration } from "../../store/migration-tables";
 import type { Database } from "../../store/schema";
 
 export interface ParkedTable {
@@ -22,30 +23,23 @@ export interface ParkedTable {
   notified_at: number | null;
 }
 
-export const cryptoParkedMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable("crypto_parked")
-      .addColumn("event_id", "text", (c) => c.primaryKey())
-      .addColumn("room_id", "text", (c) => c.notNull())
-      .addColumn("sender", "text", (c) => c.notNull())
-      .addColumn("session_id", "text", (c) => c.notNull())
-      .addColumn("parked_at", "bigint", (c) => c.notNull())
-      .addColumn("state", "text", (c) => c.notNull())
-      .addColumn("notified_at", "bigint")
-      .execute();
-    await db.schema
-      .createIndex("crypto_parked_session")
-      .on("crypto_parked")
-      .columns(["room_id", "session_id"])
-      .execute();
-    await db.schema
-      .createIndex("crypto_parked_due")
-      .on("crypto_parked")
-      .columns(["state", "parked_at"])
-      .execute();
+export const cryptoParkedMigration: Migration = tablesMigration({
+  crypto_parked: {
+    columns: {
+      event_id: "text primary key",
+      room_id: "text not null",
+      sender: "text not null",
+      session_id: "text not null",
+      parked_at: "bigint not null",
+      state: "text not null",
+      notified_at: "bigint",
+    },
+    indexes: {
+      crypto_parked_session: ["room_id", "session_id"],
+      crypto_parked_due: ["state", "parked_at"],
+    },
   },
-};
+});
 
 export type ParkedRow = ParkedTable;
 

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
+import { tablesMigration } from "../../../store/migration-tables";
 import type { Database } from "../../../store/schema";
 
 export interface WorkspacePinTable {
@@ -43,37 +44,34 @@ type Tables = {
   workspace_sessions: WorkspaceSessionTable;
 };
 
-export const workspacePinsMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable("workspace_pins")
-      .addColumn("room_id", "text", (c) => c.primaryKey())
-      .addColumn("event_id", "text", (c) => c.notNull())
-      .addColumn("text_hash", "text", (c) => c.notNull())
-      .addColumn("asked_power_at", "bigint")
-      .addColumn("updated_at", "bigint", (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable("workspace_dm_rooms")
-      .addColumn("user_id", "text", (c) => c.primaryKey())
-      .addColumn("room_id", "text", (c) => c.notNull())
-      .addColumn("created_at", "bigint", (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createTable("workspace_sessions")
-      .addColumn("id_hash", "text", (c) => c.primaryKey())
-      .addColumn("user_id", "text", (c) => c.notNull())
-      .addColumn("created_at", "bigint", (c) => c.notNull())
-      .addColumn("expires_at", "bigint", (c) => c.notNull())
-      .addColumn("checked_at", "bigint", (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createIndex("workspace_sessions_user")
-      .on("workspace_sessions")
-      .column("user_id")
-      .execute();
+export const workspacePinsMigration: Migration = tablesMigration({
+  workspace_pins: {
+    columns: {
+      room_id: "text primary key",
+      event_id: "text not null",
+      text_hash: "text not null",
+      asked_power_at: "bigint",
+      updated_at: "bigint not null",
+    },
   },
-};
+  workspace_dm_rooms: {
+    columns: {
+      user_id: "text primary key",
+      room_id: "text not null",
+      created_at: "bigint not null",
+    },
+  },
+  workspace_sessions: {
+    columns: {
+      id_hash: "text primary key",
+      user_id: "text not null",
+      created_at: "bigint not null",
+      expires_at: "bigint not null",
+      checked_at: "bigint not null",
+    },
+    indexes: { workspace_sessions_user: "user_id" },
+  },
+});
 
 /** SHA-256, base64url: how secrets are kept (never the secret itself). */
 export function digestOf(secret: string): string {
