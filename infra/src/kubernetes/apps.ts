@@ -3,21 +3,16 @@
  * which may scale, is in element-web.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { APPSERVICE_PATHS, atriumConfigYaml } from "../components/appservice";
 import { HOSTS, PORTS } from "../components/names";
+import { appserviceSpec } from "../services/appservice";
 import { etherpadSpec } from "../services/etherpad";
-import { filePath } from "../services/spec";
-import { appName, portsOf, probeOf } from "./from-spec";
+import { specConfig, specContainer } from "./from-spec";
 import {
-  configHash,
   hardened,
-  httpProbe,
   keptClaim,
   podSecurity,
-  probes,
   resources,
   scratch,
-  secretOf,
   serviceOf,
   type KubeContext,
 } from "./meta";
@@ -48,41 +43,30 @@ export class Etherpad extends pulumi.ComponentResource {
       port: args.db.port,
       ssl: args.db.sslMode !== "disable",
     });
-    const files = Object.fromEntries(spec.files.map((f) => [f.name, f.content]));
-    secretOf(ctx, `${name}-files`, appName(spec), files, this);
+    const config = specConfig(ctx, `${name}-files`, spec, this);
     const app = HOSTS.etherpad;
     serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.etherpad }], this);
     const v = scratch("var", spec.varDir, "256Mi");
-    // Each file on its own (subPath): the folder is the image's install tree.
-    const fileMounts = spec.files.map((f) => ({
-      name: "files",
-      mountPath: filePath(f),
-      subPath: f.name,
-      readOnly: true,
-    }));
     deployment(
       ctx,
       name,
       app,
       {
         replicas: "single",
-        hash: configHash(...Object.values(files)),
+        hash: config.hash,
         pod: {
           securityContext: podSecurity(ETHERPAD_UID),
           containers: [
             {
-              name: spec.name,
-              image: spec.image,
-              ports: portsOf(spec),
-              ...probes(probeOf(spec)),
+              ...specContainer(spec, { hostPorts: false }),
               // Not read-only: Etherpad writes caches inside its install tree at start (guess:
               // not verified against 2.5.3, so the safer setting stays).
               securityContext: hardened({ user: ETHERPAD_UID, readOnlyRoot: false }),
               resources: resources("250m", "512Mi", "2Gi"),
-              volumeMounts: [...fileMounts, v.mount],
+              volumeMounts: [...config.mounts, v.mount],
             },
           ],
-          volumes: [{ name: "files", secret: { secretName: appName(spec) } }, v.volume],
+          volumes: [...config.volumes, v.volume],
         },
       },
       { parent: this, dependsOn: args.after },
@@ -115,28 +99,28 @@ export class Appservice extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("atrium:kubernetes:Appservice", name, {}, opts);
-    this.configYaml = atriumConfigYaml(ctx.settings, ctx.secrets, {
-      synapseUrl: args.synapseUrl,
-      etherpadUrl: args.etherpadUrl,
-      database: {
-        host: args.db.host,
-        port: args.db.port,
-        ...(args.db.sslMode === "disable" ? {} : { sslMode: args.db.sslMode }),
+    const spec = appserviceSpec(ctx.settings, ctx.secrets, {
+      image: ctx.k.appserviceImage,
+      upstreams: {
+        synapseUrl: args.synapseUrl,
+        etherpadUrl: args.etherpadUrl,
+        database: {
+          host: args.db.host,
+          port: args.db.port,
+          ...(args.db.sslMode === "disable" ? {} : { sslMode: args.db.sslMode }),
+        },
       },
+      registrationYaml: args.registrationYaml,
     });
-    const files = { "config.yaml": this.configYaml, "registration.yaml": args.registrationYaml };
-    secretOf(ctx, `${name}-files`, "atrium-appservice", files, this);
+    this.configYaml = spec.configYaml;
+    const config = specConfig(ctx, `${name}-files`, spec, this);
     const app = HOSTS.appservice;
     serviceOf(
       ctx,
       `${name}-service`,
       app,
       app,
-      [
-        { name: "appservice", port: PORTS.appservice },
-        { name: "web", port: PORTS.appserviceWeb },
-        { name: "im", port: PORTS.appserviceIm },
-      ],
+      spec.ports.map((p) => ({ name: p.name, port: p.port })),
       this,
     );
     const tmp = scratch("tmp", "/tmp", "64Mi");
@@ -148,32 +132,23 @@ export class Appservice extends pulumi.ComponentResource {
       app,
       {
         replicas: "single",
-        hash: configHash(...Object.values(files)),
+        hash: config.hash,
         pod: {
           securityContext: podSecurity(NODE_UID),
           containers: [
             {
-              name: "appservice",
-              image: ctx.k.appserviceImage,
-              args: ["-c", APPSERVICE_PATHS.config, "-f", APPSERVICE_PATHS.registration],
-              env: [{ name: "NODE_ENV", value: "production" }],
-              ports: [
-                { name: "appservice", containerPort: PORTS.appservice },
-                { name: "web", containerPort: PORTS.appserviceWeb },
-                { name: "im", containerPort: PORTS.appserviceIm },
-              ],
-              ...probes(httpProbe("/health", "appservice")),
+              ...specContainer(spec, { hostPorts: false }),
               securityContext: hardened({ user: NODE_UID, readOnlyRoot: true }),
               resources: resources("100m", "256Mi", "1Gi"),
               volumeMounts: [
-                { name: "files", mountPath: "/config", readOnly: true },
-                { name: "data", mountPath: APPSERVICE_PATHS.data },
+                ...config.mounts,
+                ...spec.stateDirs.map((mountPath) => ({ name: "data", mountPath })),
                 tmp.mount,
               ],
             },
           ],
           volumes: [
-            { name: "files", secret: { secretName: "atrium-appservice" } },
+            ...config.volumes,
             { name: "data", persistentVolumeClaim: { claimName: data.metadata.name } },
             tmp.volume,
           ],

@@ -96,7 +96,7 @@ describe("item 3: Element Web as non-root on 8080", () => {
   it("listens on 8080 with Service, probes, NetworkPolicy and Ingress agreeing", () => {
     const c = kube.podSpec("Deployment", "atrium-element-web").containers[0];
     expect(c.env).toContainEqual({ name: "ELEMENT_WEB_PORT", value: "8080" });
-    expect(c.ports).toEqual([{ name: "http", containerPort: 8080 }]);
+    expect(c.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
     expect(c.readinessProbe.httpGet).toEqual({ path: "/config.json", port: "http" });
     expect(c.securityContext).toEqual(
       expect.objectContaining({

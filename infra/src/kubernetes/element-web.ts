@@ -1,17 +1,12 @@
-/** Element Web on Kubernetes: static files and config.json, several replicas. */
-import * as k8s from "@pulumi/kubernetes";
+/** Element Web on Kubernetes, rendered from the same spec as the Docker target. */
 import * as pulumi from "@pulumi/pulumi";
-import { matrixRtcEnabled } from "../calls";
 import { HOSTS } from "../components/names";
-import { renderElementConfig } from "../render/element-config";
+import { elementWebSpec } from "../services/element-web";
+import { specConfig, specContainer } from "./from-spec";
 import {
-  configHash,
   disruptionBudget,
   hardened,
-  httpProbe,
-  meta,
   podSecurity,
-  probes,
   resources,
   serviceOf,
   type KubeContext,
@@ -27,23 +22,12 @@ export const ELEMENT_WEB_KUBE_PORT = 8080;
 /** The element-web image's `nginx` user (nginx:alpine-slim). */
 const NGINX_UID = 101;
 
-/** Element Web: static files and config.json (no secret), several replicas, a PDB. */
+/** Element Web from its {@link elementWebSpec}: several replicas, a PDB. */
 export class ElementWeb extends pulumi.ComponentResource {
   constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:kubernetes:ElementWeb", name, {}, opts);
-    const c = ctx.settings;
-    const configJson = renderElementConfig({
-      homeserverUrl: `https://${c.homeserverDomain}`,
-      serverName: c.domain,
-      jitsiDomain: c.jitsiDomain,
-      integrationManagerUrl: `https://${c.imDomain}`,
-      elementCall: matrixRtcEnabled(c),
-    });
-    const config = new k8s.core.v1.ConfigMap(
-      `${name}-config`,
-      { metadata: meta(ctx, HOSTS.elementWeb), data: { "config.json": configJson } },
-      { parent: this },
-    );
+    const spec = elementWebSpec(ctx.settings, ELEMENT_WEB_KUBE_PORT);
+    const config = specConfig(ctx, `${name}-config`, spec, this);
     const app = HOSTS.elementWeb;
     serviceOf(
       ctx,
@@ -62,31 +46,20 @@ export class ElementWeb extends pulumi.ComponentResource {
       {
         replicas,
         surge: true,
-        hash: configHash(configJson),
+        hash: config.hash,
         pod: {
           securityContext: podSecurity(),
           containers: [
             {
-              name: "element-web",
-              image: c.images.elementWeb,
-              env: [{ name: "ELEMENT_WEB_PORT", value: String(ELEMENT_WEB_KUBE_PORT) }],
-              ports: [{ name: "http", containerPort: ELEMENT_WEB_KUBE_PORT }],
-              ...probes(httpProbe("/config.json", "http"), 1),
+              ...specContainer(spec, { hostPorts: false, startupMinutes: 1 }),
               // The image's own user; its entrypoint renders nginx's config into /etc/nginx,
               // so the root filesystem stays writable.
               securityContext: hardened({ user: NGINX_UID, readOnlyRoot: false }),
               resources: resources("20m", "32Mi", "128Mi"),
-              volumeMounts: [
-                {
-                  name: "config",
-                  mountPath: "/app/config.json",
-                  subPath: "config.json",
-                  readOnly: true,
-                },
-              ],
+              volumeMounts: config.mounts,
             },
           ],
-          volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+          volumes: config.volumes,
         },
       },
       { parent: this },

@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec } from "../services/spec";
+import { filePath, type ServiceSpec } from "../services/spec";
 import { configHash, execProbe, httpProbe, probes, secretOf, type KubeContext } from "./meta";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -25,7 +25,7 @@ export function specContainer(
   return {
     name: spec.name,
     image: spec.image,
-    args: [...spec.args],
+    ...(spec.args.length === 0 ? {} : { args: [...spec.args] }),
     ...(env.length === 0 ? {} : { env }),
     ports: portsOf(spec, o.hostPorts),
     ...probes(probeOf(spec), o.startupMinutes),
@@ -90,7 +90,18 @@ export function specConfig(
             }),
       },
     })),
-    mounts: dirs.map((dir, i) => ({ name: volName(i), mountPath: dir, readOnly: true })),
+    // A folder that holds the image's own files gets each file mounted alone.
+    mounts: dirs.flatMap((dir, i) => {
+      const files = spec.files.filter((f) => f.dir === dir);
+      if (!files.some((f) => f.amongImageFiles === true))
+        return [{ name: volName(i), mountPath: dir, readOnly: true }];
+      return files.map((f) => ({
+        name: volName(i),
+        mountPath: filePath(f),
+        subPath: f.name,
+        readOnly: true,
+      }));
+    }),
     hash: configHash(...spec.files.map((f) => f.content)),
   };
 }

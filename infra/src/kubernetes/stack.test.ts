@@ -425,6 +425,21 @@ describe("network", () => {
   });
 });
 
+it("gives Element Web Atrium's widget pages, as on Docker (one spec renders both)", () => {
+  const config = JSON.parse(
+    kube.get("Secret", "atrium-element-web").stringData?.["config.json"] ?? "",
+  ) as { integrations_widgets_urls: string[] };
+  expect(config.integrations_widgets_urls).toEqual([
+    "https://pad.example.org/atrium/pad",
+    "https://pad.example.org/atrium/conference",
+    "https://im.example.org/api",
+  ]);
+  const c = kube.podSpec("Deployment", "atrium-element-web").containers[0];
+  expect(c.volumeMounts).toEqual([
+    { name: "config", mountPath: "/app/config.json", subPath: "config.json", readOnly: true },
+  ]);
+});
+
 it("exports kubectl commands and where the ports are", () => {
   expect(outputs.createAdminCommand).toBe(
     "kubectl -n atrium exec -it atrium-synapse-main-0 -- register_new_matrix_user -c /conf/homeserver.yaml -a -u admin http://localhost:8008",
