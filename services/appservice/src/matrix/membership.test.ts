@@ -4,10 +4,27 @@ import { fakeGateway, ROOM, type FakeRoom } from "../doors/pages/test-support/fa
 
 const PL = { users: { "@mod:example.org": 50, "@low:example.org": -1 }, users_default: 0 };
 
+/** A case: who, in what room, and the membership and level Atrium reads for them. */
+type AccessCase = [
+  string,
+  FakeRoom,
+  string,
+  { membership: string | null; level: number; displayName?: string },
+];
+
+/** A v12 room created by @c (creators have unlimited power there) that `member` joined. */
+const v12Room = (member: string, additionalCreators: string[] = []): FakeRoom => ({
+  members: { [member]: "join" },
+  powerLevels: { users_default: 0 },
+  create: {
+    room_version: "12",
+    ...(additionalCreators.length ? { additional_creators: additionalCreators } : {}),
+  },
+  createSender: "@c:example.org",
+});
+
 describe("roomAccess", () => {
-  it.each<
-    [string, FakeRoom, string, { membership: string | null; level: number; displayName?: string }]
-  >([
+  it.each<AccessCase>([
     [
       "a joined member",
       {
@@ -29,24 +46,18 @@ describe("roomAccess", () => {
       "@low:example.org",
       { membership: "join", level: -1 },
     ],
-    [
-      "a user who left",
-      { members: { "@a:example.org": "leave" }, powerLevels: PL },
+    ...(
+      [
+        ["a user who left", "leave"],
+        ["a banned user", "ban"],
+        ["an invited user", "invite"],
+      ] as const
+    ).map(([name, membership]): AccessCase => [
+      name,
+      { members: { "@a:example.org": membership }, powerLevels: PL },
       "@a:example.org",
-      { membership: "leave", level: 0 },
-    ],
-    [
-      "a banned user",
-      { members: { "@a:example.org": "ban" }, powerLevels: PL },
-      "@a:example.org",
-      { membership: "ban", level: 0 },
-    ],
-    [
-      "an invited user",
-      { members: { "@a:example.org": "invite" }, powerLevels: PL },
-      "@a:example.org",
-      { membership: "invite", level: 0 },
-    ],
+      { membership, level: 0 },
+    ]),
     [
       "a stranger",
       { members: {}, powerLevels: PL },
@@ -61,34 +72,19 @@ describe("roomAccess", () => {
     ],
     [
       "the creator of a v12 room (unlimited power)",
-      {
-        members: { "@c:example.org": "join" },
-        powerLevels: { users_default: 0 },
-        create: { room_version: "12" },
-        createSender: "@c:example.org",
-      },
+      v12Room("@c:example.org"),
       "@c:example.org",
       { membership: "join", level: Number.MAX_SAFE_INTEGER },
     ],
     [
       "an additional creator of a v12 room",
-      {
-        members: { "@d:example.org": "join" },
-        powerLevels: { users_default: 0 },
-        create: { room_version: "12", additional_creators: ["@d:example.org"] },
-        createSender: "@c:example.org",
-      },
+      v12Room("@d:example.org", ["@d:example.org"]),
       "@d:example.org",
       { membership: "join", level: Number.MAX_SAFE_INTEGER },
     ],
     [
       "another member of a v12 room",
-      {
-        members: { "@e:example.org": "join" },
-        powerLevels: { users_default: 0 },
-        create: { room_version: "12" },
-        createSender: "@c:example.org",
-      },
+      v12Room("@e:example.org"),
       "@e:example.org",
       { membership: "join", level: 0 },
     ],

@@ -5,7 +5,7 @@
  * retries. Real SQLite store; Etherpad is a stand-in that can be "down".
  */
 import pino from "pino";
-import { Store } from "../../store/store";
+import type { Store } from "../../store/store";
 import { Registry } from "prom-client";
 import {
   PadRevocations,
@@ -18,7 +18,7 @@ import type { EtherpadPort } from "../../workspace/workspace";
 import type { CommandHandler } from "../../doors/commands/handler";
 import { Processor } from "./processor";
 import { reactionsWith } from "../../test-support/reactions";
-import { storeFilePerTest } from "../../test-support/temp-store";
+import { storeRunsPerTest } from "../../test-support/temp-store";
 
 const ROOM = "!r:example.org";
 const USER = "@leaver:example.org";
@@ -36,10 +36,10 @@ function flakyEtherpad() {
   return { etherpad, state };
 }
 
-const file = storeFilePerTest();
+const stores = storeRunsPerTest();
 
 async function storeWithSession(): Promise<Store> {
-  const store = await Store.open({ engine: "sqlite", filename: file() });
+  const store = await stores.open();
   await store.savePadSession({
     session_id: "s.held",
     room_id: ROOM,
@@ -98,15 +98,13 @@ it("a leave while Etherpad is down is done once and its revocation kept, then co
   expect(await revocations.pending(ROOM, USER)).toBe(true);
 
   // Atrium restarts (a new store handle on the same file); Etherpad comes back.
-  await store.close();
-  const reopened = await Store.open({ engine: "sqlite", filename: file() });
+  const reopened = await stores.restart();
   const again = new PadRevocations(reopened.db, () => now + 60_000);
   state.up = true;
   expect(await again.run(etherpad)).toEqual({ done: 1, failed: 0 });
   expect(state.deleted).toEqual(["s.held"]);
   expect(await again.pending(ROOM, USER)).toBe(false);
   expect(await again.count()).toBe(0);
-  await reopened.close();
 });
 
 it("backs off 1 s, 2 s, 4 s … and never waits more than 15 s between attempts", () => {
@@ -121,5 +119,4 @@ it("scheduling the same member twice moves each session once", async () => {
   expect(await revocations.schedule(ROOM, USER, "leave")).toBe(1);
   expect(await revocations.schedule(ROOM, USER, "ban")).toBe(0);
   expect(await revocations.count()).toBe(1);
-  await store.close();
 });

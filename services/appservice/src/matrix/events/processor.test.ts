@@ -1,11 +1,11 @@
 import pino from "pino";
-import { Store } from "../../store/store";
+import type { Store } from "../../store/store";
 import { createMetrics } from "../../util/metrics";
 import { Processor } from "./processor";
 import type { CommandHandler } from "../../doors/commands/handler";
 import type { Reactions } from "./reactions";
 import type { MatrixGateway } from "../gateway";
-import { storeFilePerTest } from "../../test-support/temp-store";
+import { storeRunsPerTest } from "../../test-support/temp-store";
 import { world } from "../../test-support/world";
 
 const message = (n: number) => ({
@@ -18,8 +18,7 @@ const message = (n: number) => ({
 const inRoom = (n: number, room: string) => ({ ...message(n), room_id: room });
 
 describe("Processor (durable inbox)", () => {
-  const file = storeFilePerTest();
-  const open = () => Store.open({ engine: "sqlite", filename: file() });
+  const stores = storeRunsPerTest();
 
   function processorWith(store: Store, handle: (e: { event_id: string }) => Promise<void>) {
     const notices: string[] = [];
@@ -40,16 +39,15 @@ describe("Processor (durable inbox)", () => {
   }
 
   it("records each event once, whatever the transaction replays", async () => {
-    const store = await open();
+    const store = await stores.open();
     expect(await store.recordEvents("t1", [message(1), message(2)])).toBe(2);
     expect(await store.recordEvents("t1", [message(1), message(2)])).toBe(0);
     expect(await store.recordEvents("t2", [message(2), message(3)])).toBe(1);
     expect((await store.pendingEvents()).map((e) => e.eventId)).toEqual(["$e1", "$e2", "$e3"]);
-    await store.close();
   });
 
   it("runs a replayed command once, even after its inbox row was pruned: pads, widgets, ledger", async () => {
-    const store = await open();
+    const store = await stores.open();
     const w = world(store);
     const processor = new Processor({
       store,
@@ -75,11 +73,10 @@ describe("Processor (durable inbox)", () => {
     expect(await store.widgetsInRoom("!r:x")).toHaveLength(1);
     const ledger = await store.db.selectFrom("ledger").selectAll().execute();
     expect(ledger).toEqual([expect.objectContaining({ event_id: "$e1", outcome: "done" })]);
-    await store.close();
   });
 
   it("resumes, after a restart, the events a crashed run recorded but did not finish", async () => {
-    let store = await open();
+    let store = await stores.open();
     await store.recordEvents("t1", [message(1), message(2), message(3)]);
     const firstRun: string[] = [];
     const crashing = processorWith(store, async (e) => {
@@ -91,20 +88,18 @@ describe("Processor (durable inbox)", () => {
     });
     // stop() during the handler marks the processor stopped; the failed event stays pending.
     await crashing.processor.kick();
-    await store.close();
     expect(firstRun).toEqual(["$e1"]);
 
-    store = await open();
+    store = await stores.restart();
     const secondRun: string[] = [];
     const { processor } = processorWith(store, async (e) => void secondRun.push(e.event_id));
     await processor.kick();
     expect(secondRun).toEqual(["$e2", "$e3"]);
     expect(await store.pendingEvents()).toEqual([]);
-    await store.close();
   });
 
   it("keeps each room's order while a slow room does not hold up another", async () => {
-    const store = await open();
+    const store = await stores.open();
     await store.recordEvents("t", [
       inRoom(1, "!slow:x"),
       inRoom(2, "!slow:x"),
@@ -122,11 +117,10 @@ describe("Processor (durable inbox)", () => {
     await processor.kick();
     // The fast room finished while the slow room's first event waited; each room kept its order.
     expect(order).toEqual(["$e3", "$e4", "$e1", "$e2"]);
-    await store.close();
   });
 
   it("retries a failed event before the room's next one (per-room order holds)", async () => {
-    const store = await open();
+    const store = await stores.open();
     await store.recordEvents("t1", [message(1), message(2)]);
     const order: string[] = [];
     let failures = 0;
@@ -137,11 +131,10 @@ describe("Processor (durable inbox)", () => {
     await processor.kick();
     expect(order).toEqual(["$e1", "$e2"]);
     expect(await store.pendingEvents()).toEqual([]);
-    await store.close();
   });
 
   it("handles new events of other rooms while one room is stuck, batch after batch", async () => {
-    const store = await open();
+    const store = await stores.open();
     // More stuck events than one read of the inbox holds, all ahead of the other rooms'.
     await store.recordEvents(
       "t1",
@@ -175,11 +168,10 @@ describe("Processor (durable inbox)", () => {
     await drained;
     expect(handled).toHaveLength(253);
     expect(await store.pendingEvents()).toEqual([]);
-    await store.close();
   });
 
   it("gives up on an event after repeated failures and tells the room", async () => {
-    const store = await open();
+    const store = await stores.open();
     await store.recordEvents("t1", [message(1), message(2)]);
     const handled: string[] = [];
     const { processor, notices } = processorWith(store, async (e) => {
@@ -191,7 +183,6 @@ describe("Processor (durable inbox)", () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/Nothing more was done/);
     expect(await store.pendingEvents()).toEqual([]);
-    await store.close();
   }, 30_000);
 
   it.each([
@@ -222,14 +213,13 @@ describe("Processor (durable inbox)", () => {
       },
     ],
   ])("skips a malformed event (%s) without calling handlers", async (_label, event) => {
-    const store = await open();
+    const store = await stores.open();
     await store.recordEvents("t", [event as Record<string, unknown>]);
     const handled: string[] = [];
     const { processor } = processorWith(store, async (e) => void handled.push(e.event_id));
     await processor.kick();
     expect(handled).toEqual([]);
     expect(await store.pendingEvents()).toEqual([]);
-    await store.close();
   });
 });
 
