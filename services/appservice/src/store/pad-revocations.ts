@@ -11,8 +11,9 @@
  */
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import { Gauge, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import type { Migration } from "kysely/migration";
+import { metricsOn } from "../util/metrics";
 import { backoffMs } from "../util/retry";
 import { tablesMigration } from "./migration-tables";
 import type { Database } from "./schema";
@@ -214,12 +215,9 @@ export function registerRevocationGauge(
   registry: Registry,
   revocations: Pick<PadRevocations, "count">,
 ): void {
-  new Gauge({
-    name: "atrium_pad_revocations_pending",
-    help: "Pad-session revocations waiting for Etherpad to confirm them (0 when Etherpad is reachable)",
-    registers: [registry],
-    async collect() {
-      this.set(await revocations.count());
-    },
-  });
+  metricsOn(registry).gauge(
+    "atrium_pad_revocations_pending",
+    "Pad-session revocations waiting for Etherpad to confirm them (0 when Etherpad is reachable)",
+    () => revocations.count(),
+  );
 }

@@ -1,55 +1,83 @@
 /** Prometheus metrics served at /metrics. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * Makes metrics on `registry`: each is its name, what it says (`help`), its labels, and its
+ * buckets (histograms) or how it is read at each scrape (gauges). The appservice, the feeds,
+ * the encryption and the pad revocations all register through it, so a rule every metric must
+ * follow (a prefix, a registry, a default) is set here once.
+ */
+export function metricsOn(registry: Registry) {
+  const registers = [registry];
+  return {
+    counter<L extends string = string>(name: string, help: string, labelNames: readonly L[] = []) {
+      return new Counter<L>({ name, help, labelNames, registers });
+    },
+    histogram<L extends string = string>(
+      name: string,
+      help: string,
+      buckets: number[],
+      labelNames: readonly L[] = [],
+    ) {
+      return new Histogram<L>({ name, help, buckets, labelNames, registers });
+    },
+    /** A gauge set by the code, or, with `read`, read when /metrics is scraped. */
+    gauge(name: string, help: string, read?: () => number | Promise<number>) {
+      if (!read) return new Gauge({ name, help, registers });
+      return new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          this.set(await read());
+        },
+      });
+    },
+  };
+}
 
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "atrium_" });
+  const m = metricsOn(registry);
   return {
     registry,
-    commands: new Counter({
-      name: "atrium_commands_total",
-      help: "Commands handled, by command and outcome",
-      labelNames: ["command", "outcome"] as const,
-      registers: [registry],
-    }),
-    etherpadLatency: new Histogram({
-      name: "atrium_etherpad_call_seconds",
-      help: "Etherpad API call latency",
-      labelNames: ["method", "result"] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [registry],
-    }),
-    transactionSeconds: new Histogram({
-      name: "atrium_event_processing_seconds",
-      help: "Time to process one event of a transaction",
-      labelNames: ["type"] as const,
-      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
-      registers: [registry],
-    }),
-    homeserverRequests: new Counter({
-      name: "atrium_homeserver_requests_total",
-      help: "Requests Atrium's bot made to the homeserver for commands and reactions, by kind (full_state, state_read, state_write, message, join, leave)",
-      labelNames: ["kind"] as const,
-      registers: [registry],
-    }),
-    imRegistrations: new Counter({
-      name: "atrium_im_registrations_total",
-      help: "Integration manager registrations (OpenID exchanges), by outcome",
-      labelNames: ["outcome"] as const,
-      registers: [registry],
-    }),
-    imActions: new Counter({
-      name: "atrium_im_actions_total",
-      help: "Integration manager actions (add, remove, pin; feed_add, feed_remove, feed_pause, feed_resume, feed_template, feed_preview), by action and outcome",
-      labelNames: ["action", "outcome"] as const,
-      registers: [registry],
-    }),
-    transactions: new Counter({
-      name: "atrium_transactions_total",
-      help: "Transactions received from the homeserver, by result",
-      labelNames: ["result"] as const,
-      registers: [registry],
-    }),
+    commands: m.counter("atrium_commands_total", "Commands handled, by command and outcome", [
+      "command",
+      "outcome",
+    ]),
+    etherpadLatency: m.histogram(
+      "atrium_etherpad_call_seconds",
+      "Etherpad API call latency",
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      ["method", "result"],
+    ),
+    transactionSeconds: m.histogram(
+      "atrium_event_processing_seconds",
+      "Time to process one event of a transaction",
+      [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+      ["type"],
+    ),
+    homeserverRequests: m.counter(
+      "atrium_homeserver_requests_total",
+      "Requests Atrium's bot made to the homeserver for commands and reactions, by kind (full_state, state_read, state_write, message, join, leave)",
+      ["kind"],
+    ),
+    imRegistrations: m.counter(
+      "atrium_im_registrations_total",
+      "Integration manager registrations (OpenID exchanges), by outcome",
+      ["outcome"],
+    ),
+    imActions: m.counter(
+      "atrium_im_actions_total",
+      "Integration manager actions (add, remove, pin; feed_add, feed_remove, feed_pause, feed_resume, feed_template, feed_preview), by action and outcome",
+      ["action", "outcome"],
+    ),
+    transactions: m.counter(
+      "atrium_transactions_total",
+      "Transactions received from the homeserver, by result",
+      ["result"],
+    ),
   };
 }
 
