@@ -5,7 +5,14 @@ import {
   openConference,
   type ConferenceAccessDeps,
 } from "./conference-access";
-import { fakeGateway, fakeOpenId, fakeStore, padRow, ROOM } from "./test-support/fakes";
+import {
+  fakeGateway,
+  fakeOpenId,
+  fakeStore,
+  openRequest,
+  padRow,
+  ROOM,
+} from "./test-support/fakes";
 
 const SECRET = "x".repeat(40);
 const CONF = "EFXHE33PNU5GK6DBNVYGYZJONZSXI";
@@ -42,11 +49,7 @@ function deps(auth: "jwt" | "matrix" = "jwt", archived = false): ConferenceAcces
     now: () => NOW,
   };
 }
-const req = (user: string, widgetId = "conf") => ({
-  roomId: ROOM,
-  widgetId,
-  openid: { access_token: `token-${user}` },
-});
+const req = (user: string, widgetId = "conf") => openRequest(user, widgetId);
 
 describe("openConference", () => {
   it.each([

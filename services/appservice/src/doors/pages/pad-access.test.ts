@@ -6,6 +6,7 @@ import {
   fakeGateway,
   fakeOpenId,
   fakeStore,
+  openRequest,
   padRow,
   PAD,
   ROOM,
@@ -52,19 +53,18 @@ function setup(opts: { rows?: WidgetRow[]; padEditPowerLevel?: number; revoking?
   return { deps, store, etherpad };
 }
 
-const request = (user: string, widgetId = "w1") => ({
-  roomId: ROOM,
-  widgetId,
-  openid: { access_token: `token-${user}` },
-});
+/** `user` opens the pad where the pad edit level is `padEditPowerLevel`. */
+async function grantFor(user: string, padEditPowerLevel: number) {
+  const { deps, store, etherpad } = setup({ padEditPowerLevel });
+  return { grant: await openPad(deps, openRequest(user)), store, etherpad };
+}
 
 describe("openPad grants", () => {
   it.each([
     ["a member opens the pad", "@alice:example.org", 0],
     ["a member at the edit level edits", "@alice:example.org", 50],
   ])("%s: an Etherpad session and the pad's URL", async (_name, user, level) => {
-    const { deps, store, etherpad } = setup({ padEditPowerLevel: level });
-    const grant = await openPad(deps, request(user));
+    const { grant, store, etherpad } = await grantFor(user, level);
     expect({ url: grant.url, readOnly: grant.readOnly, userId: grant.userId }).toEqual({
       url: `https://pad.example.org/p/${encodeURIComponent(PAD)}`,
       readOnly: false,
@@ -94,8 +94,7 @@ describe("openPad grants", () => {
     ["a member below the edit level", "@guest:example.org", 0],
     ["a default-level member below a raised edit level", "@alice:example.org", 51],
   ])("%s gets a read-only view link and no Etherpad session", async (_name, user, level) => {
-    const { deps, store, etherpad } = setup({ padEditPowerLevel: level });
-    const grant = await openPad(deps, request(user));
+    const { grant, store, etherpad } = await grantFor(user, level);
     expect(grant.readOnly).toBe(true);
     expect(grant.sessionId).toBeNull();
     expect(grant.url).toMatch(/^https:\/\/atrium\.example\.org\/atrium\/pad\/view\/[\w-]{43}$/);
@@ -107,14 +106,14 @@ describe("openPad grants", () => {
 
   it("names the Etherpad author after the member's display name", async () => {
     const { deps, etherpad } = setup();
-    await openPad(deps, request("@alice:example.org"));
+    await openPad(deps, openRequest("@alice:example.org"));
     expect(etherpad.authors).toEqual([{ userId: "@alice:example.org", name: "Alice" }]);
   });
 
   it("takes the group from the pad id after a room upgrade (the row points at the old room's pad)", async () => {
     const oldPad = "g.OLDROOMGROUP0001$notes";
     const { deps, etherpad } = setup({ rows: [padRow({ pad_id: oldPad })] });
-    const grant = await openPad(deps, request("@alice:example.org"));
+    const grant = await openPad(deps, openRequest("@alice:example.org"));
     expect(etherpad.created[0]?.groupId).toBe("g.OLDROOMGROUP0001");
     expect(grant.url).toBe(`https://pad.example.org/p/${encodeURIComponent(oldPad)}`);
   });
@@ -148,7 +147,7 @@ describe("openPad refusals open no session", () => {
     const req =
       user === "forged"
         ? { roomId: ROOM, widgetId, openid: { access_token: "garbage" } }
-        : request(user, widgetId);
+        : openRequest(user, widgetId);
     await expect(openPad(deps, req)).rejects.toMatchObject({ status, errcode });
     expect(etherpad.created).toEqual([]);
     expect(store.sessions).toEqual([]);
@@ -162,7 +161,7 @@ describe("openPad while a revocation of the member's sessions is pending (issue 
         padEditPowerLevel: level,
         revoking: ["@alice:example.org"],
       });
-      await expect(openPad(deps, request("@alice:example.org"))).rejects.toMatchObject({
+      await expect(openPad(deps, openRequest("@alice:example.org"))).rejects.toMatchObject({
         status: 503,
         humanMessage: expect.stringContaining("still ending your earlier access"),
       });
@@ -171,7 +170,9 @@ describe("openPad while a revocation of the member's sessions is pending (issue 
     }
     // Another member of the room is not held up.
     const { deps } = setup({ revoking: ["@alice:example.org"] });
-    expect((await openPad(deps, request("@guest:example.org"))).userId).toBe("@guest:example.org");
+    expect((await openPad(deps, openRequest("@guest:example.org"))).userId).toBe(
+      "@guest:example.org",
+    );
   });
 });
 

@@ -49,6 +49,13 @@ describe("verifyUserInRoom always sends room.state_default (prosody's power sync
   });
 });
 
+/** The answer for a user the homeserver vouches for who is not (or no longer) in the room. */
+const notAMember = (userId: string) => ({
+  results: { user: true, room_membership: false },
+  user_id: userId,
+  power_levels: null,
+});
+
 describe("verifyUserInRoom (UVS POST /verify/user_in_room)", () => {
   it.each([
     [
@@ -65,21 +72,13 @@ describe("verifyUserInRoom (UVS POST /verify/user_in_room)", () => {
       "a user who left",
       { token: "token-@gone:example.org", room_id: ROOM },
       ROOM_STATE,
-      {
-        results: { user: true, room_membership: false },
-        user_id: "@gone:example.org",
-        power_levels: null,
-      },
+      notAMember("@gone:example.org"),
     ],
     [
       "a stranger",
       { token: "token-@x:example.org", room_id: ROOM },
       ROOM_STATE,
-      {
-        results: { user: true, room_membership: false },
-        user_id: "@x:example.org",
-        power_levels: null,
-      },
+      notAMember("@x:example.org"),
     ],
     [
       "a refused token",
@@ -91,11 +90,7 @@ describe("verifyUserInRoom (UVS POST /verify/user_in_room)", () => {
       "a room the bot is not in",
       { token: "token-@alice:example.org", room_id: ROOM },
       { botAbsent: true },
-      {
-        results: { user: true, room_membership: false },
-        user_id: "@alice:example.org",
-        power_levels: null,
-      },
+      notAMember("@alice:example.org"),
     ],
   ])("%s", async (_name, body, room, expected) => {
     await expect(verifyUserInRoom(deps(room), body)).resolves.toEqual(expected);

@@ -67,6 +67,13 @@ export function fakeOpenId() {
   };
 }
 
+/** What a widget sends to open widget `widgetId` of {@link ROOM} as `user` (see fakeOpenId). */
+export const openRequest = (user: string, widgetId = "w1") => ({
+  roomId: ROOM,
+  widgetId,
+  openid: { access_token: `token-${user}` },
+});
+
 export function padRow(extra: Partial<WidgetRow> = {}): WidgetRow {
   return {
     room_id: ROOM,
