@@ -4,13 +4,12 @@
  * call; it returns a handle whose `stop()` closes everything and flushes the store.
  */
 import "./crypto-optional";
-import { AppServiceRegistration, Bridge, Logger as BridgeLogger } from "matrix-appservice-bridge";
+import { Logger as BridgeLogger } from "matrix-appservice-bridge";
 import { createEtherpadClient } from "@atrium/etherpad";
 import type { AtriumConfig } from "./config/schema";
 import { Store } from "./store/store";
 import { BotSdkGateway } from "./matrix/gateway";
 import { observeRecorded, StateCachingGateway } from "./matrix/state-cache";
-import { DurableAppService } from "./matrix/transactions";
 import { Workspace } from "./workspace/workspace";
 import { CommandHandler } from "./doors/commands/handler";
 import { RoomActions } from "./workspace/room-actions";
@@ -22,15 +21,10 @@ import { createMetrics } from "./util/metrics";
 import { instrumentEtherpad } from "./workspace/etherpad-metrics";
 import { logger, setLogLevel } from "./util/log";
 import { addOperationalRoutes } from "./doors/pages/operational";
-import { startWebServer, type WebServer } from "./doors/pages/server";
+import { startWebServer } from "./doors/pages/server";
 import { openIdVerifierFor } from "./doors/pages/routes";
 import { startImServer } from "./doors/im/server";
 import { ImTokens } from "./store/im-tokens";
-import {
-  PadRevocations,
-  registerRevocationGauge,
-  startRevocationRetries,
-} from "./store/pad-revocations";
 import {
   StartupError,
   checkBotIdentity,
@@ -38,15 +32,22 @@ import {
   type RegistrationLike,
 } from "./registration";
 import { registerBot } from "./matrix/bot-user";
-import { openBotCrypto, type BotCrypto } from "./matrix/crypto";
+import type { BotCrypto } from "./matrix/crypto";
 import { acquireInstanceLock, InstanceLockedError } from "./store/instance-lock";
-import { tokenMatches, tokenOf } from "./matrix/hs-token";
 import { pingFromHomeserver } from "./matrix/ping";
 import { createFeeds } from "./workspace/feeds";
 import { recentlySentVia } from "./workspace/feeds/room-history";
-import { createWorkspacePage } from "./doors/pages/room";
+import { botPorts, createWorkspacePage } from "./doors/pages/room";
 import { createCalls } from "./doors/calls";
-import { callsRegistrationProblems } from "./doors/calls/registration";
+import { warnOfMissingCallKeys } from "./doors/calls/registration";
+import { Closers } from "./boot/closers";
+import { lateCrypto } from "./boot/crypto";
+import { listening } from "./boot/listening";
+import { listenBridge } from "./boot/bridge";
+import { startHousekeeping } from "./boot/housekeeping";
+import type { AtriumHandle, StartOptions } from "./boot/handle";
+
+export type { AtriumHandle, StartOptions } from "./boot/handle";
 
 export {
   StartupError,
@@ -54,46 +55,6 @@ export {
   incompleteRegistrationError,
   type RegistrationLike,
 } from "./registration";
-
-export interface AtriumHandle {
-  /** Base URL of the appservice API listener. */
-  appserviceUrl: string;
-  /** Base URL of the public web listener (widget pages, /verify). */
-  webUrl: string;
-  /** Base URL of the integration manager's listener, when configured. */
-  imUrl: string | null;
-  botUserId: string;
-  /** The bot's device (encryption on), else null. */
-  deviceId: string | null;
-  store: Store;
-  stop(): Promise<void>;
-}
-
-const INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-const PAD_SESSION_GRACE_MS = 24 * 60 * 60 * 1000;
-
-/** Turns a busy port into a StartupError that names the config key to change. */
-async function listening<T>(key: string, address: string, listen: () => Promise<T>): Promise<T> {
-  try {
-    return await listen();
-  } catch (error: unknown) {
-    if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
-      throw new StartupError(
-        `${key}: ${address} is already in use. Stop what listens there or choose another port in config.yaml.`,
-      );
-    }
-    throw error;
-  }
-}
-
-/** How `start` runs beyond config and registration. */
-export interface StartOptions {
-  /**
-   * The crypto store was moved aside (`--reset-crypto`): make new cross-signing keys for the
-   * new device even though the homeserver has some.
-   */
-  resetCrypto?: boolean;
-}
 
 export async function start(
   config: AtriumConfig,
@@ -108,13 +69,13 @@ export async function start(
   BridgeLogger.configure({ console: config.logging.level === "silent" ? "off" : "warn" });
   const log = logger("app");
   const metrics = createMetrics();
+  const opened = new Closers();
   const lock = await acquireInstanceLock(config.database).catch((error: unknown) => {
     throw error instanceof InstanceLockedError ? new StartupError(error.message) : error;
   });
-  const store = await Store.open(config.database).catch(async (error: unknown) => {
-    await lock.release();
-    throw error;
-  });
+  opened.add(() => lock.release());
+  const store = await opened.guard(() => Store.open(config.database));
+  opened.add(() => store.close());
   const etherpad = instrumentEtherpad(
     createEtherpadClient({
       url: config.etherpad.url,
@@ -131,63 +92,28 @@ export async function start(
     processor?: Processor;
     gateway?: StateCachingGateway;
   } = {};
-
-  const bridge = new Bridge({
-    homeserverUrl: config.homeserver.url,
-    domain: config.homeserver.domain,
-    registration: AppServiceRegistration.fromObject(registration as never),
-    disableStores: true,
-    controller: {
-      // Events are processed from the durable inbox, not here (see matrix/transactions.ts).
-      onEvent: () => undefined,
-      // A bare room now, furnished on the first local join (see workspace/rooms-on-demand.ts).
-      onAliasQuery: async (alias: string, localpart: string) =>
-        (await late.roomsOnDemand?.onAliasQuery(alias, localpart)) ?? null,
-    },
-  });
-  await bridge.initialise();
-  // Routes added with addAppServicePath check the hs_token here: in constant time.
-  (bridge as unknown as { requestCheckToken: (req: unknown) => boolean }).requestCheckToken = (
-    req,
-  ) => tokenMatches(tokenOf(req as Parameters<typeof tokenOf>[0]), registration.hs_token);
-
-  const appservice = new DurableAppService(
-    registration.hs_token,
-    store,
-    (events) => {
+  const bridge = await listenBridge(config, registration, store, metrics, {
+    recorded: (events) => {
       // Stream order: the cache hears state when it is recorded, not when its lane runs.
       if (late.gateway) observeRecorded(late.gateway, events);
       void late.processor?.kick();
     },
-    metrics,
-    logger("transactions"),
-  );
-  await listening(
-    "appservice.port",
-    `${config.appservice.bindAddress}:${config.appservice.port}`,
-    () => bridge.listen(config.appservice.port, config.appservice.bindAddress, 10, appservice),
-  );
+    aliasQuery: async (alias, localpart) =>
+      (await late.roomsOnDemand?.onAliasQuery(alias, localpart)) ?? null,
+  });
+  opened.add(() => bridge.close());
 
   const intent = bridge.getIntent(botUserId);
   // Membership checks of the public pages (pads, calls, /verify) ask the homeserver every
   // time; commands, reactions and the integration manager read the cached room state.
   const homeserver = new BotSdkGateway(intent.matrixClient, botUserId);
   const gateway = new StateCachingGateway(homeserver, { requests: metrics.homeserverRequests });
-  // Encryption on: nothing is sent into an encrypted room before the crypto is open (a message
-  // waits for it), and encrypted events wait for it in their room's lane.
-  let cryptoOpened: (crypto: BotCrypto) => void = () => undefined;
-  let cryptoFailed: (error: unknown) => void = () => undefined;
-  const cryptoReady = new Promise<BotCrypto>((resolve, reject) => {
-    cryptoOpened = resolve;
-    cryptoFailed = reject;
+  const cryptoLate = lateCrypto(config, registration, {
+    homeserver,
+    store,
+    registry: metrics.registry,
+    resetCrypto: options.resetCrypto === true,
   });
-  cryptoReady.catch(() => undefined);
-  if (config.encryption.enabled) {
-    homeserver.useEncryption({
-      encryptFor: async (roomId, type, content) =>
-        (await cryptoReady).encryptFor(roomId, type, content),
-    });
-  }
   late.gateway = gateway;
   const workspace = new Workspace({ config, store, gateway, etherpad });
   const roomsOnDemand = new RoomsOnDemand({
@@ -204,20 +130,7 @@ export async function start(
   const workspacePage = createWorkspacePage({
     config,
     store,
-    dmPort: {
-      botUserId,
-      joinedRooms: () => intent.matrixClient.getJoinedRooms(),
-      getState: (roomId, type, stateKey) => gateway.getState(roomId, type, stateKey),
-      createRoom: (options) => homeserver.createRoom(options),
-      invite: (roomId, userId) => intent.matrixClient.inviteUser(userId, roomId),
-      sendMessage: (roomId, content, key) => homeserver.sendMessage(roomId, content, key),
-    },
-    pinPort: {
-      botUserId,
-      roomState: (roomId) => gateway.roomState(roomId),
-      sendState: (roomId, type, key, content) => gateway.sendState(roomId, type, key, content),
-      sendMessage: (roomId, content, key) => homeserver.sendMessage(roomId, content, key),
-    },
+    ...botPorts(gateway, homeserver, intent.matrixClient),
     log: logger("workspace-page"),
   });
   const feeds = createFeeds({
@@ -249,13 +162,7 @@ export async function start(
     log: logger("calls"),
   });
   calls?.addAppserviceRoutes(bridge, registration.hs_token);
-  const callProblems = callsRegistrationProblems(config.calls, registration);
-  if (callProblems.length) {
-    log.warn(
-      { missing: callProblems },
-      "calls are on but the registration lacks the MSC4512 keys: clients that ask the homeserver for a call token get no answer; regenerate the registration (atrium-appservice -r) and give it to Synapse",
-    );
-  }
+  warnOfMissingCallKeys(config.calls, registration, log);
   const reactions = new Reactions({
     config,
     store,
@@ -267,6 +174,9 @@ export async function start(
     workspacePins: workspacePage.pins,
     workspaceSessions: workspacePage,
   });
+  let crypto: BotCrypto | null = null;
+  // The crypto stops after the processor (which may be decrypting), before the bridge.
+  opened.add(() => crypto?.stop());
   const processor = new Processor({
     roomConcurrency: config.appservice.roomConcurrency,
     store,
@@ -276,10 +186,11 @@ export async function start(
     metrics,
     log: logger("events"),
     ...(config.encryption.enabled
-      ? { crypto: { open: async (event, l) => (await cryptoReady).open(event, l) } }
+      ? { crypto: { open: async (event, l) => (await cryptoLate.ready).open(event, l) } }
       : {}),
   });
   late.processor = processor;
+  opened.add(() => processor.stop());
 
   addOperationalRoutes(bridge, {
     store,
@@ -287,13 +198,11 @@ export async function start(
     gateway,
     metrics,
     ...(config.encryption.enabled
-      ? { crypto: { check: async () => (await cryptoReady).check() } }
+      ? { crypto: { check: async () => (await cryptoLate.ready).check() } }
       : {}),
   });
-  const web: WebServer = await listening(
-    "web.port",
-    `${config.web.bindAddress}:${config.web.port}`,
-    () =>
+  const web = await opened.guard(() =>
+    listening("web.port", `${config.web.bindAddress}:${config.web.port}`, () =>
       startWebServer({
         config,
         store,
@@ -303,39 +212,33 @@ export async function start(
         ...(calls ? { extraRoutes: calls.addWebRoutes } : {}),
         workspacePage,
       }),
-  ).catch(async (error: unknown) => {
-    await bridge.close();
-    await store.close();
-    await lock.release();
-    throw error;
-  });
+    ),
+  );
+  opened.add(() => web.close());
 
   const im = config.integrationManager;
   // An IM token ends once its user shares no room with the bot (left them all, deactivated).
   const imTokens = new ImTokens(store.db, { stillHere: (u) => workspacePage.sharesRoom(u) });
-  const imServer: WebServer | null = im
-    ? await listening("integrationManager.port", `${im.bindAddress}:${im.port}`, () =>
-        startImServer({
-          config,
-          im,
-          store,
-          gateway,
-          actions,
-          notices: gateway,
-          feeds: feeds.commands,
-          tokens: imTokens,
-          openid: openIdVerifierFor(config),
-          metrics,
-          log: logger("im"),
-        }),
-      ).catch(async (error: unknown) => {
-        await web.close();
-        await bridge.close();
-        await store.close();
-        await lock.release();
-        throw error;
-      })
+  const imServer = im
+    ? await opened.guard(() =>
+        listening("integrationManager.port", `${im.bindAddress}:${im.port}`, () =>
+          startImServer({
+            config,
+            im,
+            store,
+            gateway,
+            actions,
+            notices: gateway,
+            feeds: feeds.commands,
+            tokens: imTokens,
+            openid: openIdVerifierFor(config),
+            metrics,
+            log: logger("im"),
+          }),
+        ),
+      )
     : null;
+  if (imServer) opened.add(() => imServer.close());
 
   try {
     await registerBot(intent.matrixClient, config.bot.localpart);
@@ -346,67 +249,32 @@ export async function start(
       "could not set the bot's display name (the homeserver may still be starting)",
     );
   }
-  let crypto: BotCrypto | null = null;
   if (config.encryption.enabled) {
-    try {
-      crypto = await openBotCrypto({
-        storePath: config.encryption.storePath,
-        passphrase: config.encryption.storePassphrase ?? "",
-        botUserId,
-        displayName: config.bot.displayName,
-        homeserverUrl: config.homeserver.url,
-        asToken: registration.as_token,
-        limitSeconds: config.encryption.undecryptableNoticeSeconds,
-        db: store.db,
-        registry: metrics.registry,
-        log: logger("crypto"),
-        ...(options.resetCrypto ? { resetCrossSigning: true } : {}),
-      });
-    } catch (error: unknown) {
-      cryptoFailed(error);
-      await processor.stop();
-      await imServer?.close();
-      await web.close();
-      await bridge.close();
-      await store.close();
-      await lock.release();
-      throw error;
-    }
-    cryptoOpened(crypto);
+    crypto = await opened.guard(() => cryptoLate.open());
     crypto.start({ gateway, kick: () => void processor.kick() });
   }
   // Resume whatever a previous run recorded but did not finish.
   void processor.kick();
   feeds.start();
+  opened.add(() => feeds.stop());
   calls?.start();
+  opened.add(() => calls?.stop());
   // Ask the homeserver to ping us (MSC2659): it proves the link both ways, and Synapse then
   // sends the transactions it queued while Atrium was down at once, instead of waiting out its
   // backoff (which grows to minutes).
   const pinging = pingFromHomeserver(intent.matrixClient, registration.id, logger("ping"));
-  // Processed inbox rows are kept a week (for inspection), then dropped; the ledger stays.
-  // Pad session rows are dropped a day after Etherpad let the session expire.
-  const prune = () =>
-    Promise.all([
-      store.pruneInbox(INBOX_RETENTION_MS),
-      imTokens.prune(INBOX_RETENTION_MS),
-      store.prunePadSessions(Date.now() - PAD_SESSION_GRACE_MS),
-      calls?.prune(),
-      workspacePage.prune(),
-    ]).catch((error: unknown) => log.warn({ err: error }, "inbox, token or session prune failed"));
-  void prune();
-  void roomsOnDemand.resume(log);
-  const pruneTimer = setInterval(
-    () => {
-      void prune();
-      void roomsOnDemand.resume(log);
-    },
-    60 * 60 * 1000,
+  opened.add(() => pinging.cancel());
+  opened.add(
+    startHousekeeping({
+      store,
+      imTokens,
+      roomsOnDemand,
+      etherpad,
+      registry: metrics.registry,
+      prunes: [() => calls?.prune(), () => workspacePage.prune()],
+      log,
+    }),
   );
-  pruneTimer.unref();
-  // Pad-session revocations Etherpad has not confirmed yet, retried until it does (issue 22).
-  const revocations = new PadRevocations(store.db);
-  registerRevocationGauge(metrics.registry, revocations);
-  const revocationRetries = startRevocationRetries(revocations, etherpad, logger("revocations"));
 
   const appserviceUrl = `http://${config.appservice.bindAddress}:${config.appservice.port}`;
   log.info(
@@ -421,20 +289,6 @@ export async function start(
     botUserId,
     deviceId: crypto?.deviceId ?? null,
     store,
-    stop: () =>
-      (stopping ??= (async () => {
-        clearInterval(pruneTimer);
-        revocationRetries.stop();
-        pinging.cancel();
-        await processor.stop();
-        await feeds.stop();
-        await calls?.stop();
-        await crypto?.stop();
-        await imServer?.close();
-        await web.close();
-        await bridge.close();
-        await store.close();
-        await lock.release();
-      })()),
+    stop: () => (stopping ??= opened.closeAll()),
   };
 }

@@ -49,14 +49,26 @@ export interface MatrixGateway {
    */
   recheck?(roomId: string, userId: string): Promise<void>;
   /** Hears of a state event the appservice received (a state cache keeps itself current). */
-  observe?(event: {
-    room_id: string;
-    type: string;
-    state_key?: string;
-    content: Record<string, unknown>;
-    sender: string;
-    event_id: string;
-  }): void;
+  observe?(event: ObservedEvent): void;
+}
+
+/** A state event as the appservice received it (only the fields the state cache needs). */
+export interface ObservedEvent {
+  room_id: string;
+  type: string;
+  state_key?: string;
+  content: Record<string, unknown>;
+  sender: string;
+  event_id: string;
+}
+
+/** Sends any message content as the bot (see {@link BotSdkGateway.sendMessage}). */
+export interface MessageSender {
+  sendMessage(
+    roomId: string,
+    content: Record<string, unknown>,
+    dedupeKey?: string,
+  ): Promise<string>;
 }
 
 /**
@@ -74,7 +86,7 @@ export interface MessageEncryptor {
 
 const retry = <T>(fn: () => Promise<T>) => withRetry(fn, { retryable: isTransientMatrixError });
 
-export class BotSdkGateway implements MatrixGateway {
+export class BotSdkGateway implements MatrixGateway, MessageSender {
   private encryptor: MessageEncryptor | null = null;
 
   constructor(

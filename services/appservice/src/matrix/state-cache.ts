@@ -17,18 +17,10 @@
  */
 import { LRUCache } from "lru-cache";
 import type { Counter } from "prom-client";
-import type { MatrixGateway, StateEvent } from "./gateway";
+import type { MatrixGateway, ObservedEvent, StateEvent } from "./gateway";
 export { confirmRefusal } from "./confirm-refusal";
 
-/** A state event as the processor sees it (only the fields the cache needs). */
-export interface ObservedEvent {
-  room_id: string;
-  type: string;
-  state_key?: string;
-  content: Record<string, unknown>;
-  sender: string;
-  event_id: string;
-}
+export type { ObservedEvent } from "./gateway";
 
 interface CachedRoom {
   /** `type\0state_key` → event. */

@@ -11,6 +11,7 @@
  *
  * The unprefixed `proxy_prefix`/`proxy_url` of MSC4512's text are NOT read by Synapse 1.163.2.
  */
+import type { Logger } from "pino";
 import type { CallsConfig } from "./config";
 
 export const PROXY_PREFIX_KEY = "io.element.msc4512.proxy_prefix";
@@ -48,4 +49,22 @@ export function callsRegistrationProblems(
     problems.push(`${SCOPES_KEY}: [${IS_JOINED_SCOPE}]`);
   }
   return problems;
+}
+
+/**
+ * Says once at start when calls are on but the registration lacks their keys: Atrium still
+ * runs (Jitsi, the legacy token door), but clients asking the homeserver for a call token get
+ * no answer until the registration is regenerated.
+ */
+export function warnOfMissingCallKeys(
+  calls: Pick<CallsConfig, "enabled">,
+  reg: Record<string, unknown>,
+  log: Pick<Logger, "warn">,
+): void {
+  const missing = callsRegistrationProblems(calls, reg);
+  if (!missing.length) return;
+  log.warn(
+    { missing },
+    "calls are on but the registration lacks the MSC4512 keys: clients that ask the homeserver for a call token get no answer; regenerate the registration (atrium-appservice -r) and give it to Synapse",
+  );
 }

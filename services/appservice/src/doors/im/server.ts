@@ -3,10 +3,9 @@
  * any frame on the IM's origin, so no widget page may live there). It serves the protocol
  * routes, Atrium's room routes and the browser app (`@atrium/im-ui`) at `/element/`.
  */
-import http from "node:http";
 import path from "node:path";
 import express from "express";
-import type { WebServer } from "../pages/server";
+import { appCsp, listenHttp, type WebServer } from "../../util/http";
 import type { FeedCommands } from "../../workspace/feeds";
 import { addFeedRoutes } from "./feeds";
 import { addProtocolRoutes } from "./protocol";
@@ -18,16 +17,7 @@ export interface ImServerDeps extends ImRoomDeps {
 }
 
 /** The UI's Content-Security-Policy: its own scripts, styles and API only. */
-export const IM_UI_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
+export const IM_UI_CSP = appCsp("form-action 'none'");
 
 /** The built UI's folder, or null when `@atrium/im-ui` is not built. */
 export function uiDistDir(): string | null {
@@ -114,19 +104,5 @@ export function buildImApp(deps: ImServerDeps): express.Express {
 
 /** Starts the IM listener on `integrationManager.port`. */
 export async function startImServer(deps: ImServerDeps): Promise<WebServer> {
-  const server = http.createServer(buildImApp(deps));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(deps.im.port, deps.im.bindAddress, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : deps.im.port;
-  return {
-    url: `http://${deps.im.bindAddress}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenHttp(buildImApp(deps), deps.im);
 }

@@ -2,13 +2,13 @@
  * The public HTTP listener (separate from the appservice API port): widget pages, the OpenID
  * exchange and Jitsi user verification. Routes are added by the modules under doors/pages/.
  */
-import http from "node:http";
 import express from "express";
 import type { Logger } from "pino";
 import type { EtherpadClient } from "@atrium/etherpad";
 import type { AtriumConfig } from "../../config/schema";
 import type { Store } from "../../store/store";
 import type { MatrixGateway } from "../../matrix/gateway";
+import { listenHttp, type WebServer } from "../../util/http";
 import { registerRoutes } from "./routes";
 import type { WorkspacePage } from "./room";
 
@@ -24,11 +24,7 @@ export interface WebDeps {
   workspacePage?: WorkspacePage;
 }
 
-export interface WebServer {
-  url: string;
-  close(): Promise<void>;
-}
-
+export type { WebServer } from "../../util/http";
 /** The public app: health, then the routes of doors/pages/routes.ts, then 404. */
 export function buildWebApp(deps: WebDeps): express.Express {
   const app = express();
@@ -47,20 +43,5 @@ export function buildWebApp(deps: WebDeps): express.Express {
 }
 
 export async function startWebServer(deps: WebDeps): Promise<WebServer> {
-  const app = buildWebApp(deps);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(deps.config.web.port, deps.config.web.bindAddress, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : deps.config.web.port;
-  return {
-    url: `http://${deps.config.web.bindAddress}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenHttp(buildWebApp(deps), deps.config.web);
 }

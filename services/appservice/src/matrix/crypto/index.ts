@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { MatrixGateway, MessageEncryptor } from "../gateway";
 import type { Database } from "../../store/schema";
-import { openDevice } from "./device";
+import { openDevice, type OpenDeviceOptions } from "./device";
 import { Inbound, type Opened } from "./inbound";
 import { KeysStream } from "./keys-stream";
 import { createCryptoMetrics } from "./metrics";
@@ -17,19 +17,12 @@ import { RoomCrypto, type EncryptedEvent } from "./room-crypto";
 
 export type { Opened } from "./inbound";
 
-export interface BotCryptoOptions {
-  storePath: string;
-  passphrase: string;
-  botUserId: string;
-  displayName: string;
-  homeserverUrl: string;
-  asToken: string;
+/** The device's options (`resetCrossSigning`: the store was moved aside by a reset), and: */
+export interface BotCryptoOptions extends OpenDeviceOptions {
+  /** Seconds an undecryptable event waits for its key before the room is told. */
   limitSeconds: number;
   db: Kysely<Database>;
   registry: Registry;
-  log: Logger;
-  /** Make a new device and new cross-signing keys (the store was moved aside by a reset). */
-  resetCrossSigning?: boolean;
 }
 
 /** What the rest of Atrium uses. */

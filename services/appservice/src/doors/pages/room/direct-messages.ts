@@ -6,28 +6,18 @@
  */
 import type { Logger } from "pino";
 import { errcodeOf } from "../../../matrix/errors";
+import type { MatrixGateway, MessageSender } from "../../../matrix/gateway";
 import { escapeHtml } from "../../../util/html";
 import { formatCode, SIGN_IN_SECONDS } from "./sign-in-book";
 import { signInLink } from "./links";
 import type { WorkspacePageStore } from "./store";
 
 /** What the DMs need of the homeserver, as the bot. */
-export interface DmPort {
-  readonly botUserId: string;
+export interface DmPort
+  extends Pick<MatrixGateway, "botUserId" | "getState" | "createRoom">, MessageSender {
   /** Rooms the bot is joined to. */
   joinedRooms(): Promise<string[]>;
-  getState(
-    roomId: string,
-    type: string,
-    stateKey?: string,
-  ): Promise<Record<string, unknown> | null>;
-  createRoom(options: Record<string, unknown>): Promise<string>;
   invite(roomId: string, userId: string): Promise<void>;
-  sendMessage(
-    roomId: string,
-    content: Record<string, unknown>,
-    dedupeKey?: string,
-  ): Promise<string>;
 }
 
 export interface DirectMessageDeps {

@@ -10,6 +10,7 @@ import type { AtriumConfig } from "../../../config/schema";
 import type { Store } from "../../../store/store";
 import type { PadAccessDeps } from "../pad-access";
 import type { StateReader } from "../../../matrix/membership";
+import type { MatrixGateway, MessageSender } from "../../../matrix/gateway";
 import { exchangeLimiter, guarded } from "../routes";
 import { DirectMessages, type DmPort } from "./direct-messages";
 import { WorkspacePins, type PinPort } from "./pinned-message";
@@ -23,10 +24,47 @@ import { WorkspacePageStore } from "./store";
 export { workspacePinsMigration } from "./store";
 export { workspaceUrl } from "./links";
 
+/** The bot's client calls the workspace page makes beyond the gateway. */
+export interface BotClient {
+  getJoinedRooms(): Promise<string[]>;
+  inviteUser(userId: string, roomId: string): Promise<unknown>;
+}
+
+/**
+ * The bot as the workspace page uses it: room state from `cached` (a state cache is fine for DMs,
+ * "shares a room" checks and the pin), rooms made and messages sent by `bot`.
+ */
+export function botPorts(
+  cached: MatrixGateway,
+  bot: MatrixGateway & MessageSender,
+  client: BotClient,
+): { dmPort: DmPort; pinPort: PinPort } {
+  const sendMessage: MessageSender["sendMessage"] = (roomId, content, key) =>
+    bot.sendMessage(roomId, content, key);
+  return {
+    dmPort: {
+      botUserId: bot.botUserId,
+      joinedRooms: () => client.getJoinedRooms(),
+      getState: (roomId, type, stateKey) => cached.getState(roomId, type, stateKey),
+      createRoom: (options) => bot.createRoom(options),
+      invite: async (roomId, userId) => {
+        await client.inviteUser(userId, roomId);
+      },
+      sendMessage,
+    },
+    pinPort: {
+      botUserId: bot.botUserId,
+      roomState: (roomId) => cached.roomState(roomId),
+      sendState: (roomId, type, key, content) => cached.sendState(roomId, type, key, content),
+      sendMessage,
+    },
+  };
+}
+
 export interface WorkspacePageOptions {
   config: AtriumConfig;
   store: Store;
-  /** The bot, for DMs and "shares a room" checks (a state cache is fine there). */
+  /** The bot, for DMs and "shares a room" checks. */
   dmPort: DmPort;
   /** The bot, for the pinned workspace message (reads room state, sends, pins). */
   pinPort: PinPort;

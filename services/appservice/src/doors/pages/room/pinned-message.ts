@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import type { StateEvent } from "../../../matrix/gateway";
+import type { MatrixGateway, MessageSender } from "../../../matrix/gateway";
 import { powerContextFrom, stateLevel, userLevel } from "../../../matrix/power";
 import type { Store, WidgetRow } from "../../../store/store";
 import { escapeHtml } from "../../../util/html";
@@ -17,21 +17,7 @@ import type { WorkspacePageStore } from "./store";
 export const PINNED_EVENTS = "m.room.pinned_events";
 
 /** What the keeper needs of the homeserver, as the bot. */
-export interface PinPort {
-  readonly botUserId: string;
-  roomState(roomId: string): Promise<StateEvent[]>;
-  sendState(
-    roomId: string,
-    type: string,
-    stateKey: string,
-    content: Record<string, unknown>,
-  ): Promise<string>;
-  sendMessage(
-    roomId: string,
-    content: Record<string, unknown>,
-    dedupeKey?: string,
-  ): Promise<string>;
-}
+export type PinPort = Pick<MatrixGateway, "botUserId" | "roomState" | "sendState"> & MessageSender;
 
 export interface PinDeps {
   port: PinPort;

@@ -12,23 +12,14 @@ import { uiDistDir } from "../../im/server";
 import { openPadSession, padMember, type PadAccessDeps } from "../pad-access";
 import { AccessError } from "../access-error";
 import { sessionCookie } from "../session-cookie";
+import { appCsp } from "../../../util/http";
 import { requirePageRequest } from "./guards";
 import { WORKSPACE_BASE } from "./links";
 import { checkRoomId, requireJoined, workspaceRoomView, type RoomViewDeps } from "./room-view";
 import type { WorkspaceSessions } from "./sessions";
 
 /** The app's CSP: its own scripts, styles, fonts and API; nothing may frame it. */
-export const WORKSPACE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const WORKSPACE_CSP = appCsp("form-action 'self'", "frame-ancestors 'none'");
 
 const PAGE_HEADERS = {
   "Content-Security-Policy": WORKSPACE_CSP,
