@@ -31,6 +31,15 @@ export const MAX_TOP_WIDGETS = 3;
 export const MIN_WIDTH_PCT = 10;
 export const MIN_HEIGHT_PCT = 2;
 
+/**
+ * The sizes a layout entry may carry, each with the least percentage it is clamped to; the
+ * builder and the parser both walk this list, so a new size is added here once.
+ */
+export const SIZE_MINIMUMS = [
+  ["width", MIN_WIDTH_PCT],
+  ["height", MIN_HEIGHT_PCT],
+] as const;
+
 export const CONTAINERS: ReadonlySet<string> = new Set<LayoutContainer>(["top", "right", "center"]);
 
 /**

@@ -1,8 +1,7 @@
 import {
   CONTAINERS,
   MAX_TOP_WIDGETS,
-  MIN_HEIGHT_PCT,
-  MIN_WIDTH_PCT,
+  SIZE_MINIMUMS,
   capTop,
   clampPct,
   isLayoutWidgetId,
@@ -99,10 +98,7 @@ function normaliseInput(input: LayoutInput, where: string): [string, LayoutEntry
     }
     entry.index = input.index;
   }
-  for (const [key, min] of [
-    ["width", MIN_WIDTH_PCT],
-    ["height", MIN_HEIGHT_PCT],
-  ] as const) {
+  for (const [key, min] of SIZE_MINIMUMS) {
     const value = input[key];
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isFinite(value)) {

@@ -1,7 +1,6 @@
 import {
   CONTAINERS,
-  MIN_HEIGHT_PCT,
-  MIN_WIDTH_PCT,
+  SIZE_MINIMUMS,
   capTop,
   clampPct,
   isLayoutWidgetId,
@@ -95,10 +94,7 @@ function readEntries(
         problems.push(`Widget ${quote(id)}: index is not a whole number of at least 0; dropped.`);
       }
     }
-    for (const [key, min] of [
-      ["width", MIN_WIDTH_PCT],
-      ["height", MIN_HEIGHT_PCT],
-    ] as const) {
+    for (const [key, min] of SIZE_MINIMUMS) {
       const value = raw[key];
       if (value === undefined) continue;
       if (typeof value === "number" && Number.isFinite(value)) entry[key] = clampPct(value, min);

@@ -1,4 +1,5 @@
 import { validatePadName, validateWidgetName } from "./validate-names";
+import { expectAccepted, expectRefused, itRefusesNonStrings } from "./test-support/validation";
 
 describe("validatePadName accepts", () => {
   it.each([
@@ -16,9 +17,7 @@ describe("validatePadName accepts", () => {
     ["ملاحظات", "ملاحظات"],
     ["cafe\u0301", "café"],
     ["Ünïcödé", "Ünïcödé"],
-  ])("%j", (input, expected) => {
-    expect(validatePadName(input)).toEqual({ ok: true, value: expected });
-  });
+  ])("%j", (input, expected) => expectAccepted(validatePadName(input), expected));
 });
 
 describe("validatePadName refuses", () => {
@@ -48,11 +47,7 @@ describe("validatePadName refuses", () => {
     ["..", /must start with a letter or a digit/],
     ["-rf", /must start with a letter or a digit/],
     ["_hidden", /must start with a letter or a digit/],
-  ])("%j", (input, reason) => {
-    const result = validatePadName(input);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(reason);
-  });
+  ])("%j", (input, reason) => expectRefused(validatePadName(input), reason));
 
   it("counts characters, not UTF-16 units, against the limit", () => {
     // 𝒜 is one letter but two UTF-16 units; 15 of them still fit Etherpad's 50-unit name part.
@@ -65,9 +60,7 @@ describe("validatePadName refuses", () => {
     expect(validatePadName("議".repeat(16)).ok).toBe(false);
   });
 
-  it.each([[null], [undefined], [15]])("non-string %p without throwing", (input) => {
-    expect(validatePadName(input as unknown as string).ok).toBe(false);
-  });
+  itRefusesNonStrings(validatePadName, [null, undefined, 15]);
 });
 
 describe("validateWidgetName", () => {
@@ -76,9 +69,7 @@ describe("validateWidgetName", () => {
     ["  Team call  ", "Team call"],
     ["Réunion d'équipe", "Réunion d'équipe"],
     ["x".repeat(64), "x".repeat(64)],
-  ])("accepts %j", (input, expected) => {
-    expect(validateWidgetName(input)).toEqual({ ok: true, value: expected });
-  });
+  ])("accepts %j", (input, expected) => expectAccepted(validateWidgetName(input), expected));
 
   it.each([
     ["", /empty/],
@@ -87,9 +78,5 @@ describe("validateWidgetName", () => {
     ["two\nlines", /control characters/],
     ["bell\u0007", /control characters/],
     ["evil\u202Etxt.exe", /text-direction override/],
-  ])("refuses %j", (input, reason) => {
-    const result = validateWidgetName(input);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(reason);
-  });
+  ])("refuses %j", (input, reason) => expectRefused(validateWidgetName(input), reason));
 });
