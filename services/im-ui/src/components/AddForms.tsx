@@ -7,7 +7,8 @@ import {
   CALL_BUTTON_HINT,
   type ImWidgetKind,
 } from "@atrium/widgets";
-import { Alert, Button, H2, Text } from "@vector-im/compound-web";
+import { Alert, Button, Text } from "@vector-im/compound-web";
+import { Section } from "./Section";
 import { ImApiError } from "../api";
 import type { RoomActionProps } from "./actions";
 import { type Checked, useCheckedInput } from "./checked-input";
@@ -26,16 +27,13 @@ export interface AddFormsProps extends RoomActionProps {
 
 export function AddForms(props: AddFormsProps) {
   return (
-    <section className="im-section" aria-labelledby="im-add">
-      <H2 size="sm" id="im-add">
-        Add to this room
-      </H2>
+    <Section id="im-add" title="Add to this room">
       <div className="im-add-grid">
         <AddPad {...props} />
         <AddConference {...props} />
         <AddPage {...props} />
       </div>
-    </section>
+    </Section>
   );
 }
 

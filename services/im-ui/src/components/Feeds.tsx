@@ -1,7 +1,8 @@
 // The room's feeds (the same actions as `!feed`): the list with Pause/Resume and Remove, and
 // the form to add one, with a preview of the newest entry as it would be posted.
 import type { ImFeedList } from "@atrium/widgets";
-import { Alert, H2, Text } from "@vector-im/compound-web";
+import { Alert, Text } from "@vector-im/compound-web";
+import { ListOr, Section } from "./Section";
 import { levelText } from "../access";
 import type { RoomActionProps } from "./actions";
 import { AddFeed } from "./AddFeed";
@@ -21,10 +22,7 @@ export function Feeds(props: FeedsProps) {
   const { feeds } = props;
   if ("off" in feeds) return null;
   return (
-    <section className="im-section" aria-labelledby="im-feeds">
-      <H2 size="sm" id="im-feeds">
-        Feeds
-      </H2>
+    <Section id="im-feeds" title="Feeds">
       <Text size="sm" className="im-subtle">
         New entries of RSS, Atom and JSON feeds, posted in the room by Atrium's bot. The same as{" "}
         <code>!feed</code> in the room.
@@ -36,7 +34,7 @@ export function Feeds(props: FeedsProps) {
       ) : (
         <FeedsOf {...props} list={feeds.list} />
       )}
-    </section>
+    </Section>
   );
 }
 
@@ -52,17 +50,9 @@ function FeedsOf({ list, roomId, api, run, busy, userLevel }: FeedsProps & { lis
           You can still preview a feed.
         </Alert>
       )}
-      {list.feeds.length === 0 ? (
-        <Text size="sm" className="im-subtle">
-          This room follows no feeds yet.
-        </Text>
-      ) : (
-        <ul className="im-list" aria-label="Feeds of this room">
-          {list.feeds.map((f) => (
-            <FeedRow key={f.id} feed={f} {...acting} canManage={canManage} />
-          ))}
-        </ul>
-      )}
+      <ListOr items={list.feeds} empty="This room follows no feeds yet." label="Feeds of this room">
+        {(f) => <FeedRow key={f.id} feed={f} {...acting} canManage={canManage} />}
+      </ListOr>
       <AddFeed {...acting} canManage={canManage} busy={busy} />
     </>
   );

@@ -4,7 +4,8 @@
  * someone else asked for never silently makes this browser theirs.
  */
 import { useEffect, useState } from "react";
-import { Alert, Button, H2, InlineSpinner, Text } from "@vector-im/compound-web";
+import { Alert, Button, InlineSpinner, Text } from "@vector-im/compound-web";
+import { Section } from "../components/Section";
 import { Announce } from "./Announce";
 import { messageOf, roomPath, workspaceApi } from "./api";
 
@@ -50,10 +51,7 @@ export function LinkSignIn({ token }: { token: string }) {
   }
   const other = who.signedInAs !== null && who.signedInAs !== who.userId ? who.signedInAs : null;
   return (
-    <section className="im-section ws-narrow" aria-labelledby="ws-link">
-      <H2 size="sm" id="ws-link">
-        Sign in as {who.userId}?
-      </H2>
+    <Section id="ws-link" className="ws-narrow" title={<>Sign in as {who.userId}?</>}>
       <Text size="sm">
         This link signs this browser in to Atrium's workspace pages as <strong>{who.userId}</strong>
         . Continue only if you asked for it yourself, a moment ago.
@@ -71,6 +69,6 @@ export function LinkSignIn({ token }: { token: string }) {
           Cancel
         </Button>
       </div>
-    </section>
+    </Section>
   );
 }

@@ -3,7 +3,8 @@
  * only looks right. Leaving sends no Referer (the page and the link say no-referrer).
  */
 import { useEffect, useRef } from "react";
-import { Alert, Button, H2, Text } from "@vector-im/compound-web";
+import { Alert, Button, Text } from "@vector-im/compound-web";
+import { Section } from "../components/Section";
 
 export interface PageInterstitialProps {
   page: { name: string; url: string };
@@ -15,10 +16,7 @@ export function PageInterstitial({ page, onBack }: PageInterstitialProps) {
   useEffect(() => go.current?.focus(), []);
   const host = new URL(page.url).host;
   return (
-    <section className="im-section ws-narrow" aria-labelledby="ws-leaving">
-      <H2 size="sm" id="ws-leaving">
-        {page.name} leads to another site
-      </H2>
+    <Section id="ws-leaving" className="ws-narrow" title={<>{page.name} leads to another site</>}>
       <Alert type="info" title="You are leaving Atrium">
         This web page was added to the room by one of its members. Atrium does not check what it
         shows; continue if you trust {host}.
@@ -37,6 +35,6 @@ export function PageInterstitial({ page, onBack }: PageInterstitialProps) {
           Back to the room
         </Button>
       </div>
-    </section>
+    </Section>
   );
 }

@@ -3,10 +3,11 @@
  * pages (each shown with its full address before leaving) and how to join its call.
  */
 import { useEffect, useRef, useState } from "react";
-import { Button, H2, InlineSpinner, Text } from "@vector-im/compound-web";
+import { Button, InlineSpinner, Text } from "@vector-im/compound-web";
 import DocumentIcon from "@vector-im/compound-design-tokens/assets/web/icons/document";
 import VideoCallIcon from "@vector-im/compound-design-tokens/assets/web/icons/video-call";
 import WebBrowserIcon from "@vector-im/compound-design-tokens/assets/web/icons/web-browser";
+import { ListOr, Section } from "../components/Section";
 import { Announce } from "./Announce";
 import { messageOf, roomPath, workspaceApi, type WorkspaceRoom } from "./api";
 import { PageInterstitial } from "./PageInterstitial";
@@ -111,81 +112,74 @@ export function RoomPage({ room, focusId }: RoomPageProps) {
           {error}
         </Announce>
       )}
-      <section className="im-section" aria-labelledby="ws-pads">
-        <H2 size="sm" id="ws-pads">
-          Pads
-        </H2>
+      <Section id="ws-pads" title="Pads">
         {room.padsReadOnly && room.pads.length > 0 && (
           <Text size="sm" className="im-subtle">
             Your power level in this room lets you read the pads, not edit them.
           </Text>
         )}
-        {room.pads.length === 0 ? (
-          <Text size="sm" className="im-subtle">
-            No pads yet. Anyone who may change widgets adds one by sending <code>!pad notes</code>{" "}
-            in the room.
-          </Text>
-        ) : (
-          <ul className="im-list">
-            {room.pads.map((pad) => (
-              <Row key={pad.id} icon={DocumentIcon} name={pad.name} current={pad.id === focusId}>
-                <Button
-                  ref={pad.id === focusId ? focused : undefined}
-                  kind={pad.id === focusId ? "primary" : "secondary"}
-                  size="md"
-                  disabled={opening !== null}
-                  aria-label={`Open the pad ${pad.name}${room.padsReadOnly ? " (read-only)" : ""}`}
-                  onClick={() => void openPad(pad.id)}
-                >
-                  {opening === pad.id ? <InlineSpinner /> : room.padsReadOnly ? "Read" : "Open"}
-                </Button>
-              </Row>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section className="im-section" aria-labelledby="ws-pages">
-        <H2 size="sm" id="ws-pages">
-          Web pages
-        </H2>
-        {room.pages.length === 0 ? (
-          <Text size="sm" className="im-subtle">
-            No web pages yet (<code>!widget https://… name</code> adds one).
-          </Text>
-        ) : (
-          <ul className="im-list">
-            {room.pages.map((page) => (
-              <Row
-                key={page.id}
-                icon={WebBrowserIcon}
-                name={page.name}
-                note={new URL(page.url).host}
-                current={page.id === focusId}
+        <ListOr
+          items={room.pads}
+          empty={
+            <>
+              No pads yet. Anyone who may change widgets adds one by sending <code>!pad notes</code>{" "}
+              in the room.
+            </>
+          }
+        >
+          {(pad) => (
+            <Row key={pad.id} icon={DocumentIcon} name={pad.name} current={pad.id === focusId}>
+              <Button
+                ref={pad.id === focusId ? focused : undefined}
+                kind={pad.id === focusId ? "primary" : "secondary"}
+                size="md"
+                disabled={opening !== null}
+                aria-label={`Open the pad ${pad.name}${room.padsReadOnly ? " (read-only)" : ""}`}
+                onClick={() => void openPad(pad.id)}
               >
-                <Button
-                  ref={page.id === focusId ? focused : undefined}
-                  kind="secondary"
-                  size="md"
-                  aria-label={`Open the web page ${page.name}`}
-                  onClick={() => setLeaving(page)}
-                >
-                  Open
-                </Button>
-              </Row>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section className="im-section" aria-labelledby="ws-call">
-        <H2 size="sm" id="ws-call">
-          Call
-        </H2>
+                {opening === pad.id ? <InlineSpinner /> : room.padsReadOnly ? "Read" : "Open"}
+              </Button>
+            </Row>
+          )}
+        </ListOr>
+      </Section>
+      <Section id="ws-pages" title="Web pages">
+        <ListOr
+          items={room.pages}
+          empty={
+            <>
+              No web pages yet (<code>!widget https://… name</code> adds one).
+            </>
+          }
+        >
+          {(page) => (
+            <Row
+              key={page.id}
+              icon={WebBrowserIcon}
+              name={page.name}
+              note={new URL(page.url).host}
+              current={page.id === focusId}
+            >
+              <Button
+                ref={page.id === focusId ? focused : undefined}
+                kind="secondary"
+                size="md"
+                aria-label={`Open the web page ${page.name}`}
+                onClick={() => setLeaving(page)}
+              >
+                Open
+              </Button>
+            </Row>
+          )}
+        </ListOr>
+      </Section>
+      <Section id="ws-call" title="Call">
         <ul className="im-list">
           {callWays(room.call).map(([name, note]) => (
             <Row key={name} icon={VideoCallIcon} name={name} note={note} />
           ))}
         </ul>
-      </section>
+      </Section>
     </>
   );
 }

@@ -3,7 +3,8 @@
  * the first step is the same for every ID (the page never learns whether a DM went out).
  */
 import { useRef, useState, type FormEvent } from "react";
-import { Button, Form, H2, Text } from "@vector-im/compound-web";
+import { Button, Form, Text } from "@vector-im/compound-web";
+import { Section } from "../components/Section";
 import { Announce } from "./Announce";
 import { messageOf, workspaceApi, WorkspaceError } from "./api";
 
@@ -71,10 +72,7 @@ export function SignIn({ roomId, onSignedIn }: SignInProps) {
   };
 
   return (
-    <section className="im-section ws-narrow" aria-labelledby="ws-sign-in">
-      <H2 size="sm" id="ws-sign-in">
-        Sign in with Matrix
-      </H2>
+    <Section id="ws-sign-in" className="ws-narrow" title="Sign in with Matrix">
       <Text size="sm" className="im-subtle">
         Atrium sends you a direct message in your Matrix app (Element X, Element, FluffyChat,
         Cinny…) with a code for this page and a link for the device that gets it. Signing in only
@@ -169,6 +167,6 @@ export function SignIn({ roomId, onSignedIn }: SignInProps) {
           )}
         </>
       )}
-    </section>
+    </Section>
   );
 }
