@@ -13,6 +13,7 @@ import { ImApiError } from "../api";
 import type { RoomActionProps } from "./actions";
 import { type Checked, useCheckedInput } from "./checked-input";
 import { CheckedField } from "./CheckedField";
+import { ConfirmButtons } from "./ConfirmButtons";
 import { FormCard } from "./FormCard";
 
 export interface AddFormsProps extends RoomActionProps {
@@ -125,14 +126,12 @@ function AddConference({
       {tooFew !== null ? (
         <Alert type="info" title="Fewer than three people">
           {tooFew}
-          <div className="im-actions">
-            <Button kind="primary" size="md" disabled={disabled} onClick={() => void add(true)}>
-              Add anyway
-            </Button>
-            <Button kind="secondary" size="md" onClick={() => setTooFew(null)}>
-              Cancel
-            </Button>
-          </div>
+          <ConfirmButtons
+            confirm="Add anyway"
+            disabled={disabled}
+            onConfirm={() => void add(true)}
+            onCancel={() => setTooFew(null)}
+          />
         </Alert>
       ) : (
         <Button

@@ -4,6 +4,7 @@
  */
 import { useRef, useState, type FormEvent } from "react";
 import { Button, Form, Text } from "@vector-im/compound-web";
+import { ConfirmButtons } from "../components/ConfirmButtons";
 import { Section } from "../components/Section";
 import { Announce } from "./Announce";
 import { messageOf, workspaceApi, WorkspaceError } from "./api";
@@ -113,19 +114,12 @@ export function SignIn({ roomId, onSignedIn }: SignInProps) {
           {replace !== null ? (
             <Announce type="critical" title="Someone else is signed in here">
               {replace}
-              <div className="im-actions">
-                <Button
-                  kind="primary"
-                  size="md"
-                  disabled={busy}
-                  onClick={() => void enter(null, true)}
-                >
-                  Sign in instead
-                </Button>
-                <Button kind="secondary" size="md" onClick={() => setReplace(null)}>
-                  Cancel
-                </Button>
-              </div>
+              <ConfirmButtons
+                confirm="Sign in instead"
+                disabled={busy}
+                onConfirm={() => void enter(null, true)}
+                onCancel={() => setReplace(null)}
+              />
             </Announce>
           ) : (
             <Form.Root className="im-form" onSubmit={(e) => void enter(e)}>
