@@ -9,7 +9,9 @@ import {
   renderRestoreScript,
   type BackupOptions,
 } from "../render/backup";
+import { adminEnv } from "../services/postgres";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
+import { envLines } from "./from-spec";
 import { DATABASES, HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
@@ -62,13 +64,10 @@ export class Backup extends pulumi.ComponentResource {
         name: HOSTS.backup,
         image: args.postgresImage,
         networks: [{ network: args.networks.database }],
-        envs: [
-          `PGHOST=${HOSTS.postgres}`,
-          `PGPORT=${PORTS.postgres}`,
-          "PGUSER=postgres",
-          pulumi.interpolate`PGPASSWORD=${s.get("postgresPassword")}`,
-          `ATRIUM_BACKUP_DIR=${BACKUP_PATHS.backups}`,
-        ],
+        envs: envLines({
+          ...adminEnv(s, { host: HOSTS.postgres, port: PORTS.postgres }),
+          ATRIUM_BACKUP_DIR: BACKUP_PATHS.backups,
+        }),
         entrypoints: ["/bin/sh", BACKUP_PATHS.scheduler],
         volumes: [
           { volume: backups, path: BACKUP_PATHS.backups },

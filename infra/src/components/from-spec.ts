@@ -10,9 +10,16 @@ import {
   type VolumeMount,
 } from "./container";
 
+/** Variables as Docker's `NAME=value` lines. */
+export function envLines(
+  env: Readonly<Record<string, pulumi.Input<string>>>,
+): pulumi.Output<string>[] {
+  return Object.entries(env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
+}
+
 /** The spec's env as Docker's `NAME=value` lines. */
 export function dockerEnvs(spec: ServiceSpec): pulumi.Output<string>[] {
-  return Object.entries(spec.env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
+  return envLines(spec.env);
 }
 
 /** The ports reached from outside, published on the host at the same number. */

@@ -1,10 +1,18 @@
 /** PostgreSQL for Synapse, Etherpad and the appservice. */
 import * as pulumi from "@pulumi/pulumi";
-import { renderPostgresInitScript } from "../render/postgres-init";
-import { renderRolePasswordsScript } from "../render/postgres-roles";
+import {
+  adminEnv,
+  POSTGRES_DATA_DIR,
+  POSTGRES_HEALTH,
+  POSTGRES_INIT,
+  POSTGRES_SCRIPTS,
+  rolePasswordEnv,
+  serverEnv,
+} from "../services/postgres";
 import type { Secrets } from "./secrets";
 import { dataVolume, oneShotContainer, pinnedImage, serviceContainer } from "./container";
-import { DATABASES, HOSTS, PORTS } from "./names";
+import { envLines } from "./from-spec";
+import { HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
 
 /** Inputs of {@link Postgres}. */
@@ -40,21 +48,12 @@ export class Postgres extends pulumi.ComponentResource {
         name: HOSTS.postgres,
         image: image.imageId,
         networks: [{ network: args.networks.database }],
-        envs: [
-          "POSTGRES_USER=postgres",
-          pulumi.interpolate`POSTGRES_PASSWORD=${s.get("postgresPassword")}`,
-          pulumi.interpolate`${DATABASES.synapse.passwordEnv}=${s.get("synapseDbPassword")}`,
-          pulumi.interpolate`${DATABASES.etherpad.passwordEnv}=${s.get("etherpadDbPassword")}`,
-          pulumi.interpolate`${DATABASES.atrium.passwordEnv}=${s.get("atriumDbPassword")}`,
-        ],
-        volumes: [{ volume: data, path: "/var/lib/postgresql/data" }],
+        envs: envLines(serverEnv(s)),
+        volumes: [{ volume: data, path: POSTGRES_DATA_DIR }],
         uploads: [
-          {
-            path: "/docker-entrypoint-initdb.d/10-atrium.sh",
-            content: renderPostgresInitScript(Object.values(DATABASES)),
-          },
+          { path: `${POSTGRES_INIT.dir}/${POSTGRES_INIT.name}`, content: POSTGRES_SCRIPTS.init },
         ],
-        healthcheck: ["CMD", "pg_isready", "-U", "postgres", "-d", "postgres"],
+        healthcheck: ["CMD", ...POSTGRES_HEALTH],
       },
       { parent: this },
     );
@@ -65,19 +64,14 @@ export class Postgres extends pulumi.ComponentResource {
         image: image.imageId,
         networks: [{ network: args.networks.database }],
         envs: [
-          `PGHOST=${HOSTS.postgres}`,
-          `PGPORT=${PORTS.postgres}`,
-          "PGUSER=postgres",
-          pulumi.interpolate`PGPASSWORD=${s.get("postgresPassword")}`,
-          pulumi.interpolate`${DATABASES.synapse.passwordEnv}=${s.get("synapseDbPassword")}`,
-          pulumi.interpolate`${DATABASES.etherpad.passwordEnv}=${s.get("etherpadDbPassword")}`,
-          pulumi.interpolate`${DATABASES.atrium.passwordEnv}=${s.get("atriumDbPassword")}`,
+          ...envLines({
+            ...adminEnv(s, { host: HOSTS.postgres, port: PORTS.postgres }),
+            ...rolePasswordEnv(s),
+          }),
           // A new server container (a new stack, or a replaced one) runs the job again.
           pulumi.interpolate`ATRIUM_POSTGRES_CONTAINER=${server.id}`,
         ],
-        uploads: [
-          { path: ROLES_SCRIPT, content: renderRolePasswordsScript(Object.values(DATABASES)) },
-        ],
+        uploads: [{ path: ROLES_SCRIPT, content: POSTGRES_SCRIPTS.rolePasswords }],
         entrypoints: ["/bin/sh", ROLES_SCRIPT],
       },
       { parent: this, dependsOn: [server] },

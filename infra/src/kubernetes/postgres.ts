@@ -5,9 +5,16 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DATABASES, HOSTS, PORTS } from "../components/names";
-import { renderPostgresInitScript } from "../render/postgres-init";
-import { renderRolePasswordsScript } from "../render/postgres-roles";
+import { HOSTS, PORTS } from "../components/names";
+import {
+  adminEnv,
+  POSTGRES_DATA_DIR,
+  POSTGRES_HEALTH,
+  POSTGRES_INIT,
+  POSTGRES_SCRIPTS,
+  rolePasswordEnv,
+  serverEnv,
+} from "../services/postgres";
 import {
   claimTemplate,
   configHash,
@@ -51,15 +58,9 @@ export class Postgres extends pulumi.ComponentResource {
       ext === undefined
         ? { host: HOSTS.postgres, port: PORTS.postgres, sslMode: "disable" }
         : { host: ext.host, port: ext.port, sslMode: ext.sslMode };
-    const connection: Record<string, pulumi.Input<string>> = {
-      PGHOST: this.connection.host,
-      PGPORT: String(this.connection.port),
-      PGSSLMODE: this.connection.sslMode,
-      PGUSER: ext?.adminUser ?? "postgres",
-      PGPASSWORD: s.get("postgresPassword"),
-      [DATABASES.synapse.passwordEnv]: s.get("synapseDbPassword"),
-      [DATABASES.etherpad.passwordEnv]: s.get("etherpadDbPassword"),
-      [DATABASES.atrium.passwordEnv]: s.get("atriumDbPassword"),
+    const connection = {
+      ...adminEnv(s, { ...this.connection, user: ext?.adminUser ?? "postgres" }),
+      ...rolePasswordEnv(s),
     };
     const secret = secretOf(ctx, `${name}-connection`, POSTGRES_SECRET, connection, this);
     const scripts = new k8s.core.v1.ConfigMap(
@@ -67,8 +68,8 @@ export class Postgres extends pulumi.ComponentResource {
       {
         metadata: meta(ctx, "atrium-postgres-scripts"),
         data: {
-          "10-atrium.sh": renderPostgresInitScript(Object.values(DATABASES)),
-          "set-role-passwords.sh": renderRolePasswordsScript(Object.values(DATABASES)),
+          [POSTGRES_INIT.name]: POSTGRES_SCRIPTS.init,
+          "set-role-passwords.sh": POSTGRES_SCRIPTS.rolePasswords,
         },
       },
       { parent: this },
@@ -135,9 +136,15 @@ export class Postgres extends pulumi.ComponentResource {
     );
     const run = scratch("run", "/var/run/postgresql", "16Mi");
     const tmp = scratch("tmp", "/tmp", "64Mi");
-    const env = (key: string, from: string) => ({
-      name: key,
-      valueFrom: { secretKeyRef: { name: POSTGRES_SECRET, key: from } },
+    // The admin password is the Secret's PGPASSWORD; the roles' passwords go by their own names.
+    const fromSecret = (name: string) => ({
+      name,
+      valueFrom: {
+        secretKeyRef: {
+          name: POSTGRES_SECRET,
+          key: name === "POSTGRES_PASSWORD" ? "PGPASSWORD" : name,
+        },
+      },
     });
     return statefulSet(
       ctx,
@@ -154,20 +161,21 @@ export class Postgres extends pulumi.ComponentResource {
               name: "postgres",
               image: ctx.settings.images.postgres,
               ports: [{ name: "postgres", containerPort: PORTS.postgres }],
+              // The Docker target's variables, the secret ones read from the connection Secret.
               env: [
-                { name: "POSTGRES_USER", value: "postgres" },
+                ...Object.entries(serverEnv(ctx.secrets)).map(([name, value]) =>
+                  typeof value === "string" ? { name, value } : fromSecret(name),
+                ),
                 // A subdirectory: the volume's root may hold lost+found.
-                { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
-                env("POSTGRES_PASSWORD", "PGPASSWORD"),
-                ...Object.values(DATABASES).map((d) => env(d.passwordEnv, d.passwordEnv)),
+                { name: "PGDATA", value: `${POSTGRES_DATA_DIR}/pgdata` },
               ],
               volumeMounts: [
-                { name: "data", mountPath: "/var/lib/postgresql/data" },
-                { name: "init", mountPath: "/docker-entrypoint-initdb.d" },
+                { name: "data", mountPath: POSTGRES_DATA_DIR },
+                { name: "init", mountPath: POSTGRES_INIT.dir },
                 run.mount,
                 tmp.mount,
               ],
-              ...probes(execProbe(["pg_isready", "-U", "postgres", "-d", "postgres"])),
+              ...probes(execProbe([...POSTGRES_HEALTH])),
               securityContext: hardened({ user: POSTGRES_UID, readOnlyRoot: true }),
               resources: resources("250m", "512Mi", "2Gi"),
             },
@@ -177,7 +185,7 @@ export class Postgres extends pulumi.ComponentResource {
               name: "init",
               configMap: {
                 name: "atrium-postgres-scripts",
-                items: [{ key: "10-atrium.sh", path: "10-atrium.sh" }],
+                items: [{ key: POSTGRES_INIT.name, path: POSTGRES_INIT.name }],
               },
             },
             run.volume,
