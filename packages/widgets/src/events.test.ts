@@ -8,13 +8,9 @@ import {
   type JitsiWidgetFields,
 } from "./events";
 import { WidgetInputError } from "./result";
+import { PAD_INPUT } from "./test-support/widgets";
 
-const BASE = {
-  id: "atrium_pad_abc",
-  creatorUserId: "@atrium:example.org",
-  name: "  Minutes  ",
-  url: "https://atrium.example.org/widgets/pad?room=$matrix_room_id&widget=$matrix_widget_id",
-};
+const BASE = PAD_INPUT;
 const JITSI: JitsiWidgetFields = {
   domain: "meet.example.org",
   conferenceId: "EFQTUYQ",

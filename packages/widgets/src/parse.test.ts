@@ -1,5 +1,6 @@
 import { etherpadWidget } from "./events";
 import { parseWidgetEvent, parseWidgetsFromState } from "./parse";
+import { PAD_INPUT } from "./test-support/widgets";
 
 const TYPE = "im.vector.modular.widgets";
 const content = {
@@ -40,14 +41,9 @@ describe("parseWidgetEvent reads widgets", () => {
   });
 
   it("round-trips what the builders make", () => {
-    const built = etherpadWidget({
-      id: "w1",
-      creatorUserId: "@a:b",
-      name: "N",
-      url: "https://x.org/",
-    });
+    const built = etherpadWidget({ ...PAD_INPUT, id: "w1" });
     const result = parseWidgetEvent(event(built, "w1"));
-    expect(result.ok && !result.removed && result.widget.url).toBe("https://x.org/");
+    expect(result.ok && !result.removed && result.widget.url).toBe(PAD_INPUT.url);
   });
 
   it.each([
