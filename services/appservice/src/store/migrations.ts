@@ -7,6 +7,7 @@ import { cryptoParkedMigration } from "../matrix/crypto/parking";
 import { workspacePinsMigration } from "../doors/pages/room/store";
 import { rtcRemovalsMigration } from "../doors/calls/store";
 import { autoId, createTables, tablesMigration, type Dialect } from "./migration-tables";
+import { RETRY_SCHEDULE_COLUMNS } from "./retry-queue";
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   const id = autoId(dialect);
@@ -163,9 +164,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           html: "text not null",
           state: "text not null",
           item_date: "bigint",
-          created_at: "bigint not null",
-          attempts: "integer not null default 0",
-          next_attempt_at: "bigint not null",
+          ...RETRY_SCHEDULE_COLUMNS,
           sent_at: "bigint",
           last_error: "text",
         },

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import { tablesMigration } from "./migration-tables";
+import { countOf } from "./queries";
 import type { Database } from "./schema";
 
 export interface OnDemandRoomTable {
@@ -83,13 +84,12 @@ export class OnDemandRooms {
 
   /** Rooms created since `since` that nobody has claimed (alias queries not followed by a join). */
   async unclaimedSince(since: number): Promise<number> {
-    const row = await this.db
-      .selectFrom("on_demand_rooms")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("claimed_by", "is", null)
-      .where("created_at", ">=", since)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return countOf(
+      this.db
+        .selectFrom("on_demand_rooms")
+        .where("claimed_by", "is", null)
+        .where("created_at", ">=", since),
+    );
   }
 
   /**
@@ -97,19 +97,18 @@ export class OnDemandRooms {
    * creation (as of `now`; removed ones included, so removing a room does not refund it).
    */
   async straysSince(since: number, windowMs: number, now: number): Promise<number> {
-    const row = await this.db
-      .selectFrom("on_demand_rooms")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("created_at", ">=", since)
-      .where("created_at", "<=", now - windowMs)
-      .where((eb) =>
-        eb.or([
-          eb("claimed_at", "is", null),
-          eb("claimed_at", ">", sql<number>`created_at + ${windowMs}`),
-        ]),
-      )
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return countOf(
+      this.db
+        .selectFrom("on_demand_rooms")
+        .where("created_at", ">=", since)
+        .where("created_at", "<=", now - windowMs)
+        .where((eb) =>
+          eb.or([
+            eb("claimed_at", "is", null),
+            eb("claimed_at", ">", sql<number>`created_at + ${windowMs}`),
+          ]),
+        ),
+    );
   }
 
   /** Rooms nobody claimed, created before `before`, not yet removed. */
@@ -138,13 +137,12 @@ export class OnDemandRooms {
 
   /** Rooms `userId` claimed since `since`. */
   async claimedBy(userId: string, since: number): Promise<number> {
-    const row = await this.db
-      .selectFrom("on_demand_rooms")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("claimed_by", "=", userId)
-      .where("claimed_at", ">=", since)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return countOf(
+      this.db
+        .selectFrom("on_demand_rooms")
+        .where("claimed_by", "=", userId)
+        .where("claimed_at", ">=", since),
+    );
   }
 
   /** Claims the room for `userId` unless someone has; returns who holds the claim. */

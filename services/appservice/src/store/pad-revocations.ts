@@ -16,18 +16,17 @@ import type { Migration } from "kysely/migration";
 import { metricsOn } from "../util/metrics";
 import { backoffMs } from "../util/retry";
 import { tablesMigration } from "./migration-tables";
+import { countOf } from "./queries";
+import { due, dueNow, retryAt, RETRY_SCHEDULE_COLUMNS, type RetryColumns } from "./retry-queue";
 import type { Database } from "./schema";
 
-export interface PadRevocationTable {
+/** A pad session to end, retried until Etherpad confirms it (retry-queue.ts). */
+export interface PadRevocationTable extends RetryColumns {
   session_id: string;
   room_id: string;
   user_id: string;
   /** Why: `leave`, `ban` or `demoted`. */
   reason: string;
-  created_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
 }
 
 export const padRevocationsMigration: Migration = tablesMigration({
@@ -37,9 +36,7 @@ export const padRevocationsMigration: Migration = tablesMigration({
       room_id: "text not null",
       user_id: "text not null",
       reason: "text not null",
-      created_at: "bigint not null",
-      attempts: "integer not null default 0",
-      next_attempt_at: "bigint not null",
+      ...RETRY_SCHEDULE_COLUMNS,
       last_error: "text",
     },
     indexes: {
@@ -97,10 +94,7 @@ export class PadRevocations {
             room_id: roomId,
             user_id: userId,
             reason,
-            created_at: now,
-            attempts: 0,
-            next_attempt_at: now,
-            last_error: null,
+            ...dueNow(now),
           })),
         )
         .onConflict((oc) => oc.column("session_id").doNothing())
@@ -136,10 +130,10 @@ export class PadRevocations {
     only?: { roomId: string; userId: string },
     limit = 100,
   ): Promise<{ done: number; failed: number }> {
-    let query = this.db.selectFrom("pad_revocations").selectAll();
-    query = only
-      ? query.where("room_id", "=", only.roomId).where("user_id", "=", only.userId)
-      : query.where("next_attempt_at", "<=", this.now());
+    const all = this.db.selectFrom("pad_revocations").selectAll();
+    const query = only
+      ? all.where("room_id", "=", only.roomId).where("user_id", "=", only.userId)
+      : due(all, this.now());
     const rows = await query.orderBy("next_attempt_at").limit(limit).execute();
     let done = 0;
     let failed = 0;
@@ -158,8 +152,10 @@ export class PadRevocations {
           .updateTable("pad_revocations")
           .set({
             attempts,
-            next_attempt_at: this.now() + revocationBackoffMs(attempts),
-            last_error: String((error as Error)?.message ?? error).slice(0, 500),
+            ...retryAt(
+              this.now() + revocationBackoffMs(attempts),
+              String((error as Error)?.message ?? error),
+            ),
           })
           .where("session_id", "=", row.session_id)
           .execute();
@@ -170,11 +166,7 @@ export class PadRevocations {
 
   /** Revocations waiting for Etherpad (for metrics and the operator). */
   async count(): Promise<number> {
-    const row = await this.db
-      .selectFrom("pad_revocations")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return countOf(this.db.selectFrom("pad_revocations"));
   }
 }
 

@@ -1,5 +1,6 @@
 /** Table types of Atrium's store (Kysely). Times are unix milliseconds. */
 import type { Generated } from "kysely";
+import type { RetryColumns } from "./retry-queue";
 
 export type WidgetKind = "etherpad" | "jitsi" | "custom";
 
@@ -128,8 +129,11 @@ export interface FeedSeenTable {
   content_hash: string | null;
 }
 
-/** Messages to send, written together with the seen-marks; sent with a derived txn id. */
-export interface FeedOutboxTable {
+/**
+ * Messages to send, written together with the seen-marks; sent with a derived txn id, retried
+ * until the homeserver accepts them (retry-queue.ts).
+ */
+export interface FeedOutboxTable extends RetryColumns {
   id: Generated<number>;
   subscription_id: number;
   room_id: string;
@@ -138,11 +142,7 @@ export interface FeedOutboxTable {
   html: string;
   state: "pending" | "sent" | "dropped";
   item_date: number | null;
-  created_at: number;
-  attempts: number;
-  next_attempt_at: number;
   sent_at: number | null;
-  last_error: string | null;
 }
 
 export interface Database {

@@ -12,6 +12,13 @@
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import { tablesMigration } from "../../store/migration-tables";
+import {
+  dueNow,
+  due,
+  retryAt,
+  RETRY_SCHEDULE_COLUMNS,
+  type RetryColumns,
+} from "../../store/retry-queue";
 import type { Database } from "../../store/schema";
 
 export interface RtcGrantTable {
@@ -24,18 +31,15 @@ export interface RtcGrantTable {
   left_at: number | null;
 }
 
-export interface RtcRemovalTable {
+/** A participant removal, retried until the SFU confirms it (store/retry-queue.ts). */
+export interface RtcRemovalTable extends RetryColumns {
   livekit_room: string;
   identity: string;
   room_id: string;
   user_id: string;
   /** Why: `leave`, `ban`, `kick`, `webhook` (joined while not allowed), `unknown` (no grant). */
   reason: string;
-  created_at: number;
-  attempts: number;
-  next_attempt_at: number;
   done_at: number | null;
-  last_error: string | null;
 }
 
 export const rtcRemovalsMigration: Migration = tablesMigration({
@@ -59,9 +63,7 @@ export const rtcRemovalsMigration: Migration = tablesMigration({
       room_id: "text not null",
       user_id: "text not null",
       reason: "text not null",
-      created_at: "bigint not null",
-      attempts: "integer not null default 0",
-      next_attempt_at: "bigint not null",
+      ...RETRY_SCHEDULE_COLUMNS,
       done_at: "bigint",
       last_error: "text",
     },
@@ -153,29 +155,18 @@ export class CallStore {
   async enqueueRemoval(
     r: Pick<RtcRemoval, "livekit_room" | "identity" | "room_id" | "user_id" | "reason">,
   ): Promise<void> {
-    const now = Date.now();
-    const row = { ...r, created_at: now, attempts: 0, next_attempt_at: now };
+    const row = { ...r, ...dueNow(Date.now()), done_at: null };
     await this.db
       .insertInto("rtc_removals")
-      .values({ ...row, done_at: null, last_error: null })
-      .onConflict((oc) =>
-        oc
-          .columns(["livekit_room", "identity"])
-          .doUpdateSet({ ...row, done_at: null, last_error: null }),
-      )
+      .values(row)
+      .onConflict((oc) => oc.columns(["livekit_room", "identity"]).doUpdateSet(row))
       .execute();
   }
 
   /** Removals due now, oldest first. */
   async dueRemovals(now: number, limit: number): Promise<RtcRemoval[]> {
-    return this.db
-      .selectFrom("rtc_removals")
-      .selectAll()
-      .where("done_at", "is", null)
-      .where("next_attempt_at", "<=", now)
-      .orderBy("next_attempt_at")
-      .limit(limit)
-      .execute();
+    const open = this.db.selectFrom("rtc_removals").selectAll().where("done_at", "is", null);
+    return due(open, now).orderBy("next_attempt_at").limit(limit).execute();
   }
 
   /** Removals not done yet (for inspection and tests). */
@@ -205,11 +196,7 @@ export class CallStore {
   ): Promise<void> {
     await this.db
       .updateTable("rtc_removals")
-      .set((eb) => ({
-        attempts: eb("attempts", "+", 1),
-        next_attempt_at: next,
-        last_error: error.slice(0, 500),
-      }))
+      .set((eb) => ({ attempts: eb("attempts", "+", 1), ...retryAt(next, error) }))
       .where("livekit_room", "=", livekitRoom)
       .where("identity", "=", identity)
       .where("created_at", "=", createdAt)

@@ -9,6 +9,7 @@
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import { tablesMigration } from "../../store/migration-tables";
+import { countOf } from "../../store/queries";
 import type { Database } from "../../store/schema";
 
 export interface ParkedTable {
@@ -68,22 +69,22 @@ export class ParkedEvents {
 
   /** Whether the event waits for its key (parked and neither decrypted nor expired). */
   async isWaiting(eventId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom("crypto_parked")
-      .select("state")
-      .where("event_id", "=", eventId)
-      .executeTakeFirst();
-    return row?.state === "waiting";
+    return (await this.stateOf(eventId)) === "waiting";
   }
 
   /** Whether the event expired (its key never came; the room was told). */
   async isExpired(eventId: string): Promise<boolean> {
+    return (await this.stateOf(eventId)) === "expired";
+  }
+
+  /** Where a parked event stands; undefined when it was never parked. */
+  private async stateOf(eventId: string): Promise<ParkedTable["state"] | undefined> {
     const row = await this.db
       .selectFrom("crypto_parked")
       .select("state")
       .where("event_id", "=", eventId)
       .executeTakeFirst();
-    return row?.state === "expired";
+    return row?.state;
   }
 
   async markDecrypted(eventId: string): Promise<void> {
@@ -118,12 +119,7 @@ export class ParkedEvents {
   }
 
   async countWaiting(): Promise<number> {
-    const row = await this.db
-      .selectFrom("crypto_parked")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("state", "=", "waiting")
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return countOf(this.db.selectFrom("crypto_parked").where("state", "=", "waiting"));
   }
 
   /** Makes the event's inbox row pending again: the processor takes it up in its room's order. */

@@ -4,6 +4,8 @@
  * Moved from store.ts (issue 24); {@link FeedStore} extends this class.
  */
 import type { Kysely, Selectable, Transaction } from "kysely";
+import { countOf, earliestOf } from "../../store/queries";
+import { due, dueNow, retryAt } from "../../store/retry-queue";
 import type { Database, FeedOutboxTable } from "../../store/schema";
 
 /** A row of `feed_outbox`. */
@@ -23,33 +25,21 @@ export interface OutboxMessage {
 export class FeedOutboxStore {
   constructor(readonly db: Kysely<Database>) {}
 
+  /** The messages not sent yet (nor dropped). */
+  private pending() {
+    return this.db.selectFrom("feed_outbox").where("state", "=", "pending");
+  }
+
   async pendingMessages(now: number, limit: number): Promise<OutboxRow[]> {
-    return this.db
-      .selectFrom("feed_outbox")
-      .selectAll()
-      .where("state", "=", "pending")
-      .where("next_attempt_at", "<=", now)
-      .orderBy("id")
-      .limit(limit)
-      .execute();
+    return due(this.pending(), now).selectAll().orderBy("id").limit(limit).execute();
   }
 
   async pendingCount(): Promise<number> {
-    const row = await this.db
-      .selectFrom("feed_outbox")
-      .select((eb) => eb.fn.countAll().as("n"))
-      .where("state", "=", "pending")
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return countOf(this.pending());
   }
 
   async nextAttempt(): Promise<number | null> {
-    const row = await this.db
-      .selectFrom("feed_outbox")
-      .select((eb) => eb.fn.min("next_attempt_at").as("next"))
-      .where("state", "=", "pending")
-      .executeTakeFirst();
-    return row?.next === null || row?.next === undefined ? null : Number(row.next);
+    return earliestOf(this.pending(), "next_attempt_at");
   }
 
   async markSent(id: number, now: number): Promise<void> {
@@ -69,12 +59,7 @@ export class FeedOutboxStore {
   ): Promise<void> {
     await this.db
       .updateTable("feed_outbox")
-      .set({
-        attempts,
-        next_attempt_at: nextAt,
-        last_error: error.slice(0, 500),
-        state: drop ? "dropped" : "pending",
-      })
+      .set({ attempts, ...retryAt(nextAt, error), state: drop ? "dropped" : "pending" })
       .where("id", "=", id)
       .execute();
   }
@@ -97,11 +82,8 @@ export async function enqueue(
         html: m.html,
         state: "pending",
         item_date: m.itemDate,
-        created_at: now,
-        attempts: 0,
-        next_attempt_at: now,
+        ...dueNow(now),
         sent_at: null,
-        last_error: null,
       })
       .onConflict((oc) => oc.columns(["subscription_id", "item_key"]).doNothing())
       .execute();

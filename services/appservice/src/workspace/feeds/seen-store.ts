@@ -3,6 +3,7 @@
  * posted once. Moved from store.ts (issue 24); {@link FeedStore} asks these functions.
  */
 import type { Kysely, Transaction } from "kysely";
+import { countOf } from "../../store/queries";
 import type { Database } from "../../store/schema";
 import { KEY_VERSION } from "./parse";
 
@@ -35,12 +36,7 @@ export async function seenKeys(
 
 /** How many seen-marks the feed `feedId` has. */
 export async function seenCount(db: Kysely<Database>, feedId: number): Promise<number> {
-  const row = await db
-    .selectFrom("feed_seen")
-    .select((eb) => eb.fn.countAll().as("n"))
-    .where("feed_id", "=", feedId)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return countOf(db.selectFrom("feed_seen").where("feed_id", "=", feedId));
 }
 
 /** Drops seen-marks older than `before` beyond the newest `keep` of each feed. */

@@ -4,6 +4,7 @@
  * exactly-once together with the derived transaction id (delivery.ts).
  */
 import { PostgresAdapter, type Kysely, type Selectable } from "kysely";
+import { earliestOf } from "../../store/queries";
 import type { Database, FeedSubscriptionTable, FeedTable } from "../../store/schema";
 import { enqueue, FeedOutboxStore, type OutboxMessage } from "./outbox-store";
 import { markSeen, pruneSeen, seenCount, seenKeys, type SeenMark } from "./seen-store";
@@ -55,12 +56,7 @@ export class FeedStore extends FeedOutboxStore {
 
   /** When the next feed is due (ms), or null when none is. */
   async nextDue(): Promise<number | null> {
-    const row = await this.db
-      .selectFrom("feeds")
-      .select((eb) => eb.fn.min("next_fetch_at").as("next"))
-      .where("state", "=", "active")
-      .executeTakeFirst();
-    return row?.next === null || row?.next === undefined ? null : Number(row.next);
+    return earliestOf(this.db.selectFrom("feeds").where("state", "=", "active"), "next_fetch_at");
   }
 
   async updateFeed(id: number, patch: Partial<Omit<FeedRow, "id">>): Promise<void> {
