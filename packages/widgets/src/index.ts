@@ -12,4 +12,5 @@ export * from "./validate-names";
 export * from "./validate-url";
 export { atriumErrorMap } from "./zod-errors";
 export type * from "./im-api";
+export type * from "./workspace-api";
 export { CALL_BUTTON_HINT } from "./call-hint";

@@ -4,16 +4,10 @@
  * make them in this browser's name.
  */
 
-/** A room as the page shows it (the appservice's `workspace-page/room-view.ts`). */
-export interface WorkspaceRoom {
-  roomId: string;
-  name: string | null;
-  userId: string;
-  padsReadOnly: boolean;
-  pads: Array<{ id: string; name: string }>;
-  pages: Array<{ id: string; name: string; url: string }>;
-  call: { matrixRtc: boolean; conference: boolean };
-}
+import type { WorkspaceRoomView } from "@atrium/widgets";
+
+/** A room as the page shows it: the appservice's answer, typed by the shared contract. */
+export type WorkspaceRoom = WorkspaceRoomView;
 
 /** A refused call: `status`, `errcode` and the sentence written for people. */
 export class WorkspaceError extends Error {
