@@ -16,7 +16,7 @@ import type { Migration } from "kysely/migration";
 import { metricsOn } from "../util/metrics";
 import { backoffMs } from "../util/retry";
 import { tablesMigration } from "./migration-tables";
-import { countOf } from "./queries";
+import { countOf, member } from "./queries";
 import { due, dueNow, retryAt, RETRY_SCHEDULE_COLUMNS, type RetryColumns } from "./retry-queue";
 import type { Database } from "./schema";
 
@@ -82,8 +82,7 @@ export class PadRevocations {
       const sessions = await tx
         .selectFrom("pad_sessions")
         .select("session_id")
-        .where("room_id", "=", roomId)
-        .where("user_id", "=", userId)
+        .where((eb) => eb.and(member(roomId, userId)))
         .execute();
       if (sessions.length === 0) return 0;
       await tx
@@ -101,8 +100,7 @@ export class PadRevocations {
         .execute();
       await tx
         .deleteFrom("pad_sessions")
-        .where("room_id", "=", roomId)
-        .where("user_id", "=", userId)
+        .where((eb) => eb.and(member(roomId, userId)))
         .execute();
       return sessions.length;
     });
@@ -113,8 +111,7 @@ export class PadRevocations {
     const row = await this.db
       .selectFrom("pad_revocations")
       .select("session_id")
-      .where("room_id", "=", roomId)
-      .where("user_id", "=", userId)
+      .where((eb) => eb.and(member(roomId, userId)))
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
@@ -132,7 +129,7 @@ export class PadRevocations {
   ): Promise<{ done: number; failed: number }> {
     const all = this.db.selectFrom("pad_revocations").selectAll();
     const query = only
-      ? all.where("room_id", "=", only.roomId).where("user_id", "=", only.userId)
+      ? all.where((eb) => eb.and(member(only.roomId, only.userId)))
       : due(all, this.now());
     const rows = await query.orderBy("next_attempt_at").limit(limit).execute();
     let done = 0;

@@ -3,6 +3,7 @@
  * Moved from store.ts (issue 24).
  */
 import type { Kysely } from "kysely";
+import { member } from "./queries";
 import type { Database, PadSessionTable } from "./schema";
 
 /** Records an Etherpad session Atrium opened. */
@@ -19,8 +20,7 @@ export async function padSessionsOf(
   return db
     .selectFrom("pad_sessions")
     .selectAll()
-    .where("room_id", "=", roomId)
-    .where("user_id", "=", userId)
+    .where((eb) => eb.and(member(roomId, userId)))
     .execute();
 }
 

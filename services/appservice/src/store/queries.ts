@@ -28,3 +28,12 @@ export async function earliestOf<DB, TB extends keyof DB>(
     .executeTakeFirst();
   return row?.next === null || row?.next === undefined ? null : Number(row.next);
 }
+
+/**
+ * A room member's rows, for `where((eb) => eb.and(member(room, user)))` on the tables that
+ * keep something per member (`room_id`, `user_id`): pad sessions and their revocations, call
+ * grants.
+ */
+export function member(roomId: string, userId: string): { room_id: string; user_id: string } {
+  return { room_id: roomId, user_id: userId };
+}

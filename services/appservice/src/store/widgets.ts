@@ -8,6 +8,11 @@ import type { Database, WidgetTable } from "./schema";
 /** A widget Atrium placed, as stored. */
 export type WidgetRow = WidgetTable;
 
+/** A widget's row: widget ids are unique within their room only. */
+function widgetKey(roomId: string, widgetId: string) {
+  return { room_id: roomId, widget_id: widgetId };
+}
+
 /** Stores a placed widget, or updates it (and un-archives it) when it is placed again. */
 export async function saveWidget(
   db: Kysely<Database>,
@@ -58,8 +63,7 @@ export async function deleteWidget(
 ): Promise<void> {
   await db
     .deleteFrom("widgets")
-    .where("room_id", "=", roomId)
-    .where("widget_id", "=", widgetId)
+    .where((eb) => eb.and(widgetKey(roomId, widgetId)))
     .execute();
 }
 
@@ -83,8 +87,7 @@ export async function widget(
   return db
     .selectFrom("widgets")
     .selectAll()
-    .where("room_id", "=", roomId)
-    .where("widget_id", "=", widgetId)
+    .where((eb) => eb.and(widgetKey(roomId, widgetId)))
     .executeTakeFirst();
 }
 
@@ -98,8 +101,7 @@ export async function archiveWidget(
   await db
     .updateTable("widgets")
     .set({ archived_at: Date.now(), archived_by: by })
-    .where("room_id", "=", roomId)
-    .where("widget_id", "=", widgetId)
+    .where((eb) => eb.and(widgetKey(roomId, widgetId)))
     .where("archived_at", "is", null)
     .execute();
 }

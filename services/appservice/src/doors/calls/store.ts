@@ -12,6 +12,7 @@
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import { tablesMigration } from "../../store/migration-tables";
+import { member } from "../../store/queries";
 import {
   dueNow,
   due,
@@ -73,6 +74,19 @@ export const rtcRemovalsMigration: Migration = tablesMigration({
 });
 
 type CallTables = { rtc_grants: RtcGrantTable; rtc_removals: RtcRemovalTable };
+
+/** A participant's row (of the grants or the removals): its LiveKit room and identity. */
+function participant(livekitRoom: string, identity: string) {
+  return { livekit_room: livekitRoom, identity };
+}
+
+/**
+ * One removal as a worker read it: a removal re-armed since (a new `created_at`) is not marked
+ * by the outcome of the attempt at the old one.
+ */
+function attempt(livekitRoom: string, identity: string, createdAt: number) {
+  return { ...participant(livekitRoom, identity), created_at: createdAt };
+}
 export type RtcGrant = RtcGrantTable;
 export type RtcRemoval = RtcRemovalTable;
 
@@ -105,8 +119,7 @@ export class CallStore {
     return this.db
       .selectFrom("rtc_grants")
       .selectAll()
-      .where("livekit_room", "=", livekitRoom)
-      .where("identity", "=", identity)
+      .where((eb) => eb.and(participant(livekitRoom, identity)))
       .executeTakeFirst();
   }
 
@@ -115,8 +128,7 @@ export class CallStore {
     return this.db
       .selectFrom("rtc_grants")
       .selectAll()
-      .where("room_id", "=", roomId)
-      .where("user_id", "=", userId)
+      .where((eb) => eb.and(member(roomId, userId)))
       .execute();
   }
 
@@ -126,8 +138,7 @@ export class CallStore {
     await this.db
       .updateTable("rtc_grants")
       .set(connected ? { connected_at: now, left_at: null } : { left_at: now })
-      .where("livekit_room", "=", livekitRoom)
-      .where("identity", "=", identity)
+      .where((eb) => eb.and(participant(livekitRoom, identity)))
       .execute();
   }
 
@@ -165,13 +176,17 @@ export class CallStore {
 
   /** Removals due now, oldest first. */
   async dueRemovals(now: number, limit: number): Promise<RtcRemoval[]> {
-    const open = this.db.selectFrom("rtc_removals").selectAll().where("done_at", "is", null);
-    return due(open, now).orderBy("next_attempt_at").limit(limit).execute();
+    return due(this.openRemovals(), now).orderBy("next_attempt_at").limit(limit).execute();
   }
 
   /** Removals not done yet (for inspection and tests). */
   async pendingRemovals(): Promise<RtcRemoval[]> {
-    return this.db.selectFrom("rtc_removals").selectAll().where("done_at", "is", null).execute();
+    return this.openRemovals().execute();
+  }
+
+  /** A removal is open until the SFU confirms it (`done_at`). */
+  private openRemovals() {
+    return this.db.selectFrom("rtc_removals").selectAll().where("done_at", "is", null);
   }
 
   /** The SFU confirmed (or the participant was already gone): done, and the grant ends. */
@@ -179,9 +194,7 @@ export class CallStore {
     await this.db
       .updateTable("rtc_removals")
       .set({ done_at: Date.now(), last_error: null })
-      .where("livekit_room", "=", livekitRoom)
-      .where("identity", "=", identity)
-      .where("created_at", "=", createdAt)
+      .where((eb) => eb.and(attempt(livekitRoom, identity, createdAt)))
       .execute();
     await this.markConnection(livekitRoom, identity, false);
   }
@@ -197,9 +210,7 @@ export class CallStore {
     await this.db
       .updateTable("rtc_removals")
       .set((eb) => ({ attempts: eb("attempts", "+", 1), ...retryAt(next, error) }))
-      .where("livekit_room", "=", livekitRoom)
-      .where("identity", "=", identity)
-      .where("created_at", "=", createdAt)
+      .where((eb) => eb.and(attempt(livekitRoom, identity, createdAt)))
       .where("done_at", "is", null)
       .execute();
   }
