@@ -7,23 +7,14 @@ import {
   renderBackupScript,
   renderOffsiteScript,
   renderRestoreScript,
-  type BackupOptions,
 } from "../render/backup";
+import { BACKUP_DIR_ENV, BACKUP_PATHS, backupOptions, offsiteEnv } from "../services/backup";
 import { adminEnv } from "../services/postgres";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
 import { envLines } from "./from-spec";
-import { DATABASES, HOSTS, PORTS } from "./names";
+import { HOSTS, PORTS } from "./names";
 import type { Networks } from "./networks";
 import type { Secrets } from "./secrets";
-
-/** Where the scripts and the backup volume sit in the backup container. */
-export const BACKUP_PATHS = {
-  backups: "/backups",
-  backupScript: "/atrium-backup/backup.sh",
-  restoreScript: "/atrium-backup/restore.sh",
-  scheduler: "/atrium-backup/schedule.sh",
-  offsite: "/atrium-backup/offsite.sh",
-} as const;
 
 /** A state volume to back up, by its name in the archive. */
 export interface BackupSource {
@@ -52,11 +43,10 @@ export class Backup extends pulumi.ComponentResource {
   constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Backup", name, {}, opts);
     const { settings: c, secrets: s } = args;
-    const options: BackupOptions = {
-      databases: Object.values(DATABASES),
-      volumes: args.sources.map((v) => ({ name: v.name, path: `/sources/${v.name}` })),
-      keep: c.backup.keep,
-    };
+    const options = backupOptions(
+      c,
+      args.sources.map((v) => ({ name: v.name, path: `/sources/${v.name}` })),
+    );
     const backups = dataVolume(`${name}-volume`, "atrium-backups", { parent: this });
     serviceContainer(
       name,
@@ -66,7 +56,7 @@ export class Backup extends pulumi.ComponentResource {
         networks: [{ network: args.networks.database }],
         envs: envLines({
           ...adminEnv(s, { host: HOSTS.postgres, port: PORTS.postgres }),
-          ATRIUM_BACKUP_DIR: BACKUP_PATHS.backups,
+          ...BACKUP_DIR_ENV,
         }),
         entrypoints: ["/bin/sh", BACKUP_PATHS.scheduler],
         volumes: [
@@ -88,16 +78,9 @@ export class Backup extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const offsite = offsiteEnv(c, s);
     const s3 = c.backup.s3;
-    const keyId = s.optional("backupS3AccessKeyId");
-    const secretKey = s.optional("backupS3SecretAccessKey");
-    const passphrase = s.optional("backupEncryptionPassphrase");
-    if (
-      s3 !== undefined &&
-      keyId !== undefined &&
-      secretKey !== undefined &&
-      passphrase !== undefined
-    ) {
+    if (offsite !== undefined && s3 !== undefined) {
       const image = pinnedImage(`${name}-offsite-image`, c.images.rclone, { parent: this });
       serviceContainer(
         `${name}-offsite`,
@@ -106,18 +89,7 @@ export class Backup extends pulumi.ComponentResource {
           image: image.imageId,
           // Only outbound HTTPS to the S3 endpoint: the services network has a route out.
           networks: [{ network: args.networks.services }],
-          // rclone reads a remote's settings from RCLONE_CONFIG_<NAME>_<OPTION> variables.
-          envs: [
-            "RCLONE_CONFIG_ATRIUM_TYPE=s3",
-            "RCLONE_CONFIG_ATRIUM_PROVIDER=Other",
-            `RCLONE_CONFIG_ATRIUM_ENDPOINT=${s3.endpoint}`,
-            ...(s3.region === undefined ? [] : [`RCLONE_CONFIG_ATRIUM_REGION=${s3.region}`]),
-            pulumi.interpolate`RCLONE_CONFIG_ATRIUM_ACCESS_KEY_ID=${keyId}`,
-            pulumi.interpolate`RCLONE_CONFIG_ATRIUM_SECRET_ACCESS_KEY=${secretKey}`,
-            // The sets are encrypted before they leave (rclone crypt; render/backup.ts).
-            pulumi.interpolate`ATRIUM_BACKUP_PASSPHRASE=${passphrase}`,
-            `ATRIUM_BACKUP_DIR=${BACKUP_PATHS.backups}`,
-          ],
+          envs: envLines({ ...offsite, ...BACKUP_DIR_ENV }),
           entrypoints: ["/bin/sh", BACKUP_PATHS.offsite],
           volumes: [{ volume: backups, path: BACKUP_PATHS.backups }],
           uploads: [

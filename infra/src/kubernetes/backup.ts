@@ -8,9 +8,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_PATHS } from "../components/backup";
-import { DATABASES } from "../components/names";
 import { renderBackupScript, renderOffsiteScript, renderRestoreScript } from "../render/backup";
+import { BACKUP_DIR_ENV, BACKUP_PATHS, backupOptions, offsiteEnv } from "../services/backup";
+import { envOf } from "./from-spec";
 import {
   hardened,
   keptClaim,
@@ -34,7 +34,7 @@ export class Backup extends pulumi.ComponentResource {
   constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:kubernetes:Backup", name, {}, opts);
     const c = ctx.settings;
-    const options = { databases: Object.values(DATABASES), volumes: [], keep: c.backup.keep };
+    const options = backupOptions(c, []);
     const offsite = this.offsite(name, ctx);
     const scripts = new k8s.core.v1.ConfigMap(
       `${name}-scripts`,
@@ -60,7 +60,7 @@ export class Backup extends pulumi.ComponentResource {
       image: c.images.postgres,
       command: ["/bin/sh", "/atrium-backup/backup.sh"],
       envFrom: [{ secretRef: { name: POSTGRES_SECRET } }],
-      env: [{ name: "ATRIUM_BACKUP_DIR", value: BACKUP_PATHS.backups }],
+      env: envOf(BACKUP_DIR_ENV),
       securityContext: hardened({ user: BACKUP_UID, readOnlyRoot: true }),
       resources: resources("100m", "128Mi", "1Gi"),
       volumeMounts: mounts,
@@ -77,11 +77,7 @@ export class Backup extends pulumi.ComponentResource {
                 image: c.images.rclone,
                 command: ["/bin/sh", "/atrium-backup/offsite.sh"],
                 envFrom: [{ secretRef: { name: offsite.secret } }],
-                env: [
-                  { name: "ATRIUM_BACKUP_DIR", value: BACKUP_PATHS.backups },
-                  { name: "HOME", value: "/tmp" },
-                  { name: "XDG_CACHE_HOME", value: "/tmp" },
-                ],
+                env: envOf({ ...BACKUP_DIR_ENV, HOME: "/tmp", XDG_CACHE_HOME: "/tmp" }),
                 securityContext: hardened({ user: BACKUP_UID, readOnlyRoot: true }),
                 resources: resources("100m", "64Mi", "512Mi"),
                 volumeMounts: mounts,
@@ -122,29 +118,12 @@ export class Backup extends pulumi.ComponentResource {
 
   /** The offsite copy's script and Secret, when an S3 target and its keys are configured. */
   private offsite(name: string, ctx: KubeContext): { script: string; secret: string } | undefined {
-    const { settings: c, secrets: s } = ctx;
+    const c = ctx.settings;
+    const env = offsiteEnv(c, ctx.secrets);
     const s3 = c.backup.s3;
-    const keyId = s.optional("backupS3AccessKeyId");
-    const secretKey = s.optional("backupS3SecretAccessKey");
-    const passphrase = s.optional("backupEncryptionPassphrase");
-    if (s3 === undefined || keyId === undefined || secretKey === undefined) return undefined;
-    if (passphrase === undefined) return undefined;
+    if (env === undefined || s3 === undefined) return undefined;
     const secret = "atrium-backup-offsite";
-    secretOf(
-      ctx,
-      `${name}-offsite`,
-      secret,
-      {
-        RCLONE_CONFIG_ATRIUM_TYPE: "s3",
-        RCLONE_CONFIG_ATRIUM_PROVIDER: "Other",
-        RCLONE_CONFIG_ATRIUM_ENDPOINT: s3.endpoint,
-        ...(s3.region === undefined ? {} : { RCLONE_CONFIG_ATRIUM_REGION: s3.region }),
-        RCLONE_CONFIG_ATRIUM_ACCESS_KEY_ID: keyId,
-        RCLONE_CONFIG_ATRIUM_SECRET_ACCESS_KEY: secretKey,
-        ATRIUM_BACKUP_PASSPHRASE: passphrase,
-      },
-      this,
-    );
+    secretOf(ctx, `${name}-offsite`, secret, env, this);
     return {
       script: renderOffsiteScript({ bucket: s3.bucket, keepDays: c.backup.keep, once: true }),
       secret,

@@ -21,7 +21,7 @@ export function specContainer(
   spec: ServiceSpec,
   o: { hostPorts: boolean; startupMinutes?: number },
 ): Container {
-  const env = envOf(spec);
+  const env = envOf(spec.env);
   return {
     name: spec.name,
     image: spec.image,
@@ -38,9 +38,11 @@ export function probeOf(spec: ServiceSpec): k8s.types.input.core.v1.Probe {
   return "command" in h ? execProbe([...h.command]) : httpProbe(h.http.path, h.http.port);
 }
 
-/** The spec's env as container env entries. */
-export function envOf(spec: ServiceSpec): k8s.types.input.core.v1.EnvVar[] {
-  return Object.entries(spec.env).map(([name, value]) => ({ name, value }));
+/** Variables (a spec's env) as container env entries. */
+export function envOf(
+  env: Readonly<Record<string, pulumi.Input<string>>>,
+): k8s.types.input.core.v1.EnvVar[] {
+  return Object.entries(env).map(([name, value]) => ({ name, value }));
 }
 
 /** The spec's ports as container ports; those reached from outside (or all, `hostPorts`) bound on the node. */

@@ -213,7 +213,7 @@ export class Synapse extends pulumi.ComponentResource {
               name: spec.name,
               image: spec.image,
               command: ["/bin/sh", "-c", start],
-              env: envOf(spec),
+              env: envOf(spec.env),
               ports: [
                 ...portsOf(spec),
                 { name: "replication", containerPort: SYNAPSE_REPLICATION_PORT },
