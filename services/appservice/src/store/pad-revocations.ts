@@ -16,7 +16,7 @@ import type { Migration } from "kysely/migration";
 import { metricsOn } from "../util/metrics";
 import { backoffMs } from "../util/retry";
 import { tablesMigration } from "./migration-tables";
-import { countOf, member } from "./queries";
+import { countOf, exists, member } from "./queries";
 import { due, dueNow, retryAt, RETRY_SCHEDULE_COLUMNS, type RetryColumns } from "./retry-queue";
 import type { Database } from "./schema";
 
@@ -108,13 +108,9 @@ export class PadRevocations {
 
   /** True while a session of `userId` in `roomId` waits for Etherpad to confirm its end. */
   async pending(roomId: string, userId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom("pad_revocations")
-      .select("session_id")
-      .where((eb) => eb.and(member(roomId, userId)))
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
+    return exists(
+      this.db.selectFrom("pad_revocations").where((eb) => eb.and(member(roomId, userId))),
+    );
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
- * Query shapes the store's tables share: how many rows match, and the earliest time a column
- * holds. Each takes the caller's query (table and filters, type-checked by Kysely) and adds
- * only the aggregate, so the SQL is what the hand-written form ran (`count(*) as "n"`,
- * `min("col") as "next"`) on SQLite and PostgreSQL alike.
+ * Query shapes the store's tables share: how many rows match, whether any does, the earliest
+ * time a column holds, and a room member's rows. Each takes the caller's query (table and
+ * filters, type-checked by Kysely) and adds only what it asks, so `countOf` and `earliestOf`
+ * run the SQL the hand-written form ran (`count(*) as "n"`, `min("col") as "next"`), on
+ * SQLite and PostgreSQL alike.
  */
 import { sql, type SelectQueryBuilder } from "kysely";
 
@@ -15,6 +16,18 @@ export async function countOf<DB, TB extends keyof DB>(
     .$castTo<{ n: number | string }>()
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** Whether `query` matches any row (it reads at most one). */
+export async function exists<DB, TB extends keyof DB>(
+  query: SelectQueryBuilder<DB, TB, object>,
+): Promise<boolean> {
+  return (
+    (await query
+      .select(sql<number>`1`.as("one"))
+      .limit(1)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** The smallest `column` among the rows `query` matches (a time, ms), or null when none does. */

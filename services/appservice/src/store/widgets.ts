@@ -8,6 +8,35 @@ import type { Database, WidgetTable } from "./schema";
 /** A widget Atrium placed, as stored. */
 export type WidgetRow = WidgetTable;
 
+type Column = Exclude<keyof WidgetRow, "room_id" | "widget_id">;
+
+/** What placing a widget again changes: where it points, and it is no longer archived. */
+const PLACED_AGAIN: readonly Column[] = [
+  "name",
+  "url",
+  "pad_id",
+  "conference_id",
+  "archived_at",
+  "archived_by",
+];
+
+/** Inserts `row`, or sets the `update` columns of the widget with its key to `row`'s values. */
+async function upsert(
+  db: Kysely<Database>,
+  row: WidgetRow,
+  update: readonly Column[],
+): Promise<void> {
+  await db
+    .insertInto("widgets")
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(["room_id", "widget_id"])
+        .doUpdateSet(Object.fromEntries(update.map((column) => [column, row[column]]))),
+    )
+    .execute();
+}
+
 /** A widget's row: widget ids are unique within their room only. */
 function widgetKey(roomId: string, widgetId: string) {
   return { room_id: roomId, widget_id: widgetId };
@@ -18,41 +47,12 @@ export async function saveWidget(
   db: Kysely<Database>,
   row: Omit<WidgetTable, "archived_at" | "archived_by">,
 ): Promise<void> {
-  await db
-    .insertInto("widgets")
-    .values({ ...row, archived_at: null, archived_by: null })
-    .onConflict((oc) =>
-      oc.columns(["room_id", "widget_id"]).doUpdateSet({
-        name: row.name,
-        url: row.url,
-        pad_id: row.pad_id,
-        conference_id: row.conference_id,
-        archived_at: null,
-        archived_by: null,
-      }),
-    )
-    .execute();
+  await upsert(db, { ...row, archived_at: null, archived_by: null }, PLACED_AGAIN);
 }
 
 /** Puts a row back exactly as it was (undoing a save whose state write failed). */
 export async function restoreWidget(db: Kysely<Database>, row: WidgetRow): Promise<void> {
-  await db
-    .insertInto("widgets")
-    .values(row)
-    .onConflict((oc) =>
-      oc.columns(["room_id", "widget_id"]).doUpdateSet({
-        kind: row.kind,
-        name: row.name,
-        url: row.url,
-        pad_id: row.pad_id,
-        conference_id: row.conference_id,
-        creator: row.creator,
-        created_at: row.created_at,
-        archived_at: row.archived_at,
-        archived_by: row.archived_by,
-      }),
-    )
-    .execute();
+  await upsert(db, row, ["kind", "creator", "created_at", ...PLACED_AGAIN]);
 }
 
 /** Deletes the row of a widget. */

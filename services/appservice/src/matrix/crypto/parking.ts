@@ -9,7 +9,7 @@
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import { tablesMigration } from "../../store/migration-tables";
-import { countOf } from "../../store/queries";
+import { countOf, exists } from "../../store/queries";
 import type { Database } from "../../store/schema";
 
 export interface ParkedTable {
@@ -49,6 +49,11 @@ export interface ParkedGroup {
   room_id: string;
   sender: string;
   session_id: string;
+}
+
+/** The filter of a group's rows (a group passed in may carry more than its three fields). */
+function groupKey({ room_id, sender, session_id }: ParkedGroup): ParkedGroup {
+  return { room_id, sender, session_id };
 }
 
 export class ParkedEvents {
@@ -133,15 +138,12 @@ export class ParkedEvents {
 
   /** Whether the room was told about this group already. */
   async told(group: ParkedGroup): Promise<boolean> {
-    const row = await this.db
-      .selectFrom("crypto_parked")
-      .select("event_id")
-      .where("room_id", "=", group.room_id)
-      .where("sender", "=", group.sender)
-      .where("session_id", "=", group.session_id)
-      .where("notified_at", "is not", null)
-      .executeTakeFirst();
-    return row !== undefined;
+    return exists(
+      this.db
+        .selectFrom("crypto_parked")
+        .where((eb) => eb.and(groupKey(group)))
+        .where("notified_at", "is not", null),
+    );
   }
 
   /** Expires a group's waiting events (the room was told, or had been). */
@@ -149,9 +151,7 @@ export class ParkedEvents {
     await this.db
       .updateTable("crypto_parked")
       .set({ state: "expired", notified_at: Date.now() })
-      .where("room_id", "=", group.room_id)
-      .where("sender", "=", group.sender)
-      .where("session_id", "=", group.session_id)
+      .where((eb) => eb.and(groupKey(group)))
       .where("state", "=", "waiting")
       .execute();
   }

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import { tablesMigration } from "../../../store/migration-tables";
+import { exists } from "../../../store/queries";
 import type { Database } from "../../../store/schema";
 
 export interface WorkspacePinTable {
@@ -158,12 +159,7 @@ export class WorkspacePageStore {
 
   /** Whether the person has a session at all (most who leave a room have none). */
   async hasSessions(userId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom("workspace_sessions")
-      .select("id_hash")
-      .where("user_id", "=", userId)
-      .executeTakeFirst();
-    return row !== undefined;
+    return exists(this.db.selectFrom("workspace_sessions").where("user_id", "=", userId));
   }
 
   /** Ends every session of a person; returns how many there were. */
