@@ -7,17 +7,10 @@ import { z } from "zod";
 import { feedsConfigSchema } from "../workspace/feeds/config";
 import { callsConfigSchema } from "../doors/calls/config";
 import { workspacePageConfigSchema } from "../doors/pages/room/config";
-
-const port = z.number().int().min(1).max(65535);
-const httpUrl = z
-  .string()
-  .url("not a valid URL")
-  .refine((u) => /^https?:\/\//i.test(u), "must start with http:// or https://")
-  .transform((u) => u.replace(/\/+$/, ""));
-const domain = z
-  .string()
-  .min(1)
-  .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "must be a bare server name such as example.org (no scheme)");
+import { aliasesConfigSchema } from "../workspace/aliases-config";
+import { integrationManagerConfigSchema } from "../doors/im/config";
+import { encryptionConfigSchema } from "../matrix/crypto/config";
+import { domain, httpUrl, port } from "./primitives";
 
 export const configSchema = z.object({
   /** The homeserver Atrium serves. */
@@ -152,135 +145,17 @@ export const configSchema = z.object({
       allowPrivateFederation: z.boolean().optional(),
     })
     .prefault({}),
-  aliases: z
-    .object({
-      padPrefix: z
-        .string()
-        .regex(/^[a-z0-9._=-]+$/)
-        .default("pad_"),
-      meetPrefix: z
-        .string()
-        .regex(/^[a-z0-9._=-]+$/)
-        .default("meet_"),
-      /** Join rule of rooms created on demand. */
-      joinRule: z.enum(["public", "invite", "knock"]).default("public"),
-      /**
-       * Rooms on demand one local user may set up (by being the first to join) per hour.
-       * Default 5. Over it, the room stays bare and the bot says why.
-       */
-      roomsPerUserPerHour: z.number().int().min(0).max(1000).default(5),
-      /**
-       * Rooms alias queries may create per hour that nobody has joined yet. The homeserver's
-       * alias query does not say who asked (a joiner, a lookup, another server), so this caps
-       * what lookups alone can create. Default 30.
-       */
-      unclaimedRoomsPerHour: z.number().int().min(0).max(10000).default(30),
-      /**
-       * Strays: rooms alias queries made that no local user joined within `claimWindowSeconds`
-       * (lookups, other servers' directory queries; the homeserver's query names nobody, so
-       * they are told apart only afterwards). With this many strays in the last hour, alias
-       * queries are refused until the hour has passed. Default 10.
-       */
-      strayRoomsPerHour: z.number().int().min(0).max(10000).default(10),
-      /** How soon after the alias query a local join must come to claim the room. Default 300. */
-      claimWindowSeconds: z.number().int().min(1).max(86400).default(300),
-      /**
-       * A room an alias query made that nobody local has joined is removed after this: the bot
-       * deletes the alias (so it can be asked for again) and leaves. Checked at start and hourly.
-       * Default 86400 (24 h).
-       */
-      unclaimedRoomTtlSeconds: z.number().int().min(1).default(86_400),
-      /**
-       * A user made moderator (power 50) of every room on demand, besides its first joiner,
-       * e.g. @admin:example.org. Default none.
-       */
-      moderator: z
-        .string()
-        .regex(/^@[^:\s]+:\S+$/, "must be a Matrix user id")
-        .optional(),
-    })
-    .prefault({}),
-  /**
-   * Atrium's integration manager: what Element opens from Room info → Extensions → "Add
-   * extensions". Its own listener and origin (`publicUrl`), distinct from `web.publicUrl`:
-   * Element accepts ScalarMessaging requests from any frame on the IM's origin, so widget
-   * pages must not share it. Absent: no integration manager.
-   */
-  integrationManager: z
-    .object({
-      port: port.default(9002),
-      bindAddress: z.string().default("127.0.0.1"),
-      /** The origin browsers reach the IM at, e.g. https://im.example.org (no path). */
-      publicUrl: httpUrl,
-      /**
-       * Hours an IM token (scalar_token) stays valid. Default 8: the token comes from a
-       * one-hour OpenID token, and Element registers again, silently, when it expires. A token
-       * also ends at logout and once its user shares no room with the bot (issue 22 item 9).
-       */
-      tokenLifetimeHours: z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 365)
-        .default(8),
-      /**
-       * Terms people accept before using the IM (MSC2140), e.g.
-       * `[{id: privacy, version: "1.0", name: Privacy notice, url: https://…/privacy.html}]`.
-       * None by default.
-       */
-      policies: z
-        .array(
-          z.object({
-            id: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"),
-            version: z.string().min(1),
-            name: z.string().min(1),
-            url: httpUrl,
-            /** Language of `name` and `url`. Default en. */
-            lang: z.string().default("en"),
-          }),
-        )
-        .default([]),
-    })
-    .optional(),
+  aliases: aliasesConfigSchema.prefault({}),
+  /** Atrium's integration manager (doors/im/config.ts); absent: none. */
+  integrationManager: integrationManagerConfigSchema.optional(),
   /** RSS, Atom and JSON Feed subscriptions in rooms (`!feed`); every key has a default. */
   feeds: feedsConfigSchema.prefault({}),
   /** MatrixRTC calls (Element Call on a LiveKit SFU) beside Jitsi; off by default (doors/calls/config.ts). */
   calls: callsConfigSchema.prefault({}),
   /** The workspace page per room and sign-in with Matrix by DM (doors/pages/room/config.ts). */
   workspacePage: workspacePageConfigSchema.prefault({}),
-  /**
-   * End-to-end encryption: the bot has a device of its own, reads commands in encrypted rooms
-   * and encrypts everything it says there (E2EE.md, README "Encryption").
-   */
-  encryption: z
-    .object({
-      /**
-       * Default true. Off: the bot has no device, cannot read encrypted rooms and says so there
-       * once (its widgets and the integration manager still work).
-       */
-      enabled: z.boolean().default(true),
-      /**
-       * The secret that encrypts the crypto store at rest (the Olm account and room keys).
-       * Required when enabled; never a default (infra generates one). Losing it means a reset
-       * (`atrium-appservice --reset-crypto`).
-       */
-      storePassphrase: z
-        .string()
-        .min(16, "must be a secret of at least 16 characters (e.g. `openssl rand -hex 32`)")
-        .optional(),
-      /**
-       * The crypto store: one SQLite file (the journal of the bot's keys, its device id and its
-       * key stream position). Back it up with the database; one process writes it. Default
-       * `./e2ee/crypto.sqlite`.
-       */
-      storePath: z.string().min(1).default("./e2ee/crypto.sqlite"),
-      /**
-       * Seconds the bot waits for the room key of a message it cannot read yet before it says,
-       * encrypted, that it could not read it (once). Default 120.
-       */
-      undecryptableNoticeSeconds: z.number().int().min(1).max(86400).default(120),
-    })
-    .prefault({}),
+  /** End-to-end encryption (matrix/crypto/config.ts). */
+  encryption: encryptionConfigSchema.prefault({}),
   logging: z
     .object({
       level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
