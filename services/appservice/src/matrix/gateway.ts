@@ -52,14 +52,31 @@ export interface MatrixGateway {
   observe?(event: ObservedEvent): void;
 }
 
-/** A state event as the appservice received it (only the fields the state cache needs). */
-export interface ObservedEvent {
+/** A room event as the appservice receives it (the fields Atrium reads). */
+export interface RoomEvent {
+  event_id: string;
   room_id: string;
+  sender: string;
   type: string;
   state_key?: string;
   content: Record<string, unknown>;
-  sender: string;
-  event_id: string;
+}
+
+/** A state event the state cache hears of. */
+export type ObservedEvent = RoomEvent;
+
+/** Whether a transaction's event has the fields of a {@link RoomEvent}, typed as they must be. */
+export function isRoomEvent(e: Record<string, unknown>): e is RoomEvent & Record<string, unknown> {
+  return (
+    typeof e.event_id === "string" &&
+    typeof e.room_id === "string" &&
+    typeof e.sender === "string" &&
+    typeof e.type === "string" &&
+    !!e.content &&
+    typeof e.content === "object" &&
+    !Array.isArray(e.content) &&
+    (e.state_key === undefined || typeof e.state_key === "string")
+  );
 }
 
 /** Sends any message content as the bot (see {@link BotSdkGateway.sendMessage}). */

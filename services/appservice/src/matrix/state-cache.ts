@@ -17,7 +17,7 @@
  */
 import { LRUCache } from "lru-cache";
 import type { Counter } from "prom-client";
-import type { MatrixGateway, ObservedEvent, StateEvent } from "./gateway";
+import { isRoomEvent, type MatrixGateway, type ObservedEvent, type StateEvent } from "./gateway";
 export { confirmRefusal } from "./confirm-refusal";
 
 export type { ObservedEvent } from "./gateway";
@@ -269,17 +269,6 @@ export function observeRecorded(
   events: ReadonlyArray<Record<string, unknown>>,
 ): void {
   for (const e of events) {
-    if (
-      typeof e.room_id === "string" &&
-      typeof e.type === "string" &&
-      typeof e.state_key === "string" &&
-      typeof e.sender === "string" &&
-      typeof e.event_id === "string" &&
-      !!e.content &&
-      typeof e.content === "object" &&
-      !Array.isArray(e.content)
-    ) {
-      cache.observe(e as unknown as ObservedEvent);
-    }
+    if (isRoomEvent(e) && typeof e.state_key === "string") cache.observe(e);
   }
 }

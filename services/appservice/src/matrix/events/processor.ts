@@ -16,12 +16,25 @@ import type { Store, InboxEntry } from "../../store/store";
 import type { CommandHandler, MessageEvent } from "../../doors/commands/handler";
 import type { Reactions, RoomEvent } from "./reactions";
 import type { Metrics } from "../../util/metrics";
-import type { MatrixGateway } from "../gateway";
+import { isRoomEvent, type MatrixGateway } from "../gateway";
 import type { BotCrypto } from "../crypto";
 import { describeFailure } from "../../workspace/describe";
 
 const MAX_ATTEMPTS = 5;
 /** Lanes running at once unless `appservice.roomConcurrency` says otherwise. */
+
+/** The state events Atrium reacts to, and how (a message-like event of these types is not state). */
+const STATE_REACTIONS: Partial<Record<string, StateReaction>> = {
+  "m.room.member": "onMember",
+  [WIDGET_EVENT_TYPE]: "onWidget",
+  "m.room.tombstone": "onTombstone",
+  "m.room.power_levels": "onPowerLevels",
+  "m.room.name": "onRename",
+  "m.room.encryption": "onEncryption",
+};
+type StateReaction =
+  "onMember" | "onWidget" | "onTombstone" | "onPowerLevels" | "onRename" | "onEncryption";
+
 export const ROOM_CONCURRENCY = 16;
 /** Events a lane reads from the store at a time. */
 const LANE_BATCH = 20;
@@ -207,45 +220,14 @@ export class Processor {
         if (event.sender === this.deps.gateway.botUserId) return;
         if (typeof event.content.body !== "string") return;
         return this.deps.commands.handle(event as MessageEvent, log);
-      case "m.room.member":
-        if (isState) return this.deps.reactions.onMember(event, log);
-        return;
-      case WIDGET_EVENT_TYPE:
-        if (isState) return this.deps.reactions.onWidget(event, log);
-        return;
-      case "m.room.tombstone":
-        if (isState) return this.deps.reactions.onTombstone(event, log);
-        return;
-      case "m.room.power_levels":
-        if (isState) return this.deps.reactions.onPowerLevels(event, log);
-        return;
-      case "m.room.name":
-        if (isState) return this.deps.reactions.onRename(event, log);
-        return;
-      case "m.room.encryption":
-        if (isState) return this.deps.reactions.onEncryption(event, log);
-        return;
       case "m.room.encrypted":
         return this.decrypted(event, isState, log);
-      default:
-        return;
     }
+    const reaction = STATE_REACTIONS[event.type];
+    if (isState && reaction) return this.deps.reactions[reaction](event, log);
   }
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isRoomEvent(e: Record<string, unknown>): e is RoomEvent & Record<string, unknown> {
-  return (
-    typeof e.event_id === "string" &&
-    typeof e.room_id === "string" &&
-    typeof e.sender === "string" &&
-    typeof e.type === "string" &&
-    !!e.content &&
-    typeof e.content === "object" &&
-    !Array.isArray(e.content) &&
-    (e.state_key === undefined || typeof e.state_key === "string")
-  );
 }

@@ -2,6 +2,7 @@
  * Keeps rooms consistent as they change: invites, the third member, members leaving,
  * widgets removed by users, room upgrades and renames.
  */
+import type { RoomEvent } from "../gateway";
 import type { Logger } from "pino";
 import { WIDGET_EVENT_TYPE } from "@atrium/widgets";
 import type { Workspace, WorkspaceDeps } from "../../workspace/workspace";
@@ -13,14 +14,7 @@ import { PadRevocations } from "../../store/pad-revocations";
 import type { CallService } from "../../doors/calls/service";
 import type { WorkspacePins } from "../../doors/pages/room/pinned-message";
 
-export interface RoomEvent {
-  event_id: string;
-  room_id: string;
-  sender: string;
-  type: string;
-  state_key?: string;
-  content: Record<string, unknown>;
-}
+export type { RoomEvent };
 
 export class Reactions {
   private readonly encryption: EncryptionNotice;

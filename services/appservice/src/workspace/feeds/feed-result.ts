@@ -3,6 +3,7 @@
  * `!feed` door answers ({@link FeedAnswer}), a subscription as shown ({@link FeedSummary}),
  * and the small builders of those answers. Moved from commands.ts (issue 24).
  */
+import type { ImFeed } from "@atrium/widgets";
 import type { RefusalKind } from "../room-actions";
 import { escapeHtml, type Rendered } from "./render";
 import type { SubscriptionRow } from "./store";
@@ -28,20 +29,8 @@ export type FeedReply = FeedAnswer | { later: Promise<FeedAnswer> };
 export type FeedRefusalKind =
   Extract<RefusalKind, "power" | "invalid" | "not-found"> | "off" | "limited";
 
-/** A subscription of the room, as both doors show it. */
-export interface FeedSummary {
-  id: number;
-  label: string;
-  /** The feed's URL; query values and credentials shown as "…" to those who may not manage. */
-  url: string;
-  /** `gone`: the server answered 410 and polling stopped until resumed. */
-  state: "active" | "paused" | "failing" | "gone";
-  /** The last fetch error while failing. */
-  error: string | null;
-  /** The subscription's own template; null for the default. */
-  template: string | null;
-  addedBy: string;
-}
+/** A subscription of the room, as both doors show it (the IM's contract, `ImFeed`). */
+export type FeedSummary = ImFeed;
 
 /** What a preview read: the feed's title and its newest entry as it would be posted. */
 export interface FeedPreview {

@@ -4,27 +4,14 @@
  * session grants no room); a room Atrium does not serve and a room the person is not in get
  * the same answer, so the page tells a non-member nothing about the room.
  */
+import type { WorkspaceRoomView } from "@atrium/widgets";
 import type { AtriumConfig } from "../../../config/schema";
 import type { Store } from "../../../store/store";
 import { AccessError } from "../access-error";
 import { roomAccess, type RoomAccess, type StateReader } from "../../../matrix/membership";
 
 /** The page's view of a room (the JSON of `GET /atrium/workspace/rooms/:roomId`). */
-export interface WorkspaceRoomView {
-  roomId: string;
-  name: string | null;
-  userId: string;
-  /** Below the pad edit level: pads open read-only. */
-  padsReadOnly: boolean;
-  pads: Array<{ id: string; name: string }>;
-  pages: Array<{ id: string; name: string; url: string }>;
-  call: {
-    /** MatrixRTC calls are on: the call button of any client joins the room's call. */
-    matrixRtc: boolean;
-    /** The room has Atrium's Jitsi conference (Element Web and Desktop show it). */
-    conference: boolean;
-  };
-}
+export type { WorkspaceRoomView };
 
 export interface RoomViewDeps {
   config: Pick<AtriumConfig, "permissions"> & { calls?: { enabled?: boolean } };
