@@ -50,7 +50,7 @@ export function autoId(dialect: Dialect): Column {
 /** The builder calls that give a column its constraints (the words after its type). */
 function constraints(words: string): (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
   return (c) => {
-    const defaultValue = /default (\S+)/.exec(words)?.[1];
+    const defaultValue = /default (.+)$/.exec(words)?.[1];
     if (words.includes("primary key")) c = c.primaryKey();
     if (words.includes("autoincrement")) c = c.autoIncrement();
     if (words.includes("not null")) c = c.notNull();
