@@ -3,7 +3,9 @@
  * per-room settings and the Etherpad sessions it opened. SQLite (better-sqlite3) by default,
  * PostgreSQL in production, both through Kysely with the same migrations. Each table family's
  * queries live in their own module (inbox.ts, ledger.ts, widgets.ts, pad-sessions.ts); this
- * class opens the database and answers for all of them.
+ * class opens the database and answers for all of them. What the tables share has one place:
+ * how migrations declare tables (migration-tables.ts), the query shapes (queries.ts) and the
+ * durable retry queues (retry-queue.ts).
  */
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import { Migrator } from "kysely/migration";
