@@ -1,14 +1,6 @@
 /** PostgreSQL for Synapse, Etherpad and the appservice. */
 import * as pulumi from "@pulumi/pulumi";
-import {
-  adminEnv,
-  POSTGRES_DATA_DIR,
-  POSTGRES_HEALTH,
-  POSTGRES_INIT,
-  POSTGRES_SCRIPTS,
-  rolePasswordEnv,
-  serverEnv,
-} from "../services/postgres";
+import { adminEnv, POSTGRES, rolePasswordEnv, serverEnv } from "../services/postgres";
 import type { Secrets } from "./secrets";
 import { dataVolume, oneShotContainer, pinnedImage, serviceContainer } from "./container";
 import { envLines } from "./from-spec";
@@ -49,11 +41,11 @@ export class Postgres extends pulumi.ComponentResource {
         image: image.imageId,
         networks: [{ network: args.networks.database }],
         envs: envLines(serverEnv(s)),
-        volumes: [{ volume: data, path: POSTGRES_DATA_DIR }],
+        volumes: [{ volume: data, path: POSTGRES.dataDir }],
         uploads: [
-          { path: `${POSTGRES_INIT.dir}/${POSTGRES_INIT.name}`, content: POSTGRES_SCRIPTS.init },
+          { path: `${POSTGRES.init.dir}/${POSTGRES.init.name}`, content: POSTGRES.init.script },
         ],
-        healthcheck: ["CMD", ...POSTGRES_HEALTH],
+        healthcheck: ["CMD", ...POSTGRES.health],
       },
       { parent: this },
     );
@@ -71,7 +63,7 @@ export class Postgres extends pulumi.ComponentResource {
           // A new server container (a new stack, or a replaced one) runs the job again.
           pulumi.interpolate`ATRIUM_POSTGRES_CONTAINER=${server.id}`,
         ],
-        uploads: [{ path: ROLES_SCRIPT, content: POSTGRES_SCRIPTS.rolePasswords }],
+        uploads: [{ path: ROLES_SCRIPT, content: POSTGRES.rolePasswordsScript }],
         entrypoints: ["/bin/sh", ROLES_SCRIPT],
       },
       { parent: this, dependsOn: [server] },

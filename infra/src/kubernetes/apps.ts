@@ -6,16 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { appserviceSpec } from "../services/appservice";
 import { etherpadSpec } from "../services/etherpad";
-import { specConfig, specContainer } from "./from-spec";
-import {
-  hardened,
-  keptClaim,
-  podSecurity,
-  resources,
-  scratch,
-  serviceOf,
-  type KubeContext,
-} from "./meta";
+import { specPods } from "./from-spec";
+import { keptClaim, resources, scratch, serviceOf, type KubeContext } from "./meta";
 import { deployment } from "./workload";
 import type { DbConnection } from "./postgres";
 
@@ -43,32 +35,28 @@ export class Etherpad extends pulumi.ComponentResource {
       port: args.db.port,
       ssl: args.db.sslMode !== "disable",
     });
-    const config = specConfig(ctx, `${name}-files`, spec, this);
     const app = HOSTS.etherpad;
     serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.etherpad }], this);
-    const v = scratch("var", spec.varDir, "256Mi");
+    const pods = specPods(
+      ctx,
+      `${name}-files`,
+      spec,
+      {
+        user: ETHERPAD_UID,
+        ownsVolumes: true,
+        // Not read-only: Etherpad writes caches inside its install tree at start (guess: not
+        // verified against 2.5.3, so the safer setting stays).
+        readOnlyRoot: false,
+        resources: resources("250m", "512Mi", "2Gi"),
+        volumes: [scratch("var", spec.varDir, "256Mi")],
+      },
+      this,
+    );
     deployment(
       ctx,
       name,
       app,
-      {
-        replicas: "single",
-        hash: config.hash,
-        pod: {
-          securityContext: podSecurity(ETHERPAD_UID),
-          containers: [
-            {
-              ...specContainer(spec, { hostPorts: false }),
-              // Not read-only: Etherpad writes caches inside its install tree at start (guess:
-              // not verified against 2.5.3, so the safer setting stays).
-              securityContext: hardened({ user: ETHERPAD_UID, readOnlyRoot: false }),
-              resources: resources("250m", "512Mi", "2Gi"),
-              volumeMounts: [...config.mounts, v.mount],
-            },
-          ],
-          volumes: [...config.volumes, v.volume],
-        },
-      },
+      { replicas: "single", ...pods },
       { parent: this, dependsOn: args.after },
     );
     this.registerOutputs({});
@@ -113,7 +101,6 @@ export class Appservice extends pulumi.ComponentResource {
       registrationYaml: args.registrationYaml,
     });
     this.configYaml = spec.configYaml;
-    const config = specConfig(ctx, `${name}-files`, spec, this);
     const app = HOSTS.appservice;
     serviceOf(
       ctx,
@@ -123,37 +110,32 @@ export class Appservice extends pulumi.ComponentResource {
       spec.ports.map((p) => ({ name: p.name, port: p.port })),
       this,
     );
-    const tmp = scratch("tmp", "/tmp", "64Mi");
     // The bot's crypto store (one writer: this single Recreate replica), kept on destroy.
     const data = keptClaim(ctx, `${name}-data`, "atrium-appservice-data", "1Gi", this);
+    const pods = specPods(
+      ctx,
+      `${name}-files`,
+      spec,
+      {
+        user: NODE_UID,
+        ownsVolumes: true,
+        readOnlyRoot: true,
+        resources: resources("100m", "256Mi", "1Gi"),
+        volumes: [
+          ...spec.stateDirs.map((mountPath) => ({
+            volume: { name: "data", persistentVolumeClaim: { claimName: data.metadata.name } },
+            mount: { name: "data", mountPath },
+          })),
+          scratch("tmp", "/tmp", "64Mi"),
+        ],
+      },
+      this,
+    );
     deployment(
       ctx,
       name,
       app,
-      {
-        replicas: "single",
-        hash: config.hash,
-        pod: {
-          securityContext: podSecurity(NODE_UID),
-          containers: [
-            {
-              ...specContainer(spec, { hostPorts: false }),
-              securityContext: hardened({ user: NODE_UID, readOnlyRoot: true }),
-              resources: resources("100m", "256Mi", "1Gi"),
-              volumeMounts: [
-                ...config.mounts,
-                ...spec.stateDirs.map((mountPath) => ({ name: "data", mountPath })),
-                tmp.mount,
-              ],
-            },
-          ],
-          volumes: [
-            ...config.volumes,
-            { name: "data", persistentVolumeClaim: { claimName: data.metadata.name } },
-            tmp.volume,
-          ],
-        },
-      },
+      { replicas: "single", ...pods },
       { parent: this, dependsOn: args.after },
     );
     this.registerOutputs({});

@@ -2,15 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS } from "../components/names";
 import { elementWebSpec } from "../services/element-web";
-import { specConfig, specContainer } from "./from-spec";
-import {
-  disruptionBudget,
-  hardened,
-  podSecurity,
-  resources,
-  serviceOf,
-  type KubeContext,
-} from "./meta";
+import { specPods } from "./from-spec";
+import { disruptionBudget, resources, serviceOf, type KubeContext } from "./meta";
 import { deployment } from "./workload";
 
 /**
@@ -27,7 +20,6 @@ export class ElementWeb extends pulumi.ComponentResource {
   constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:kubernetes:ElementWeb", name, {}, opts);
     const spec = elementWebSpec(ctx.settings, ELEMENT_WEB_KUBE_PORT);
-    const config = specConfig(ctx, `${name}-config`, spec, this);
     const app = HOSTS.elementWeb;
     serviceOf(
       ctx,
@@ -39,31 +31,20 @@ export class ElementWeb extends pulumi.ComponentResource {
     );
     const replicas = ctx.k.replicas.elementWeb;
     if (replicas >= 2) disruptionBudget(ctx, app, app, this);
-    deployment(
+    const pods = specPods(
       ctx,
-      name,
-      app,
+      `${name}-config`,
+      spec,
       {
-        replicas,
-        surge: true,
-        hash: config.hash,
-        pod: {
-          securityContext: podSecurity(),
-          containers: [
-            {
-              ...specContainer(spec, { hostPorts: false, startupMinutes: 1 }),
-              // The image's own user; its entrypoint renders nginx's config into /etc/nginx,
-              // so the root filesystem stays writable.
-              securityContext: hardened({ user: NGINX_UID, readOnlyRoot: false }),
-              resources: resources("20m", "32Mi", "128Mi"),
-              volumeMounts: config.mounts,
-            },
-          ],
-          volumes: config.volumes,
-        },
+        user: NGINX_UID,
+        // Its entrypoint renders nginx's config into /etc/nginx: the root stays writable.
+        readOnlyRoot: false,
+        resources: resources("20m", "32Mi", "128Mi"),
+        startupMinutes: 1,
       },
-      { parent: this },
+      this,
     );
+    deployment(ctx, name, app, { replicas, surge: true, ...pods }, { parent: this });
     this.registerOutputs({});
   }
 }

@@ -12,8 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { nodeSelector } from "../kubernetes-schema";
 import { livekitSpec } from "../services/livekit";
-import { specConfig, specContainer } from "./from-spec";
-import { hardened, podSecurity, resources, scratch, serviceOf, type KubeContext } from "./meta";
+import { specPods } from "./from-spec";
+import { resources, scratch, serviceOf, type KubeContext } from "./meta";
 import { deployment } from "./workload";
 
 /** A user with no files of its own in the image (Alpine's nobody); LiveKit writes nothing. */
@@ -30,35 +30,29 @@ export class Livekit extends pulumi.ComponentResource {
     const spec = livekitSpec(c, ctx.secrets, "node");
     this.configYaml = spec.configYaml;
     const app = HOSTS.livekit;
-    const config = specConfig(ctx, `${name}-config`, spec, this);
     serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.livekit }], this);
-    const tmp = scratch("tmp", "/tmp", "16Mi");
-    deployment(
+    const pods = specPods(
       ctx,
-      name,
-      app,
+      `${name}-config`,
+      spec,
       {
-        replicas: "single",
-        hash: config.hash,
+        user: LIVEKIT_UID,
+        readOnlyRoot: true,
+        resources: resources("500m", "256Mi", "2Gi"),
+        startupMinutes: 1,
+        volumes: [scratch("tmp", "/tmp", "16Mi")],
+        // LiveKit's --node-ip flag reads NODE_IP: the address put in ICE candidates.
+        container: {
+          env: [{ name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }],
+        },
         pod: {
           nodeSelector: nodeSelector(ctx.k.sfuNodeLabel),
-          securityContext: podSecurity(),
           automountServiceAccountToken: false,
-          containers: [
-            {
-              ...specContainer(spec, { hostPorts: false, startupMinutes: 1 }),
-              // LiveKit's --node-ip flag reads NODE_IP: the address put in ICE candidates.
-              env: [{ name: "NODE_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }],
-              securityContext: hardened({ user: LIVEKIT_UID, readOnlyRoot: true }),
-              resources: resources("500m", "256Mi", "2Gi"),
-              volumeMounts: [...config.mounts, tmp.mount],
-            },
-          ],
-          volumes: [...config.volumes, tmp.volume],
         },
       },
-      { parent: this },
+      this,
     );
+    deployment(ctx, name, app, { replicas: "single", ...pods }, { parent: this });
     this.registerOutputs({});
   }
 }

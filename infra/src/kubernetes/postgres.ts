@@ -6,15 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
-import {
-  adminEnv,
-  POSTGRES_DATA_DIR,
-  POSTGRES_HEALTH,
-  POSTGRES_INIT,
-  POSTGRES_SCRIPTS,
-  rolePasswordEnv,
-  serverEnv,
-} from "../services/postgres";
+import { adminEnv, POSTGRES, rolePasswordEnv, serverEnv } from "../services/postgres";
 import {
   claimTemplate,
   configHash,
@@ -68,8 +60,8 @@ export class Postgres extends pulumi.ComponentResource {
       {
         metadata: meta(ctx, "atrium-postgres-scripts"),
         data: {
-          [POSTGRES_INIT.name]: POSTGRES_SCRIPTS.init,
-          "set-role-passwords.sh": POSTGRES_SCRIPTS.rolePasswords,
+          [POSTGRES.init.name]: POSTGRES.init.script,
+          "set-role-passwords.sh": POSTGRES.rolePasswordsScript,
         },
       },
       { parent: this },
@@ -167,15 +159,15 @@ export class Postgres extends pulumi.ComponentResource {
                   typeof value === "string" ? { name, value } : fromSecret(name),
                 ),
                 // A subdirectory: the volume's root may hold lost+found.
-                { name: "PGDATA", value: `${POSTGRES_DATA_DIR}/pgdata` },
+                { name: "PGDATA", value: `${POSTGRES.dataDir}/pgdata` },
               ],
               volumeMounts: [
-                { name: "data", mountPath: POSTGRES_DATA_DIR },
-                { name: "init", mountPath: POSTGRES_INIT.dir },
+                { name: "data", mountPath: POSTGRES.dataDir },
+                { name: "init", mountPath: POSTGRES.init.dir },
                 run.mount,
                 tmp.mount,
               ],
-              ...probes(execProbe([...POSTGRES_HEALTH])),
+              ...probes(execProbe([...POSTGRES.health])),
               securityContext: hardened({ user: POSTGRES_UID, readOnlyRoot: true }),
               resources: resources("250m", "512Mi", "2Gi"),
             },
@@ -185,7 +177,7 @@ export class Postgres extends pulumi.ComponentResource {
               name: "init",
               configMap: {
                 name: "atrium-postgres-scripts",
-                items: [{ key: POSTGRES_INIT.name, path: POSTGRES_INIT.name }],
+                items: [{ key: POSTGRES.init.name, path: POSTGRES.init.name }],
               },
             },
             run.volume,

@@ -6,8 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { nodeSelector } from "../kubernetes-schema";
 import { coturnSpec } from "../services/coturn";
-import { appName, specConfig, specContainer } from "./from-spec";
-import { hardened, podSecurity, resources, scratch, type KubeContext } from "./meta";
+import { appName, specPods } from "./from-spec";
+import { hardened, resources, scratch, type KubeContext } from "./meta";
 import { daemonSet } from "./workload";
 
 /** The coturn image's user (nobody). */
@@ -24,42 +24,41 @@ export class Turn extends pulumi.ComponentResource {
     // relays from its own; TURN nodes need public addresses (see README).
     const spec = coturnSpec(c, ctx.secrets.get("turnSharedSecret"), {});
     this.turnserverConf = spec.turnserverConf;
-    const config = specConfig(ctx, `${name}-config`, spec, this);
-    const tmp = scratch("tmp", "/tmp", "16Mi");
-    // The relay's state is disposable: each node keeps its own in an emptyDir.
-    const state = spec.stateDirs.map((dir, i) => scratch(`state${i === 0 ? "" : i}`, dir, "16Mi"));
-    daemonSet(
+    const pods = specPods(
       ctx,
-      name,
-      appName(spec),
+      `${name}-config`,
+      spec,
       {
-        hash: config.hash,
+        user: COTURN_UID,
+        readOnlyRoot: true,
+        resources: resources("100m", "64Mi", "512Mi"),
+        hostPorts: true,
+        startupMinutes: 1,
+        // The relay's state is disposable: each node keeps its own in an emptyDir.
+        volumes: [
+          scratch("tmp", "/tmp", "16Mi"),
+          ...spec.stateDirs.map((dir, i) => scratch(`state${i === 0 ? "" : i}`, dir, "16Mi")),
+        ],
+        // The image's turnserver carries CAP_NET_BIND_SERVICE as a file capability (coturn's
+        // docker/coturn/debian/Dockerfile: setcap); the kernel refuses to exec it when that
+        // capability is outside the bounding set, so it stays there (jitsi-helm
+        // docs/guides/security.md does the same). Unverified without a cluster: that the exec
+        // then succeeds as nobody.
+        container: {
+          securityContext: {
+            ...hardened({ user: COTURN_UID, readOnlyRoot: true }),
+            capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+          },
+        },
         pod: {
           hostNetwork: true,
           dnsPolicy: "ClusterFirstWithHostNet",
           nodeSelector: nodeSelector(ctx.k.turnNodeLabel),
-          securityContext: podSecurity(),
-          containers: [
-            {
-              ...specContainer(spec, { hostPorts: true, startupMinutes: 1 }),
-              // The image's turnserver carries CAP_NET_BIND_SERVICE as a file capability
-              // (coturn's docker/coturn/debian/Dockerfile: setcap); the kernel refuses to
-              // exec it when that capability is outside the bounding set, so it stays
-              // there (jitsi-helm docs/guides/security.md does the same). Unverified
-              // without a cluster: that the exec then succeeds as nobody.
-              securityContext: {
-                ...hardened({ user: COTURN_UID, readOnlyRoot: true }),
-                capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
-              },
-              resources: resources("100m", "64Mi", "512Mi"),
-              volumeMounts: [...config.mounts, tmp.mount, ...state.map((s) => s.mount)],
-            },
-          ],
-          volumes: [...config.volumes, tmp.volume, ...state.map((s) => s.volume)],
         },
       },
-      { parent: this },
+      this,
     );
+    daemonSet(ctx, name, appName(spec), pods, { parent: this });
     this.registerOutputs({});
   }
 }

@@ -13,17 +13,20 @@ import { renderRolePasswordsScript } from "../render/postgres-roles";
 /** Variables by name. */
 export type Env = Record<string, pulumi.Input<string>>;
 
-/** The server's data folder in the postgres image. */
-export const POSTGRES_DATA_DIR = "/var/lib/postgresql/data";
-/** The folder whose scripts the image runs on a first start, and the one Atrium puts there. */
-export const POSTGRES_INIT = { dir: "/docker-entrypoint-initdb.d", name: "10-atrium.sh" } as const;
-/** The server's health check (exit 0 once it accepts connections). */
-export const POSTGRES_HEALTH = ["pg_isready", "-U", "postgres", "-d", "postgres"] as const;
-
-/** The scripts: one run on a first start (databases and owners), one setting role passwords. */
-export const POSTGRES_SCRIPTS = {
-  init: renderPostgresInitScript(Object.values(DATABASES)),
-  rolePasswords: renderRolePasswordsScript(Object.values(DATABASES)),
+/** The server as the postgres image runs it. */
+export const POSTGRES = {
+  /** The data folder. */
+  dataDir: "/var/lib/postgresql/data",
+  /** The folder whose scripts the image runs on a first start, and Atrium's script there. */
+  init: {
+    dir: "/docker-entrypoint-initdb.d",
+    name: "10-atrium.sh",
+    script: renderPostgresInitScript(Object.values(DATABASES)),
+  },
+  /** The script that sets every role's password from the variables (run after each start). */
+  rolePasswordsScript: renderRolePasswordsScript(Object.values(DATABASES)),
+  /** The health check (exit 0 once it accepts connections). */
+  health: ["pg_isready", "-U", "postgres", "-d", "postgres"],
 } as const;
 
 /** Each service role's password, by the variable both scripts read. */
