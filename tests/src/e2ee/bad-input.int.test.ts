@@ -5,53 +5,30 @@
  * (a device claiming someone else's keys).
  */
 import { randomBytes } from "node:crypto";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
-import { E2eeUser, MEGOLM, type SeenMessage } from "../harness/e2ee-user";
+import { MEGOLM } from "../harness/e2ee-user";
 import { waitFor } from "../harness/wait";
+import { useEncryptedRoom } from "./fixtures";
 
-let stack: AtriumStack;
-let aliceUser: TestUser;
-let mallory: TestUser;
-let alice: E2eeUser;
-let roomId: string;
-
-beforeAll(async () => {
-  stack = await startAtrium();
-  aliceUser = await stack.user("alice");
-  mallory = await stack.user("mallory");
-  alice = await E2eeUser.start(stack.synapse.url, aliceUser.user);
-  roomId = await alice.createEncryptedRoom([stack.botUserId, mallory.user.userId]);
-  await alice.waitForJoin(roomId, stack.botUserId);
-  await mallory.client.join(roomId);
-  await aliceUser.client.setPowerLevel(roomId, stack.botUserId, 50);
-}, 240_000);
-
-afterAll(async () => {
-  await alice?.stop();
-  await stack?.stop();
-});
+const w = useEncryptedRoom({ members: ["mallory"] });
 
 /** A counter of the appservice's /metrics, summed over the label set that matches. */
 async function metric(name: string, labels = ""): Promise<number> {
-  const text = await (await fetch(`${stack.appserviceUrl}/metrics`)).text();
+  const text = await (await fetch(`${w.stack.appserviceUrl}/metrics`)).text();
   return text
     .split("\n")
     .filter((l) => l.startsWith(name) && l.includes(labels))
     .reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
 }
 
-const fromBot = (pattern: RegExp) => (m: SeenMessage) =>
-  m.sender === stack.botUserId && pattern.test(m.body);
-
 /** Alice's command answered (encrypted, readable), and how long it took. */
 async function aliceIsAnswered(): Promise<number> {
   const started = Date.now();
-  const sent = await alice.send(roomId, "!autoconference bogus");
-  const reply = await alice.waitForMessage(
-    roomId,
+  const sent = await w.alice.send(w.roomId, "!autoconference bogus");
+  const reply = await w.alice.waitForMessage(
+    w.roomId,
     (m) => {
-      const ids = alice.messages(roomId).map((x) => x.eventId);
-      return fromBot(/autoconference on/)(m) && ids.indexOf(m.eventId) > ids.indexOf(sent);
+      const ids = w.alice.messages(w.roomId).map((x) => x.eventId);
+      return w.fromBot(/autoconference on/)(m) && ids.indexOf(m.eventId) > ids.indexOf(sent);
     },
     20_000,
   );
@@ -65,12 +42,15 @@ it("refuses garbage and unknown algorithms with a metric; others are answered as
     "atrium_crypto_decrypt_failures_total",
     'reason="unknown_algorithm"',
   );
-  await mallory.client.sendEvent(roomId, "m.room.encrypted", { algorithm: MEGOLM, ciphertext: 42 });
-  await mallory.client.sendEvent(roomId, "m.room.encrypted", {
+  await w.members.mallory.client.sendEvent(w.roomId, "m.room.encrypted", {
+    algorithm: MEGOLM,
+    ciphertext: 42,
+  });
+  await w.members.mallory.client.sendEvent(w.roomId, "m.room.encrypted", {
     algorithm: "m.rot13.v1",
     ciphertext: "!cnq fgbyra",
   });
-  await mallory.client.sendEvent(roomId, "m.room.encrypted", {
+  await w.members.mallory.client.sendEvent(w.roomId, "m.room.encrypted", {
     algorithm: MEGOLM,
     ciphertext: "not base64 at all!",
     session_id: "x",
@@ -93,14 +73,16 @@ it("refuses a message replayed by another user under the sender's keys", async (
     "atrium_crypto_decrypt_failures_total",
     'reason="mismatched_sender"',
   );
-  const sent = await alice.send(roomId, "!pad alices");
-  await alice.waitForMessage(roomId, fromBot(/alices/));
-  const original = (await alice.client.fetchRoomEvent(roomId, sent)) as {
+  const sent = await w.alice.send(w.roomId, "!pad alices");
+  await w.alice.waitForMessage(w.roomId, w.fromBot(/alices/));
+  const original = (await w.alice.client.fetchRoomEvent(w.roomId, sent)) as {
     content: Record<string, unknown>;
   };
-  const repliesBefore = alice.messages(roomId).filter((m) => m.sender === stack.botUserId).length;
+  const repliesBefore = w.alice
+    .messages(w.roomId)
+    .filter((m) => m.sender === w.stack.botUserId).length;
   // Mallory posts Alice's ciphertext as her own: the session belongs to Alice's device.
-  await mallory.client.sendEvent(roomId, "m.room.encrypted", original.content);
+  await w.members.mallory.client.sendEvent(w.roomId, "m.room.encrypted", original.content);
   await waitFor("the replay to be refused", async () =>
     (await metric("atrium_crypto_decrypt_failures_total", 'reason="mismatched_sender"')) >
     mismatched
@@ -108,13 +90,13 @@ it("refuses a message replayed by another user under the sender's keys", async (
       : undefined,
   );
   await aliceIsAnswered();
-  const replies = alice.messages(roomId).filter((m) => m.sender === stack.botUserId);
+  const replies = w.alice.messages(w.roomId).filter((m) => m.sender === w.stack.botUserId);
   // One more reply: to Alice's own command, none to the replay.
   expect(replies).toHaveLength(repliesBefore + 1);
 });
 
 it("takes a to-device flood from one user without a crash; others' keys still get through", async () => {
-  const keys = await alice.deviceKeys(stack.botUserId);
+  const keys = await w.alice.deviceKeys(w.stack.botUserId);
   const botDevice = Object.keys(keys)[0]!;
   const refused = () =>
     Promise.all([
@@ -126,16 +108,16 @@ it("takes a to-device flood from one user without a crash; others' keys still ge
   for (let i = 0; i < flood; i += 1) {
     const txn = `flood-${i}-${randomBytes(4).toString("hex")}`;
     const response = await fetch(
-      `${stack.synapse.url}/_matrix/client/v3/sendToDevice/m.room.encrypted/${txn}`,
+      `${w.stack.synapse.url}/_matrix/client/v3/sendToDevice/m.room.encrypted/${txn}`,
       {
         method: "PUT",
         headers: {
-          Authorization: `Bearer ${mallory.user.accessToken}`,
+          Authorization: `Bearer ${w.members.mallory.user.accessToken}`,
           "Content-Type": "application/json",
         },
         body: JSON.stringify({
           messages: {
-            [stack.botUserId]: {
+            [w.stack.botUserId]: {
               [botDevice]: {
                 algorithm: "m.olm.v1.curve25519-aes-sha2",
                 sender_key: "bm90IGEga2V5",
@@ -149,7 +131,7 @@ it("takes a to-device flood from one user without a crash; others' keys still ge
     expect(response.ok).toBe(true);
   }
   // A new room key from Alice after the flood, and a command under it.
-  await alice.client.getCrypto()!.forceDiscardSession(roomId);
+  await w.alice.client.getCrypto()!.forceDiscardSession(w.roomId);
   const took = await aliceIsAnswered();
   console.log(`after a ${flood}-message to-device flood: alice answered in ${took} ms`);
   expect(took).toBeLessThan(15_000);
@@ -158,5 +140,5 @@ it("takes a to-device flood from one user without a crash; others' keys still ge
     (await refused()) >= before + flood ? true : undefined,
   );
   console.log(`the flood was read through ${Date.now() - counted} ms after alice's answer`);
-  expect((await fetch(`${stack.appserviceUrl}/ready`)).status).toBe(200);
+  expect((await fetch(`${w.stack.appserviceUrl}/ready`)).status).toBe(200);
 });

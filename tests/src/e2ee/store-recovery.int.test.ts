@@ -7,30 +7,13 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import { APPSERVICE_MAIN } from "../harness/appservice-process";
-import { E2eeUser, type SeenMessage } from "../harness/e2ee-user";
+import { useEncryptedRoom } from "./fixtures";
 
-let stack: AtriumStack;
-let aliceUser: TestUser;
-let alice: E2eeUser;
-let roomId: string;
+const w = useEncryptedRoom({ botLevel: 0 });
 
-beforeAll(async () => {
-  stack = await startAtrium();
-  aliceUser = await stack.user("alice");
-  alice = await E2eeUser.start(stack.synapse.url, aliceUser.user);
-  roomId = await alice.createEncryptedRoom([stack.botUserId]);
-  await alice.waitForJoin(roomId, stack.botUserId);
-}, 240_000);
-
-afterAll(async () => {
-  await alice?.stop();
-  await stack?.stop();
-});
-
-const configPath = () => path.join(stack.dataDir, "config.yaml");
-const registrationPath = () => path.join(stack.dataDir, "registration.yaml");
+const configPath = () => path.join(w.stack.dataDir, "config.yaml");
+const registrationPath = () => path.join(w.stack.dataDir, "registration.yaml");
 
 function cli(...args: string[]) {
   return spawnSync(
@@ -51,33 +34,33 @@ function setPassphrase(passphrase: string): string {
 }
 
 it("refuses a wrong passphrase, naming the remedy; --reset-crypto makes a new device that works", async () => {
-  const before = await alice.deviceKeys(stack.botUserId);
-  await stack.stopAppservice();
+  const before = await w.alice.deviceKeys(w.stack.botUserId);
+  await w.stack.stopAppservice();
   setPassphrase("a-different-passphrase-0123456789");
   const refused = cli();
   expect(refused.status).toBe(1);
   expect(refused.stderr).toMatch(/cannot be opened with encryption\.storePassphrase/);
   expect(refused.stderr).toMatch(/--reset-crypto/);
   // Nothing changed: the homeserver still has the same device and keys.
-  expect(await alice.deviceKeys(stack.botUserId)).toEqual(before);
+  expect(await w.alice.deviceKeys(w.stack.botUserId)).toEqual(before);
 
   const reset = cli("--reset-crypto");
   expect(reset.status).toBe(0);
   expect(reset.stdout).toMatch(/encryption was reset/);
   expect(reset.stdout).toMatch(/identity changed/);
-  const after = await alice.deviceKeys(stack.botUserId);
+  const after = await w.alice.deviceKeys(w.stack.botUserId);
   expect(Object.keys(after)).toHaveLength(1);
   expect(Object.keys(after)[0]).not.toBe(Object.keys(before)[0]);
 
-  await stack.restart();
-  await aliceUser.client.setPowerLevel(roomId, stack.botUserId, 50);
-  await alice.send(roomId, "!pad afterreset");
-  const reply = await alice.waitForMessage(
-    roomId,
-    (m: SeenMessage) => m.sender === stack.botUserId && /afterreset/.test(m.body),
-  );
+  await w.stack.restart();
+  await w.owner.client.setPowerLevel(w.roomId, w.stack.botUserId, 50);
+  await w.alice.send(w.roomId, "!pad afterreset");
+  const reply = await w.alice.waitForMessage(w.roomId, w.fromBot(/afterreset/));
   expect(reply).toMatchObject({ encrypted: true, failed: false });
-  const crypto = alice.client.getCrypto()!;
-  const status = await crypto.getDeviceVerificationStatus(stack.botUserId, Object.keys(after)[0]!);
+  const crypto = w.alice.client.getCrypto()!;
+  const status = await crypto.getDeviceVerificationStatus(
+    w.stack.botUserId,
+    Object.keys(after)[0]!,
+  );
   expect(status?.signedByOwner).toBe(true);
 }, 120_000);
