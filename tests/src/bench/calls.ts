@@ -16,7 +16,7 @@
 import { performance } from "node:perf_hooks";
 import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import { startLivekitStandin } from "../harness/livekit-standin";
-import { matrixRtcHomeserverConfig } from "../harness/matrixrtc-homeserver";
+import { callsStackOptions } from "../harness/matrixrtc-homeserver";
 import { roomWithBot } from "../appservice/fixtures";
 
 const SFU_URL = "wss://sfu.bench.test";
@@ -61,21 +61,9 @@ export async function callsBench(opts: { members: number; rounds: number }) {
   const sfu = await startLivekitStandin();
   let stack: AtriumStack | undefined;
   try {
-    stack = await startAtrium({
-      config: (c) => ({
-        ...c,
-        logging: { level: "warn" },
-        calls: {
-          enabled: true,
-          livekit: { url: SFU_URL, apiUrl: sfu.url, apiKey: sfu.apiKey, apiSecret: sfu.apiSecret },
-        },
-      }),
-      synapseConfig: (config) =>
-        matrixRtcHomeserverConfig({
-          sfuUrl: SFU_URL,
-          livekitServiceUrl: `${config.web.publicUrl}/atrium/rtc`,
-        }),
-    });
+    stack = await startAtrium(
+      callsStackOptions(SFU_URL, sfu, (c) => ({ ...c, logging: { level: "warn" } })),
+    );
     const s = stack;
     sfu.webhookUrl = `${s.webUrl}/atrium/rtc/webhook`;
     const owner = await s.user("owner");

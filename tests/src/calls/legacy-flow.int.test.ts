@@ -8,46 +8,14 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { TokenVerifier } from "livekit-server-sdk";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
-import { startLivekitStandin, type LivekitStandin } from "../harness/livekit-standin";
-import { roomWithBot } from "../appservice/fixtures";
-import { matrixRtcHomeserverConfig } from "../harness/matrixrtc-homeserver";
+import { SFU_URL, useCallRoom } from "./fixtures";
 
-const SFU_URL = "wss://sfu.example.test";
-let sfu: LivekitStandin;
-let stack: AtriumStack;
-let owner: TestUser;
-let roomId: string;
-
-beforeAll(async () => {
-  sfu = await startLivekitStandin();
-  stack = await startAtrium({
-    config: (c) => ({
-      ...c,
-      calls: {
-        enabled: true,
-        livekit: { url: SFU_URL, apiUrl: sfu.url, apiKey: sfu.apiKey, apiSecret: sfu.apiSecret },
-      },
-    }),
-    synapseConfig: (config) =>
-      matrixRtcHomeserverConfig({
-        sfuUrl: SFU_URL,
-        livekitServiceUrl: `${config.web.publicUrl}/atrium/rtc`,
-      }),
-  });
-  owner = await stack.user("owner");
-  roomId = await roomWithBot(stack, owner, { name: "Legacy" });
-}, 240_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  await sfu?.close();
-});
+const w = useCallRoom("Legacy");
 
 type Body = { url?: string; jwt?: string; errcode?: string; error?: string };
 
-async function sfuGet(openid: Record<string, unknown>, room = roomId, deviceId = "DEVICE1") {
-  const res = await fetch(`${stack.webUrl}/atrium/rtc/sfu/get`, {
+async function sfuGet(openid: Record<string, unknown>, room = w.roomId, deviceId = "DEVICE1") {
+  const res = await fetch(`${w.stack.webUrl}/atrium/rtc/sfu/get`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: "https://call.example.org" },
     body: JSON.stringify({ room, openid_token: openid, device_id: deviceId }),
@@ -60,26 +28,26 @@ async function sfuGet(openid: Record<string, unknown>, room = roomId, deviceId =
 }
 
 it("gives a member a token for this room's call, identity <user>:<device>, room of slot m.call#ROOM", async () => {
-  const openid = await owner.client.requestOpenIdToken();
+  const openid = await w.owner.client.requestOpenIdToken();
   const res = await sfuGet(openid as unknown as Record<string, unknown>);
   expect(res.status).toBe(200);
   expect(res.cors).toBe("*");
   expect(res.body.url).toBe(SFU_URL);
-  const claims = await new TokenVerifier(sfu.apiKey, sfu.apiSecret).verify(res.body.jwt!);
-  expect(claims.sub).toBe(`${owner.user.userId}:DEVICE1`);
+  const claims = await new TokenVerifier(w.sfu.apiKey, w.sfu.apiSecret).verify(res.body.jwt!);
+  expect(claims.sub).toBe(`${w.owner.user.userId}:DEVICE1`);
   // The same LiveKit room as the homeserver flow's slot m.call#ROOM, so both kinds of client meet.
   const { createHash } = await import("node:crypto");
   const room = createHash("sha256")
-    .update(JSON.stringify([roomId, "m.call#ROOM"]))
+    .update(JSON.stringify([w.roomId, "m.call#ROOM"]))
     .digest("base64")
     .replace(/=+$/, "");
   expect(claims.video).toMatchObject({ room, roomJoin: true, canPublish: true });
   expect(claims.video?.roomAdmin).toBeFalsy();
-  expect(sfu.rooms.has(room)).toBe(true);
+  expect(w.sfu.rooms.has(room)).toBe(true);
 });
 
 it("answers the CORS preflight like lk-jwt-service", async () => {
-  const res = await fetch(`${stack.webUrl}/atrium/rtc/sfu/get`, {
+  const res = await fetch(`${w.stack.webUrl}/atrium/rtc/sfu/get`, {
     method: "OPTIONS",
     headers: { Origin: "https://call.example.org", "Access-Control-Request-Method": "POST" },
   });
@@ -89,7 +57,7 @@ it("answers the CORS preflight like lk-jwt-service", async () => {
 });
 
 it("refuses a non-member's valid token with 403", async () => {
-  const stranger = await stack.user("stranger");
+  const stranger = await w.stack.user("stranger");
   const openid = await stranger.client.requestOpenIdToken();
   const res = await sfuGet(openid as unknown as Record<string, unknown>);
   expect(res.status).toBe(403);
@@ -100,7 +68,7 @@ it("refuses a non-member's valid token with 403", async () => {
 it("refuses a forged token (401) and a token said to be from another server (403)", async () => {
   const forged = await sfuGet({ access_token: "forged-token", matrix_server_name: "localhost" });
   expect([forged.status, forged.body.errcode]).toEqual([401, "M_UNKNOWN_TOKEN"]);
-  const openid = await owner.client.requestOpenIdToken();
+  const openid = await w.owner.client.requestOpenIdToken();
   const foreign = await sfuGet({
     ...(openid as unknown as Record<string, unknown>),
     matrix_server_name: "evil.example",
@@ -109,10 +77,10 @@ it("refuses a forged token (401) and a token said to be from another server (403
 });
 
 it("refuses an expired token", async () => {
-  const openid = (await owner.client.requestOpenIdToken()) as unknown as { access_token: string };
+  const openid = (await w.owner.client.requestOpenIdToken()) as unknown as { access_token: string };
   // Synapse's tokens live an hour; age this one in Synapse's own database, so Synapse itself
   // answers that it is no longer valid.
-  const db = path.join(stack.synapse.dataDir, "homeserver.db");
+  const db = path.join(w.stack.synapse.dataDir, "homeserver.db");
   execFileSync("python3", [
     "-c",
     "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('update open_id_tokens set ts_valid_until_ms=1 where token=?',(sys.argv[2],)); c.commit()",
@@ -124,10 +92,10 @@ it("refuses an expired token", async () => {
 });
 
 it("in a room without the bot, admits a joined member through the homeserver's is_joined only", async () => {
-  const host = await stack.user("host");
+  const host = await w.stack.user("host");
   const other = await host.client.createRoom({ preset: "private_chat", name: "No bot" });
   const hostToken = await host.client.requestOpenIdToken();
   expect((await sfuGet(hostToken as unknown as Record<string, unknown>, other)).status).toBe(200);
-  const ownerToken = await owner.client.requestOpenIdToken();
+  const ownerToken = await w.owner.client.requestOpenIdToken();
   expect((await sfuGet(ownerToken as unknown as Record<string, unknown>, other)).status).toBe(403);
 });
