@@ -5,15 +5,14 @@
 import { parse } from "yaml";
 import { leaks, plain, runProgram, type CapturedResource } from "./test-support/mock-stack";
 import { StackView } from "./test-support/stack-view";
+import { MINIMAL_CONFIG } from "./test-support/config";
 
 let resources: CapturedResource[];
 let outputs: Record<string, unknown>;
 
 beforeAll(async () => {
   ({ resources, outputs } = await runProgram({
-    domain: "example.org",
-    acmeEmail: "admin@example.org",
-    publicIp: "203.0.113.10",
+    ...MINIMAL_CONFIG,
   }));
 }, 30000);
 

@@ -1,21 +1,10 @@
 import { matrixRtcEnabled, matrixRtcUrls } from "./calls";
-import { parseStackConfig, StackConfigError } from "./config-schema";
-
-const minimal = { domain: "example.org", acmeEmail: "admin@example.org", publicIp: "203.0.113.10" };
-
-function problems(raw: Record<string, unknown>): readonly string[] {
-  try {
-    parseStackConfig(raw);
-  } catch (err) {
-    if (err instanceof StackConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected a StackConfigError");
-}
+import { parseStackConfig } from "./config-schema";
+import { configProblems, MINIMAL_CONFIG } from "./test-support/config";
 
 describe("atrium:calls", () => {
   it("defaults to both, with the SFU on sfu.<domain>", () => {
-    const { settings } = parseStackConfig(minimal);
+    const { settings } = parseStackConfig(MINIMAL_CONFIG);
     expect(settings.calls).toBe("both");
     expect(settings.sfuDomain).toBe("sfu.example.org");
     expect(settings.conferenceAtThirdMember).toBe(true);
@@ -33,23 +22,23 @@ describe("atrium:calls", () => {
     ["element-call", true],
     ["both", true],
   ])("%s runs MatrixRTC: %s", (calls, on) => {
-    expect(matrixRtcEnabled(parseStackConfig({ ...minimal, calls }).settings)).toBe(on);
+    expect(matrixRtcEnabled(parseStackConfig({ ...MINIMAL_CONFIG, calls }).settings)).toBe(on);
   });
 
   it("refuses an unknown mode, naming the choices and the fix", () => {
-    expect(problems({ ...minimal, calls: "livekit" })).toEqual([
+    expect(configProblems({ ...MINIMAL_CONFIG, calls: "livekit" })).toEqual([
       "atrium:calls: must be jitsi, element-call or both — set it with pulumi config set atrium:calls both",
     ]);
   });
 
   it("element-call leaves the room's call to Element Call: no Jitsi conference at the third member", () => {
-    const { settings } = parseStackConfig({ ...minimal, calls: "element-call" });
+    const { settings } = parseStackConfig({ ...MINIMAL_CONFIG, calls: "element-call" });
     expect(settings.conferenceAtThirdMember).toBe(false);
   });
 
   it("refuses element-call with the Jitsi conference at the third member asked for", () => {
-    const [problem] = problems({
-      ...minimal,
+    const [problem] = configProblems({
+      ...MINIMAL_CONFIG,
       calls: "element-call",
       conferenceAtThirdMember: "true",
     });
@@ -60,22 +49,26 @@ describe("atrium:calls", () => {
   });
 
   it("refuses a LiveKit API secret LiveKit would refuse, before anything changes", () => {
-    const [problem] = problems({ ...minimal, livekitApiSecret: "only-twenty-chars-ok" });
+    const [problem] = configProblems({
+      ...MINIMAL_CONFIG,
+      livekitApiSecret: "only-twenty-chars-ok",
+    });
     expect(problem).toContain(
       "atrium:livekitApiSecret: too short: LiveKit refuses API secrets under 32 characters",
     );
     expect(
-      parseStackConfig({ ...minimal, livekitApiSecret: "x".repeat(32) }).secretValues,
+      parseStackConfig({ ...MINIMAL_CONFIG, livekitApiSecret: "x".repeat(32) }).secretValues,
     ).toMatchObject({ livekitApiSecret: "x".repeat(32) });
   });
 
   it("gives the SFU a host name of its own", () => {
-    expect(problems({ ...minimal, sfuDomain: "pad.example.org" })).toEqual([
+    expect(configProblems({ ...MINIMAL_CONFIG, sfuDomain: "pad.example.org" })).toEqual([
       "atrium:sfuDomain: pad.example.org is also atrium:padDomain; each service needs its own host name — set it with pulumi config set atrium:sfuDomain sfu.example.org",
     ]);
     // Without MatrixRTC the host is not served, so it cannot clash.
     expect(
-      parseStackConfig({ ...minimal, calls: "jitsi", sfuDomain: "pad.example.org" }).settings.calls,
+      parseStackConfig({ ...MINIMAL_CONFIG, calls: "jitsi", sfuDomain: "pad.example.org" }).settings
+        .calls,
     ).toBe("jitsi");
   });
 });

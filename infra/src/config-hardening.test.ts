@@ -1,10 +1,10 @@
-import { parseStackConfig, StackConfigError } from "./config-schema";
+import { parseStackConfig } from "./config-schema";
+import { configProblems, MINIMAL_CONFIG } from "./test-support/config";
 import { DEFAULT_IMAGES } from "./images";
 import { jitsiRelease } from "./jitsi-release";
 
 // The stack config's offsite encryption key (issue 22 item 8) and image digests (issue 23
 // item 8): refused input names the key and the command that fixes it, and changes nothing.
-const minimal = { domain: "example.org", acmeEmail: "admin@example.org", publicIp: "203.0.113.10" };
 const s3 = {
   backupS3Endpoint: "https://s3.example.net",
   backupS3Bucket: "atrium/prod",
@@ -13,32 +13,22 @@ const s3 = {
 };
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 
-function problems(raw: Record<string, unknown>): readonly string[] {
-  try {
-    parseStackConfig(raw);
-  } catch (err) {
-    if (err instanceof StackConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected a StackConfigError");
-}
-
 describe("the offsite copy's encryption passphrase", () => {
   it("is required with an S3 target, and the error says how to make one", () => {
-    expect(problems({ ...minimal, ...s3 })).toEqual([
+    expect(configProblems({ ...MINIMAL_CONFIG, ...s3 })).toEqual([
       `atrium:backupEncryptionPassphrase: required with an S3 target: the offsite copy is encrypted with it (keep a copy outside the stack, README Backups) — set it with pulumi config set --secret atrium:backupEncryptionPassphrase "$(openssl rand -base64 32)", and store the same value in your password manager`,
     ]);
   });
 
   it("refuses a short one", () => {
-    expect(problems({ ...minimal, ...s3, backupEncryptionPassphrase: "hunter2" })[0]).toMatch(
-      /^atrium:backupEncryptionPassphrase: too short: use at least 24 characters/,
-    );
+    expect(
+      configProblems({ ...MINIMAL_CONFIG, ...s3, backupEncryptionPassphrase: "hunter2" })[0],
+    ).toMatch(/^atrium:backupEncryptionPassphrase: too short: use at least 24 characters/);
   });
 
   it("is a secret value, never a setting", () => {
     const parsed = parseStackConfig({
-      ...minimal,
+      ...MINIMAL_CONFIG,
       ...s3,
       backupEncryptionPassphrase: "an-offsite-passphrase-0123456789",
     });
@@ -51,7 +41,7 @@ describe("atrium:imageDigests", () => {
   it("pins each named image to its digest, keeping the tag, for both targets", () => {
     for (const target of ["docker", "kubernetes"]) {
       const { settings } = parseStackConfig({
-        ...minimal,
+        ...MINIMAL_CONFIG,
         target,
         ...(target === "kubernetes"
           ? {
@@ -77,22 +67,22 @@ describe("atrium:imageDigests", () => {
     ["a short digest", { redis: "sha256:abc" }, "redis", "not an image digest"],
     ["upper-case hex", { redis: `sha256:${"AB".repeat(32)}` }, "redis", "not an image digest"],
   ])("refuses %s, naming the key and the fix", (_what, digests, key, message) => {
-    const [problem] = problems({ ...minimal, imageDigests: JSON.stringify(digests) });
+    const [problem] = configProblems({ ...MINIMAL_CONFIG, imageDigests: JSON.stringify(digests) });
     expect(problem).toContain(`atrium:imageDigests.${key}: ${message}`);
     expect(problem).toContain(`pulumi config set --path 'atrium:imageDigests.${key}'`);
     expect(problem).toContain("crane digest");
   });
 
   it("refuses an unknown image name, listing the known ones", () => {
-    expect(problems({ ...minimal, imageDigests: JSON.stringify({ synpase: DIGEST }) })[0]).toMatch(
-      /^atrium:imageDigests\.synpase: unknown key/,
-    );
+    expect(
+      configProblems({ ...MINIMAL_CONFIG, imageDigests: JSON.stringify({ synpase: DIGEST }) })[0],
+    ).toMatch(/^atrium:imageDigests\.synpase: unknown key/);
   });
 
   it("refuses a digest for an image whose override already names one", () => {
     expect(
-      problems({
-        ...minimal,
+      configProblems({
+        ...MINIMAL_CONFIG,
         images: JSON.stringify({ redis: `redis@${DIGEST}` }),
         imageDigests: JSON.stringify({ redis: DIGEST }),
       }),

@@ -1,4 +1,5 @@
 import { leaks, plain, runProgram, type CapturedResource } from "./test-support/mock-stack";
+import { MINIMAL_CONFIG } from "./test-support/config";
 
 // One program run per test file (jest gives each file its own module registry): JWT auth for
 // Jitsi, guests allowed, no Element Web, Synapse on its own host name.
@@ -11,10 +12,8 @@ const PASSPHRASE = "offsite-encryption-passphrase-0123456789";
 beforeAll(async () => {
   ({ resources, outputs } = await runProgram(
     {
-      domain: "example.org",
+      ...MINIMAL_CONFIG,
       homeserverDomain: "matrix.example.org",
-      acmeEmail: "admin@example.org",
-      publicIp: "203.0.113.10",
       jitsiAuth: "jwt",
       jitsiGuests: "true",
       elementWeb: "false",

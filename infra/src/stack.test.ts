@@ -11,6 +11,7 @@ import {
 } from "./test-support/mock-stack";
 import { StackView } from "./test-support/stack-view";
 import { summarize } from "./test-support/summary";
+import { MINIMAL_CONFIG } from "./test-support/config";
 
 const OPERATOR_TURN_SECRET = "operator-chosen-turn-secret-0123456789";
 
@@ -20,9 +21,7 @@ let outputs: Record<string, unknown>;
 beforeAll(async () => {
   ({ resources, outputs } = await runProgram(
     {
-      domain: "example.org",
-      acmeEmail: "admin@example.org",
-      publicIp: "203.0.113.10",
+      ...MINIMAL_CONFIG,
       turnSharedSecret: OPERATOR_TURN_SECRET,
     },
     ["turnSharedSecret"],

@@ -1,10 +1,9 @@
-import { parseStackConfig, StackConfigError } from "./config-schema";
+import { parseStackConfig } from "./config-schema";
+import { configProblems, MINIMAL_CONFIG } from "./test-support/config";
 import { WORKER_TYPE_NAMES, WORKER_TYPES, workerCountProblems } from "./synapse-workers";
 
 const k8s = (kubernetes: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  domain: "example.org",
-  acmeEmail: "admin@example.org",
-  publicIp: "203.0.113.10",
+  ...MINIMAL_CONFIG,
   target: "kubernetes",
   postgresPassword: "operator-admin-password-0123",
   kubernetes: JSON.stringify({
@@ -14,16 +13,6 @@ const k8s = (kubernetes: Record<string, unknown>, extra: Record<string, unknown>
   }),
   ...extra,
 });
-
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(raw);
-  } catch (err) {
-    if (err instanceof StackConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
 
 describe("worker replica counts", () => {
   const singles = WORKER_TYPE_NAMES.filter((t) => WORKER_TYPES[t].single);
@@ -46,16 +35,17 @@ describe("worker replica counts", () => {
     );
   });
 
+  // Each type with each count: [type, count, accepted].
+  const cases = (types: readonly string[], counts: [number, boolean][]) =>
+    types.flatMap((t) => counts.map(([n, ok]) => [t, n, ok] as const));
+
   it.each(
-    singles.flatMap(
-      (t) =>
-        [
-          [t, 0, true],
-          [t, 1, true],
-          [t, 2, false],
-          [t, 5, false],
-        ] as const,
-    ),
+    cases(singles, [
+      [0, true],
+      [1, true],
+      [2, false],
+      [5, false],
+    ]),
   )("single type %s with %i replicas: accepted %s", (type, n, ok) => {
     const found = workerCountProblems({ [type]: n });
     expect(found.length === 0).toBe(ok);
@@ -68,15 +58,12 @@ describe("worker replica counts", () => {
   });
 
   it.each(
-    scalable.flatMap(
-      (t) =>
-        [
-          [t, 0, true],
-          [t, 2, true],
-          [t, 20, true],
-          [t, 21, false],
-        ] as const,
-    ),
+    cases(scalable, [
+      [0, true],
+      [2, true],
+      [20, true],
+      [21, false],
+    ]),
   )("scalable type %s with %i replicas: accepted %s", (type, n, ok) => {
     expect(workerCountProblems({ [type]: n }).length === 0).toBe(ok);
   });
@@ -104,13 +91,13 @@ describe("worker replica counts", () => {
 
 describe("the Kubernetes settings at preview time", () => {
   it("refuses a second appservice worker, naming the key and the fix", () => {
-    expect(problems(k8s({ workers: { appservice: 2 } }))).toEqual([
+    expect(configProblems(k8s({ workers: { appservice: 2 } }))).toEqual([
       "atrium:kubernetes.workers.appservice: 2 replicas, but only one appservice worker may run (Synapse notifies appservices from one process (notify_appservices_from_worker)) — set it to 0 or 1 — set it with pulumi config set --path 'atrium:kubernetes.workers.appservice' 1, or remove it with pulumi config rm --path 'atrium:kubernetes.workers.appservice'",
     ]);
   });
 
   it("lists every bad count at once", () => {
-    const found = problems(k8s({ workers: { receipts: 2, "user-dir": 3, synchrotron: 50 } }));
+    const found = configProblems(k8s({ workers: { receipts: 2, "user-dir": 3, synchrotron: 50 } }));
     expect(found.map((p) => p.slice(0, p.indexOf(":", 8)))).toEqual([
       "atrium:kubernetes.workers.receipts",
       "atrium:kubernetes.workers.user-dir",
@@ -164,7 +151,7 @@ describe("the Kubernetes settings at preview time", () => {
     const raw = Object.fromEntries(
       Object.entries(k8s({}, override)).filter(([, v]) => v !== undefined),
     );
-    expect(problems(raw).join("\n")).toContain(expected);
+    expect(configProblems(raw).join("\n")).toContain(expected);
   });
 
   it("defaults to an external database, bridges per node and two web replicas", () => {
@@ -187,11 +174,7 @@ describe("the Kubernetes settings at preview time", () => {
   });
 
   it("needs nothing of it on the Docker target", () => {
-    const { settings } = parseStackConfig({
-      domain: "example.org",
-      acmeEmail: "a@example.org",
-      publicIp: "203.0.113.10",
-    });
+    const { settings } = parseStackConfig(MINIMAL_CONFIG);
     expect(settings.target).toBe("docker");
     expect(settings.kubernetes).toBeUndefined();
   });

@@ -4,6 +4,7 @@ import { KubeView } from "../test-support/kube-view";
 import { leaks, runProgram, type CapturedResource } from "../test-support/mock-stack";
 import { runProgram as run } from "../test-support/process";
 import { JVB_PRESTOP } from "./jitsi";
+import { MINIMAL_CONFIG } from "../test-support/config";
 
 // Issue 23, "Kubernetes that boots": each item asserted on the rendered manifests, with the
 // upstream file that motivated it named in the README's Kubernetes table. This run: PostgreSQL
@@ -17,9 +18,7 @@ let kube: KubeView;
 beforeAll(async () => {
   ({ resources } = await runProgram(
     {
-      domain: "example.org",
-      acmeEmail: "admin@example.org",
-      publicIp: "203.0.113.10",
+      ...MINIMAL_CONFIG,
       target: "kubernetes",
       backupS3Endpoint: "https://s3.example.net:9000",
       backupS3Bucket: "atrium-backups",

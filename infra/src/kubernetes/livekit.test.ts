@@ -6,6 +6,7 @@
 import { parse } from "yaml";
 import { isSecretInput, runProgram, type CapturedResource } from "../test-support/mock-stack";
 import { KubeView } from "../test-support/kube-view";
+import { MINIMAL_CONFIG } from "../test-support/config";
 
 let resources: CapturedResource[];
 let outputs: Record<string, unknown>;
@@ -13,9 +14,7 @@ let kube: KubeView;
 
 beforeAll(async () => {
   ({ resources, outputs } = await runProgram({
-    domain: "example.org",
-    acmeEmail: "admin@example.org",
-    publicIp: "203.0.113.10",
+    ...MINIMAL_CONFIG,
     target: "kubernetes",
     kubernetes: JSON.stringify({
       appserviceImage: "registry.example.org/atrium/appservice:1.0.0",

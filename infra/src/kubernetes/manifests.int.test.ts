@@ -4,6 +4,7 @@ import { KubeView } from "../test-support/kube-view";
 import { kubernetesValidate } from "../test-support/kubernetes-validate";
 import { runProgram as runPulumi, type CapturedResource } from "../test-support/mock-stack";
 import { runProgram, tempDir } from "../test-support/process";
+import { MINIMAL_CONFIG } from "../test-support/config";
 
 // Every manifest the Kubernetes target renders, validated strictly (unknown fields refused)
 // against the OpenAPI schemas of Kubernetes 1.33 by kubernetes-validate. No cluster runs
@@ -16,9 +17,7 @@ let resources: CapturedResource[];
 
 beforeAll(async () => {
   ({ resources } = await runPulumi({
-    domain: "example.org",
-    acmeEmail: "admin@example.org",
-    publicIp: "203.0.113.10",
+    ...MINIMAL_CONFIG,
     target: "kubernetes",
     // An offsite target: the backup CronJob gains its encrypted copy (and egress to S3).
     backupS3Endpoint: "https://s3.example.net",

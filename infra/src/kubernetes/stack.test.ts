@@ -7,6 +7,7 @@ import {
 } from "../test-support/mock-stack";
 import { KubeView, summarizeKube } from "../test-support/kube-view";
 import { StackView } from "../test-support/stack-view";
+import { MINIMAL_CONFIG } from "../test-support/config";
 
 // One program run (jest gives each file its own registry): the Kubernetes target with workers,
 // an external PostgreSQL and bridges one per node.
@@ -18,10 +19,8 @@ let kube: KubeView;
 beforeAll(async () => {
   ({ resources, outputs } = await runProgram(
     {
-      domain: "example.org",
+      ...MINIMAL_CONFIG,
       homeserverDomain: "matrix.example.org",
-      acmeEmail: "admin@example.org",
-      publicIp: "203.0.113.10",
       target: "kubernetes",
       postgresPassword: ADMIN_PASSWORD,
       kubernetes: JSON.stringify({
