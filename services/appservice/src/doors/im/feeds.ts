@@ -8,9 +8,10 @@
 import type express from "express";
 import type { ImFeed, ImFeedActionResult, ImFeedList } from "@atrium/widgets";
 import type { FeedCommands, FeedRefusalKind, FeedResult, FeedSummary } from "../../workspace/feeds";
-import { AccessError, badRequest } from "../pages/access-error";
+import { badRequest } from "../pages/access-error";
 import { guarded } from "../pages/routes";
 import type { ImProtocolDeps } from "./protocol";
+import { imAction } from "./action";
 import { callerOf, requireJoined, roomIdOf, STATUS } from "./rooms";
 import type { RoomViewDeps } from "./room-view";
 
@@ -55,7 +56,7 @@ const plain = (text: string) => text.replace(/`/g, "");
 
 /** Adds the feed routes to the IM app. */
 export function addFeedRoutes(app: express.Express, deps: ImFeedDeps): void {
-  const { feeds, metrics, log } = deps;
+  const { feeds, log } = deps;
   const caller = callerOf(deps);
 
   /** Runs a feed action for a joined member with the bot in the room; the action checks power. */
@@ -63,33 +64,14 @@ export function addFeedRoutes(app: express.Express, deps: ImFeedDeps): void {
     actionOf: string | ((req: express.Request) => string),
     run: (roomId: string, userId: string, req: express.Request) => Promise<FeedResult>,
   ): express.RequestHandler =>
-    guarded(log, async (req, res) => {
-      const action = typeof actionOf === "string" ? actionOf : actionOf(req);
-      const record = (outcome: string) => metrics.imActions.inc({ action, outcome });
-      try {
-        const userId = await caller(req);
-        const roomId = roomIdOf(req);
-        await requireJoined(deps, roomId, userId, BOT_NEEDED_FOR);
-        const result = await run(roomId, userId, req);
-        if (!result.ok) {
-          const [status, errcode] = FEED_STATUS[result.kind];
-          record("refused");
-          log.info(
-            { room_id: roomId, user: userId, action, refusal: result.kind },
-            "IM action refused",
-          );
-          if (result.retryAfterMs !== undefined)
-            res.set("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
-          res.status(status).send({
-            errcode,
-            error: plain(result.message),
-            ...(result.neededLevel !== undefined ? { neededLevel: result.neededLevel } : {}),
-            ...(result.retryAfterMs !== undefined ? { retry_after_ms: result.retryAfterMs } : {}),
-          });
-          return;
-        }
-        record("done");
-        log.info({ room_id: roomId, user: userId, action }, "IM action done");
+    imAction(deps, actionOf, {
+      caller,
+      roomIdOf,
+      requireJoined: (roomId, userId) => requireJoined(deps, roomId, userId, BOT_NEEDED_FOR),
+      statuses: FEED_STATUS,
+      messageOf: plain,
+      run,
+      done: (result, { res }) => {
         const body: ImFeedActionResult = {
           message: plain(result.message),
           ...(result.feed ? { feed: feedOf(result.feed) } : {}),
@@ -98,10 +80,7 @@ export function addFeedRoutes(app: express.Express, deps: ImFeedDeps): void {
         res.send(body);
         // Like `!feed add`: the newest entries follow the answer.
         result.after?.();
-      } catch (error: unknown) {
-        record(error instanceof AccessError ? "refused" : "failed");
-        throw error;
-      }
+      },
     });
 
   app.get(

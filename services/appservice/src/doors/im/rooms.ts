@@ -22,6 +22,7 @@ import { confirmRefusal } from "../../matrix/state-cache";
 import { roomView, type RoomViewDeps } from "./room-view";
 import type { MatrixGateway } from "../../matrix/gateway";
 import { reply } from "../commands/reply";
+import { imAction } from "./action";
 
 export interface ImRoomDeps extends ImProtocolDeps, RoomViewDeps {
   actions: RoomActions;
@@ -158,7 +159,7 @@ function refusalLimit(budget: RefusalBudget): express.RequestHandler {
 
 /** Adds the room routes to the IM app. */
 export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
-  const { actions, metrics, log } = deps;
+  const { actions, log } = deps;
   app.use("/api/atrium/rooms", refusalLimit(deps.refusals ?? new RefusalBudget()));
 
   const caller = callerOf(deps);
@@ -169,35 +170,21 @@ export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
     layoutToo: boolean,
     run: (roomId: string, userId: string, req: express.Request) => Promise<ActionResult>,
   ): express.RequestHandler =>
-    guarded(log, async (req, res) => {
-      const userId = await caller(req);
-      const roomId = roomIdOf(req);
-      const record = (outcome: string) => metrics.imActions.inc({ action, outcome });
-      try {
-        await requireJoined(
+    imAction(deps, action, {
+      caller,
+      roomIdOf,
+      requireJoined: (roomId, userId) =>
+        requireJoined(
           deps,
           roomId,
           userId,
           "so it can check who belongs to the room and open pads for them",
-        );
-        const result =
-          (await actions.checkPower(roomId, userId, layoutToo)) ?? (await run(roomId, userId, req));
-        if (!result.ok) {
-          const [status, errcode] = STATUS[result.kind];
-          record("refused");
-          log.info(
-            { room_id: roomId, user: userId, action, refusal: result.kind },
-            "IM action refused",
-          );
-          res.status(status).send({
-            errcode,
-            error: result.message.replace("send `!meet --force`", 'choose "Add anyway"'),
-            ...(result.neededLevel !== undefined ? { neededLevel: result.neededLevel } : {}),
-          });
-          return;
-        }
-        record("done");
-        log.info({ room_id: roomId, user: userId, action }, "IM action done");
+        ),
+      statuses: STATUS,
+      messageOf: (text) => text.replace("send `!meet --force`", 'choose "Add anyway"'),
+      run: async (roomId, userId, req) =>
+        (await actions.checkPower(roomId, userId, layoutToo)) ?? (await run(roomId, userId, req)),
+      done: async (result, { roomId, userId, req, res }) => {
         if (action === "add" && result.row && deps.notices) {
           const said = reply(
             `${result.message} (Added by ${userId} with the integration manager.)`,
@@ -228,10 +215,7 @@ export function addRoomRoutes(app: express.Express, deps: ImRoomDeps): void {
             : {}),
         };
         res.send(body);
-      } catch (error: unknown) {
-        record(error instanceof AccessError ? "refused" : "failed");
-        throw error;
-      }
+      },
     });
 
   app.get(
