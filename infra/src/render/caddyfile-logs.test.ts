@@ -1,3 +1,4 @@
+import { caddyOptions, CONTAINER_UPSTREAMS } from "../test-support/caddyfile";
 import { renderCaddyfile } from "./caddyfile";
 
 /**
@@ -8,24 +9,7 @@ import { renderCaddyfile } from "./caddyfile";
  */
 describe("the Caddyfile's logging", () => {
   it("has no access log on any site, so no query string is ever written", () => {
-    const caddyfile = renderCaddyfile({
-      acmeEmail: "admin@example.org",
-      domain: "example.org",
-      homeserverDomain: "matrix.example.org",
-      jitsiDomain: "meet.example.org",
-      padDomain: "pad.example.org",
-      imDomain: "im.example.org",
-      elementDomain: "element.example.org",
-      upstreams: {
-        synapse: "synapse:8008",
-        jitsiWeb: "jitsi-web:8000",
-        etherpad: "etherpad:9001",
-        appserviceWeb: "atrium-appservice:9001",
-        appserviceIm: "atrium-appservice:9002",
-        elementWeb: "element-web:80",
-      },
-      wellKnown: { server: "{}", client: "{}", jitsi: "{}" },
-    });
+    const caddyfile = renderCaddyfile(caddyOptions(CONTAINER_UPSTREAMS));
     expect(caddyfile).toContain("pad.example.org {");
     expect(caddyfile).not.toMatch(/^\s*log(\s|\{|$)/m);
     expect(caddyfile).not.toMatch(/^\s*log_/m);

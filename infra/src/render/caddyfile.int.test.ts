@@ -1,41 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
+import { caddyOptions, CONTAINER_UPSTREAMS } from "../test-support/caddyfile";
 import { freePort, runProgram, startProgram, tempDir, type Running } from "../test-support/process";
-import { renderCaddyfile, type CaddyfileOptions } from "./caddyfile";
-import { renderJitsiWellKnown, renderWellKnownClient, renderWellKnownServer } from "./well-known";
-
-const base = (upstreams: CaddyfileOptions["upstreams"]): CaddyfileOptions => ({
-  acmeEmail: "admin@example.org",
-  domain: "example.org",
-  homeserverDomain: "matrix.example.org",
-  jitsiDomain: "meet.example.org",
-  padDomain: "pad.example.org",
-  imDomain: "im.example.org",
-  elementDomain: "element.example.org",
-  sfuDomain: "sfu.example.org",
-  upstreams,
-  wellKnown: {
-    server: renderWellKnownServer("matrix.example.org"),
-    client: renderWellKnownClient({
-      homeserverUrl: "https://matrix.example.org",
-      jitsiDomain: "meet.example.org",
-      integrationManagerUrl: "https://im.example.org",
-      livekitServiceUrl: "https://pad.example.org/atrium/rtc",
-    }),
-    jitsi: renderJitsiWellKnown("matrix"),
-  },
-});
-
-const containerUpstreams = {
-  synapse: "synapse:8008",
-  jitsiWeb: "jitsi-web:8000",
-  etherpad: "etherpad:9001",
-  appserviceWeb: "atrium-appservice:9001",
-  appserviceIm: "atrium-appservice:9002",
-  elementWeb: "element-web:80",
-  livekit: "atrium-livekit:7880",
-};
+import { renderCaddyfile } from "./caddyfile";
 
 function caddyEnv(dir: string): NodeJS.ProcessEnv {
   return { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir };
@@ -43,16 +11,19 @@ function caddyEnv(dir: string): NodeJS.ProcessEnv {
 
 describe("Caddyfile loaded by Debian's caddy", () => {
   it.each([
-    ["separate homeserver host", base(containerUpstreams)],
+    ["separate homeserver host", caddyOptions(CONTAINER_UPSTREAMS)],
     [
       "homeserver on the server name",
-      { ...base(containerUpstreams), homeserverDomain: "example.org" },
+      { ...caddyOptions(CONTAINER_UPSTREAMS), homeserverDomain: "example.org" },
     ],
-    ["without Element", { ...base(containerUpstreams), elementDomain: undefined }],
-    ["without the integration manager", { ...base(containerUpstreams), imDomain: undefined }],
+    ["without Element", { ...caddyOptions(CONTAINER_UPSTREAMS), elementDomain: undefined }],
+    [
+      "without the integration manager",
+      { ...caddyOptions(CONTAINER_UPSTREAMS), imDomain: undefined },
+    ],
     [
       "without MatrixRTC calls (atrium:calls jitsi)",
-      { ...base(containerUpstreams), sfuDomain: undefined },
+      { ...caddyOptions(CONTAINER_UPSTREAMS), sfuDomain: undefined },
     ],
   ])("adapts and validates (%s)", async (_name, options) => {
     const dir = tempDir("caddy");
@@ -98,25 +69,13 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
     servers = ports.map((p, i) =>
       createServer((req, res) => res.end(`${names[i]} ${req.url ?? ""}`)).listen(p, "127.0.0.1"),
     );
-    const at = (i: number): string => `127.0.0.1:${ports[i]}`;
+    const upstreams = Object.fromEntries(
+      names.map((n, i) => [n, `127.0.0.1:${ports[i]}`]),
+    ) as Record<(typeof names)[number], string>;
     port = await freePort();
     const dir = tempDir("caddy-run");
     const file = join(dir, "Caddyfile");
-    writeFileSync(
-      file,
-      renderCaddyfile({
-        ...base({
-          synapse: at(0),
-          jitsiWeb: at(1),
-          etherpad: at(2),
-          appserviceWeb: at(3),
-          elementWeb: at(4),
-          appserviceIm: at(5),
-          livekit: at(6),
-        }),
-        plainHttpPort: port,
-      }),
-    );
+    writeFileSync(file, renderCaddyfile({ ...caddyOptions(upstreams), plainHttpPort: port }));
     caddy = await startProgram(
       "caddy",
       ["run", "--config", file, "--adapter", "caddyfile"],
@@ -178,57 +137,45 @@ describe("Caddyfile routes, served by a real caddy over plain HTTP on loopback",
     expect(res.cors).toBe("*");
   });
 
-  it.each([
-    ["matrix.example.org", "/_matrix/client/versions", 200, "synapse /_matrix/client/versions"],
-    [
-      "matrix.example.org",
-      "/_synapse/client/rendezvous",
-      200,
-      "synapse /_synapse/client/rendezvous",
+  // Where each site sends a path: the stand-in upstream that answers, or nothing (404).
+  const routes: Record<string, [path: string, to: string | 404][]> = {
+    "matrix.example.org": [
+      ["/_matrix/client/versions", "synapse"],
+      ["/_synapse/client/rendezvous", "synapse"],
+      ["/_synapse/admin/v1/users", 404],
+      ["/_synapse/admin", 404],
     ],
-    ["matrix.example.org", "/_synapse/admin/v1/users", 404, ""],
-    ["matrix.example.org", "/_synapse/admin", 404, ""],
-    ["example.org", "/_matrix/client/versions", 404, ""],
-    ["meet.example.org", "/somemeeting", 200, "jitsiWeb /somemeeting"],
-    ["pad.example.org", "/atrium/pad/open", 200, "appserviceWeb /atrium/pad/open"],
-    ["element.example.org", "/config.json", 200, "elementWeb /config.json"],
-    [
-      "im.example.org",
-      "/element?room_id=!r:example.org",
-      200,
-      "appserviceIm /element?room_id=!r:example.org",
+    "example.org": [["/_matrix/client/versions", 404]],
+    "meet.example.org": [["/somemeeting", "jitsiWeb"]],
+    "pad.example.org": [
+      ["/atrium/pad/open", "appserviceWeb"],
+      // MatrixRTC: the legacy token route public on the pad pages' origin, the SFU's webhook not.
+      ["/atrium/rtc/sfu/get", "appserviceWeb"],
+      ["/atrium/rtc/webhook", 404],
     ],
-    ["im.example.org", "/api/register?v=1.1", 200, "appserviceIm /api/register?v=1.1"],
-    // MatrixRTC: the SFU's signalling websocket on its own host, its RoomService API private;
-    // the legacy token route public on the pad pages' origin, the SFU's webhook not.
-    ["sfu.example.org", "/rtc?access_token=t", 200, "livekit /rtc?access_token=t"],
-    ["sfu.example.org", "/rtc/v1?access_token=t", 200, "livekit /rtc/v1?access_token=t"],
-    [
-      "sfu.example.org",
-      "/rtc/validate?access_token=t",
-      200,
-      "livekit /rtc/validate?access_token=t",
+    "element.example.org": [["/config.json", "elementWeb"]],
+    "im.example.org": [
+      ["/element?room_id=!r:example.org", "appserviceIm"],
+      ["/api/register?v=1.1", "appserviceIm"],
+      ["/_matrix/integrations/v1/account", "appserviceIm"],
+      ["/.well-known/matrix/integrations", "appserviceIm"],
     ],
-    ["sfu.example.org", "/twirp/livekit.RoomService/ListRooms", 404, ""],
-    ["sfu.example.org", "/", 404, ""],
-    ["pad.example.org", "/atrium/rtc/sfu/get", 200, "appserviceWeb /atrium/rtc/sfu/get"],
-    ["pad.example.org", "/atrium/rtc/webhook", 404, ""],
-    [
-      "im.example.org",
-      "/_matrix/integrations/v1/account",
-      200,
-      "appserviceIm /_matrix/integrations/v1/account",
+    // The SFU's signalling websocket on its own host, its RoomService API private.
+    "sfu.example.org": [
+      ["/rtc?access_token=t", "livekit"],
+      ["/rtc/v1?access_token=t", "livekit"],
+      ["/rtc/validate?access_token=t", "livekit"],
+      ["/twirp/livekit.RoomService/ListRooms", 404],
+      ["/", 404],
     ],
-    [
-      "im.example.org",
-      "/.well-known/matrix/integrations",
-      200,
-      "appserviceIm /.well-known/matrix/integrations",
-    ],
-  ])("%s%s → %i %s", async (host, path, status, body) => {
+  };
+  it.each(
+    Object.entries(routes).flatMap(([host, paths]) =>
+      paths.map(([path, to]) => [host, path, to] as const),
+    ),
+  )("%s%s → %s", async (host, path, to) => {
     const res = await get(host, path);
-    expect(res.status).toBe(status);
-    expect(res.body).toBe(body);
+    expect([res.status, res.body]).toEqual(to === 404 ? [404, ""] : [200, `${to} ${path}`]);
   });
 
   // What a pad page loads reaches Etherpad unchanged.
