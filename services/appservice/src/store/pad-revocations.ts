@@ -9,6 +9,7 @@
  * room's pads for the user (`pending`), so an Etherpad outage never leaves a session valid
  * beside a fresh one nobody can revoke.
  */
+import { Passes } from "../util/passes";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -175,24 +176,17 @@ export function startRevocationRetries(
   etherpad: SessionDeleter,
   log: Pick<Logger, "warn" | "info">,
 ): { stop(): void } {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  const passes = new Passes(
+    async () => {
       const { done, failed } = await revocations.run(etherpad);
       if (done > 0) log.info({ count: done }, "Etherpad confirmed pending pad-session revocations");
       if (failed > 0) log.warn({ count: failed }, "pad-session revocations still pending");
-    } catch (error: unknown) {
-      log.warn({ err: error }, "could not read pending pad-session revocations");
-    } finally {
-      running = false;
-    }
-  };
-  void tick();
-  const timer = setInterval(() => void tick(), REVOCATION_POLL_MS);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+    },
+    REVOCATION_POLL_MS,
+    (error) => log.warn({ err: error }, "could not read pending pad-session revocations"),
+  );
+  passes.start();
+  return { stop: () => void passes.stop() };
 }
 
 /** `atrium_pad_revocations_pending`: revocations Etherpad has not confirmed, read at each scrape. */

@@ -5,6 +5,7 @@
  * restart resumes whatever is due.
  */
 import type { Logger } from "pino";
+import { Passes } from "../../util/passes";
 import { backoffMs } from "../../util/retry";
 import type { CallStore } from "./store";
 import type { Sfu } from "./sfu";
@@ -25,54 +26,34 @@ export interface RemovalWorkerOptions {
 const BATCH = 50;
 
 export class RemovalWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly passes: Passes;
 
-  constructor(private readonly o: RemovalWorkerOptions) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.kick(), this.o.pollMs ?? 1000);
-    this.timer.unref();
-    void this.kick();
+  constructor(private readonly o: RemovalWorkerOptions) {
+    this.passes = new Passes(
+      (stopped) => this.pass(stopped),
+      o.pollMs ?? 1000,
+      (error) => o.log.error({ err: error }, "could not read the removal outbox; retrying"),
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.passes.start();
+  }
+
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** Runs a pass now (or right after the running one); resolves when it is over. */
   kick(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.passes().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.passes.kick();
   }
 
-  private async passes(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.pass();
-      } catch (error: unknown) {
-        this.o.log.error({ err: error }, "could not read the removal outbox; retrying");
-      }
-    } while (this.again && !this.stopped);
-  }
-
-  private async pass(): Promise<void> {
+  private async pass(stopped: () => boolean): Promise<boolean> {
     const now = this.o.now ?? Date.now;
     const due = await this.o.store.dueRemovals(now(), BATCH);
     for (const row of due) {
-      if (this.stopped) return;
+      if (stopped()) return false;
       const log = this.o.log.child({ room_id: row.room_id, user: row.user_id, reason: row.reason });
       try {
         const outcome = await this.o.sfu.removeParticipant(row.livekit_room, row.identity);
@@ -98,6 +79,6 @@ export class RemovalWorker {
         );
       }
     }
-    if (due.length === BATCH) this.again = true;
+    return due.length === BATCH;
   }
 }
