@@ -3,14 +3,14 @@
  * registration, started by the real Synapse 1.163.2: it advertises the transport, accepts
  * delayed events up to 24 h, and forwards a client's `get_token` to the registration's URL.
  */
-import { writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { join } from "node:path";
-import { freePort, runProgram, startProgram, tempDir, type Running } from "../test-support/process";
-import { synapsePython } from "../test-support/synapse-python";
-import { homeserverOptions, secrets } from "../test-support/homeserver-options";
-import { renderHomeserverYaml } from "./homeserver";
-import { renderRegistrationYaml } from "./registration";
+import {
+  homeserverOptions,
+  secrets,
+  startLocalSynapse,
+  testRegistrationYaml,
+} from "../test-support/homeserver-options";
+import { freePort, tempDir, type Running } from "../test-support/process";
 
 const TRANSPORT = {
   sfuUrl: "wss://sfu.example.org",
@@ -26,7 +26,6 @@ describe("homeserver.yaml with MatrixRTC calls, started by a local Synapse", () 
   const received: { path: string; auth?: string; user?: string; body: string }[] = [];
 
   beforeAll(async () => {
-    const python = synapsePython();
     const dir = tempDir("synapse-calls");
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -45,40 +44,11 @@ describe("homeserver.yaml with MatrixRTC calls, started by a local Synapse", () 
         res.end(JSON.stringify({ url: TRANSPORT.sfuUrl, jwt: "recorded" }));
       });
     }).listen(asPort, "127.0.0.1");
-    const opts = { ...homeserverOptions(dir, port), matrixRtc: TRANSPORT };
-    const file = join(dir, "homeserver.yaml");
-    writeFileSync(file, renderHomeserverYaml(opts));
-    writeFileSync(
-      opts.paths.registrations[0] ?? "",
-      renderRegistrationYaml({
-        id: "atrium",
-        url: `http://127.0.0.1:${asPort}`,
-        asToken: secrets.asToken,
-        hsToken: secrets.hsToken,
-        senderLocalpart: "atrium_appservice",
-        botLocalpart: "atrium",
-        domain: "example.org",
-        userPrefix: "atrium_",
-        aliasPrefixes: ["pad_", "meet_"],
-        calls: true,
-      }),
+    synapse = await startLocalSynapse(
+      dir,
+      { ...homeserverOptions(dir, port), matrixRtc: TRANSPORT },
+      testRegistrationYaml(`http://127.0.0.1:${asPort}`, true),
     );
-    const env = { ...process.env, PYTHONUNBUFFERED: "1" };
-    const keys = await runProgram(
-      python,
-      ["-m", "synapse.app.homeserver", "-c", file, "--generate-missing-configs"],
-      { env },
-    );
-    expect(keys.code).toBe(0);
-    const check = await runProgram(python, ["-m", "synapse.config", "-c", file], { env });
-    expect(check.stdout).toContain("Config parses OK!");
-    synapse = await startProgram(
-      python,
-      ["-m", "synapse.app.homeserver", "-c", file],
-      /Synapse now listening on TCP port|Started sending|Reactor running/,
-      { env, timeoutMs: 60000 },
-    );
-    await waitForHttp(`${base}/health`);
   }, 90000);
 
   afterAll(async () => {
@@ -141,15 +111,3 @@ describe("homeserver.yaml with MatrixRTC calls, started by a local Synapse", () 
     });
   });
 });
-
-async function waitForHttp(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer`);
-}

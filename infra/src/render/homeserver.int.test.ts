@@ -1,54 +1,25 @@
 import { createHmac } from "node:crypto";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { freePort, runProgram, startProgram, tempDir, type Running } from "../test-support/process";
-import { synapsePython } from "../test-support/synapse-python";
-import { homeserverOptions, secrets } from "../test-support/homeserver-options";
-import { renderHomeserverYaml } from "./homeserver";
-import { renderRegistrationYaml } from "./registration";
+import {
+  homeserverOptions,
+  secrets,
+  startLocalSynapse,
+  testRegistrationYaml,
+} from "../test-support/homeserver-options";
+import { freePort, tempDir, type Running } from "../test-support/process";
 
 describe("homeserver.yaml and registration.yaml started by a local Synapse", () => {
   let synapse: Running;
   let base: string;
 
   beforeAll(async () => {
-    const python = synapsePython();
     const dir = tempDir("synapse");
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const opts = homeserverOptions(dir, port);
-    const file = join(dir, "homeserver.yaml");
-    writeFileSync(file, renderHomeserverYaml(opts));
-    writeFileSync(
-      opts.paths.registrations[0] ?? "",
-      renderRegistrationYaml({
-        id: "atrium",
-        url: `http://127.0.0.1:${await freePort()}`,
-        asToken: secrets.asToken,
-        hsToken: secrets.hsToken,
-        senderLocalpart: "atrium_appservice",
-        botLocalpart: "atrium",
-        domain: "example.org",
-        userPrefix: "atrium_",
-        aliasPrefixes: ["pad_", "meet_"],
-      }),
+    synapse = await startLocalSynapse(
+      dir,
+      homeserverOptions(dir, port),
+      testRegistrationYaml(`http://127.0.0.1:${await freePort()}`),
     );
-    const env = { ...process.env, PYTHONUNBUFFERED: "1" };
-    const keys = await runProgram(
-      python,
-      ["-m", "synapse.app.homeserver", "-c", file, "--generate-missing-configs"],
-      { env },
-    );
-    expect(keys.code).toBe(0);
-    const check = await runProgram(python, ["-m", "synapse.config", "-c", file], { env });
-    expect(check.stdout).toContain("Config parses OK!");
-    synapse = await startProgram(
-      python,
-      ["-m", "synapse.app.homeserver", "-c", file],
-      /Synapse now listening on TCP port|Started sending|Reactor running/,
-      { env, timeoutMs: 60000 },
-    );
-    await waitForHttp(`${base}/health`);
   }, 90000);
 
   afterAll(async () => {
@@ -102,15 +73,3 @@ describe("homeserver.yaml and registration.yaml started by a local Synapse", () 
     expect(await res.json()).toEqual(expect.objectContaining({ user_id: "@admin:example.org" }));
   });
 });
-
-async function waitForHttp(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer`);
-}

@@ -1,6 +1,13 @@
-/** The homeserver options both homeserver tests render (pure and started by Synapse). */
+/**
+ * The homeserver options both homeserver tests render (pure and started by Synapse), and the
+ * local Synapse the started ones run.
+ */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { HomeserverOptions } from "../render/homeserver";
+import { renderHomeserverYaml, type HomeserverOptions } from "../render/homeserver";
+import { renderRegistrationYaml } from "../render/registration";
+import { runProgram, startProgram, type Running } from "./process";
+import { synapsePython } from "./synapse-python";
 
 export const secrets = {
   turn: "turn-secret-for-the-homeserver-test",
@@ -25,4 +32,64 @@ export function homeserverOptions(dir: string, port: number): HomeserverOptions 
     macaroonSecretKey: "macaroon-secret-key-for-the-test",
     formSecret: "form-secret-for-the-homeserver-test",
   };
+}
+
+/** Atrium's registration as both homeserver tests give it to Synapse, pointing at `url`. */
+export function testRegistrationYaml(url: string, calls = false): string {
+  return renderRegistrationYaml({
+    id: "atrium",
+    url,
+    asToken: secrets.asToken,
+    hsToken: secrets.hsToken,
+    senderLocalpart: "atrium_appservice",
+    botLocalpart: "atrium",
+    domain: "example.org",
+    userPrefix: "atrium_",
+    aliasPrefixes: ["pad_", "meet_"],
+    ...(calls ? { calls: true } : {}),
+  });
+}
+
+/**
+ * Writes homeserver.yaml (`opts`) and `registrationYaml` into `dir`, generates the keys, checks
+ * that Synapse parses the config, starts it and waits until it answers /health.
+ */
+export async function startLocalSynapse(
+  dir: string,
+  opts: HomeserverOptions,
+  registrationYaml: string,
+): Promise<Running> {
+  const python = synapsePython();
+  const file = join(dir, "homeserver.yaml");
+  writeFileSync(file, renderHomeserverYaml(opts));
+  writeFileSync(opts.paths.registrations[0] ?? "", registrationYaml);
+  const env = { ...process.env, PYTHONUNBUFFERED: "1" };
+  const keys = await runProgram(
+    python,
+    ["-m", "synapse.app.homeserver", "-c", file, "--generate-missing-configs"],
+    { env },
+  );
+  expect(keys.code).toBe(0);
+  const check = await runProgram(python, ["-m", "synapse.config", "-c", file], { env });
+  expect(check.stdout).toContain("Config parses OK!");
+  const synapse = await startProgram(
+    python,
+    ["-m", "synapse.app.homeserver", "-c", file],
+    /Synapse now listening on TCP port|Started sending|Reactor running/,
+    { env, timeoutMs: 60000 },
+  );
+  await waitForHttp(`http://127.0.0.1:${opts.listener.port}/health`);
+  return synapse;
+}
+
+async function waitForHttp(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer`);
 }
