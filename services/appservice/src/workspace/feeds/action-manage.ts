@@ -68,6 +68,16 @@ export async function findFeed(
   return refused("not-found", none, {}, `${none} \`!feed list\` shows them.`);
 }
 
+/** The feed `which` of `roomId`, when `by` may manage the room's feeds; else the refusal. */
+async function managedFeed(
+  ctx: FeedActionContext,
+  roomId: string,
+  by: string,
+  which: string,
+): Promise<SubscriptionRow | Refusal> {
+  return (await ctx.mayManage(roomId, by)) ?? findFeed(ctx, roomId, which);
+}
+
 /** Removes, pauses or resumes the feed `which` (label or number); needs state_default. */
 export async function changeFeed(
   ctx: FeedActionContext,
@@ -77,9 +87,7 @@ export async function changeFeed(
   verb: "remove" | "pause" | "resume",
   which: string,
 ): Promise<FeedResult> {
-  const denied = await ctx.mayManage(roomId, by);
-  if (denied) return denied;
-  const sub = await findFeed(ctx, roomId, which);
+  const sub = await managedFeed(ctx, roomId, by, which);
   if ("ok" in sub) return sub;
   const { store } = ctx.deps;
   if (verb === "remove") {
@@ -107,9 +115,7 @@ export async function setFeedTemplate(
   which: string,
   template: string,
 ): Promise<FeedResult> {
-  const denied = await ctx.mayManage(roomId, by);
-  if (denied) return denied;
-  const sub = await findFeed(ctx, roomId, which);
+  const sub = await managedFeed(ctx, roomId, by, which);
   if ("ok" in sub) return sub;
   if (!template)
     return refused(

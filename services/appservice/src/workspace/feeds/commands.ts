@@ -25,6 +25,9 @@ import {
 } from "./feed-result";
 import { TEMPLATE_VARIABLES } from "./render";
 
+/** An action's parameters after its context: what callers of FeedCommands pass. */
+type ActionArgs<F> = F extends (ctx: FeedActionContext, ...rest: infer A) => unknown ? A : never;
+
 export type {
   FeedAnswer,
   FeedPower,
@@ -131,14 +134,8 @@ export class FeedCommands {
   }
 
   /** Follows `rawUrl` in `roomId` as `rawLabel` (or the feed's title); needs state_default. */
-  add(
-    roomId: string,
-    by: string,
-    rawUrl: string | undefined,
-    rawLabel: string,
-    log: Logger,
-  ): Promise<FeedResult> {
-    return addFeed(this.ctx, roomId, by, rawUrl, rawLabel, log);
+  add(...args: ActionArgs<typeof addFeed>): Promise<FeedResult> {
+    return addFeed(this.ctx, ...args);
   }
 
   /**
@@ -150,18 +147,13 @@ export class FeedCommands {
   }
 
   /** Removes, pauses or resumes the feed `which` (label or number); needs state_default. */
-  change(
-    roomId: string,
-    by: string,
-    verb: "remove" | "pause" | "resume",
-    which: string,
-  ): Promise<FeedResult> {
-    return changeFeed(this.ctx, roomId, by, verb, which);
+  change(...args: ActionArgs<typeof changeFeed>): Promise<FeedResult> {
+    return changeFeed(this.ctx, ...args);
   }
 
   /** Sets the template of the feed `which`; `default` goes back to the default. */
-  template(roomId: string, by: string, which: string, template: string): Promise<FeedResult> {
-    return setFeedTemplate(this.ctx, roomId, by, which, template);
+  template(...args: ActionArgs<typeof setFeedTemplate>): Promise<FeedResult> {
+    return setFeedTemplate(this.ctx, ...args);
   }
 
   /**
@@ -169,12 +161,7 @@ export class FeedCommands {
    * posts and adds nothing, needs no power, but is bounded (preview-gate.ts): `asker` may
    * start `previewsPerUserPerMinute` in the room, and `previewConcurrency` run server-wide.
    */
-  preview(
-    rawUrl: string | undefined,
-    label: string | undefined,
-    log: Logger,
-    asker: { userId: string; roomId: string },
-  ): Promise<FeedResult> {
-    return previewFeed(this.ctx, rawUrl, label, log, asker);
+  preview(...args: ActionArgs<typeof previewFeed>): Promise<FeedResult> {
+    return previewFeed(this.ctx, ...args);
   }
 }
