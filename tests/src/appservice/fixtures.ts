@@ -1,18 +1,29 @@
 /** Shared steps of the appservice integration tests: a room with the bot in it, replies. */
 import type { AtriumStack, TestUser } from "../harness/atrium";
 import type { RoomEvent } from "../harness/matrix-client";
+import { MEGOLM } from "../harness/e2ee-user";
 
 export const WIDGETS = "im.vector.modular.widgets";
 
-/** A public room created by `owner`, with the bot invited, joined, and at power level 50. */
+/**
+ * A public room created by `owner`, with the bot invited, joined, and at power level 50. With
+ * `encrypted`, a private room with encryption on from its creation.
+ */
 export async function roomWithBot(
   stack: AtriumStack,
   owner: TestUser,
-  opts: { botLevel?: number; name?: string } = {},
+  opts: { botLevel?: number; name?: string; encrypted?: boolean } = {},
 ): Promise<string> {
   const roomId = await owner.client.createRoom({
-    preset: "public_chat",
+    preset: opts.encrypted ? "private_chat" : "public_chat",
     name: opts.name ?? "Team",
+    ...(opts.encrypted
+      ? {
+          initial_state: [
+            { type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } },
+          ],
+        }
+      : {}),
   });
   await owner.client.invite(roomId, stack.botUserId);
   await owner.client.waitForMembership(roomId, stack.botUserId, "join", 30_000);

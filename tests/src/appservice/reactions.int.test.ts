@@ -2,45 +2,34 @@
  * Room events: the third member brings the conference, a removed widget archives its pad,
  * a room upgrade carries widgets over, a rename renames the conference, rooms on demand.
  */
-import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
+import { createEtherpadClient } from "@atrium/etherpad";
 import { jitsiConferenceId } from "@atrium/widgets";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
+import type { TestUser } from "../harness/atrium";
+import { useAtrium } from "../harness/world";
 import { command, roomWithBot, widgetsIn, WIDGETS } from "./fixtures";
 
-let stack: AtriumStack;
-let alice: TestUser;
-let bob: TestUser;
-let carol: TestUser;
-let etherpad: EtherpadClient;
-
-beforeAll(async () => {
-  stack = await startAtrium({
-    config: (c) => ({ ...c, jitsi: { ...c.jitsi!, autoConference: true } }),
-  });
-  [alice, bob, carol] = [
-    await stack.user("alice"),
-    await stack.user("bob"),
-    await stack.user("carol"),
-  ];
-  etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
-}, 240_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const w = useAtrium(
+  { config: (c) => ({ ...c, jitsi: { ...c.jitsi!, autoConference: true } }) },
+  async (stack) => ({
+    alice: await stack.user("alice"),
+    bob: await stack.user("bob"),
+    carol: await stack.user("carol"),
+    etherpad: createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey }),
+  }),
+);
 
 const jitsiIn = async (who: TestUser, roomId: string) =>
-  [...(await widgetsIn(who, roomId)).values()].find((w) => w.type === "jitsi");
+  [...(await widgetsIn(who, roomId)).values()].find((widget) => widget.type === "jitsi");
 
 it("adds the conference when joined people reach three, not before", async () => {
-  const roomId = await roomWithBot(stack, alice);
-  await bob.client.join(roomId);
+  const roomId = await roomWithBot(w.stack, w.alice);
+  await w.bob.client.join(roomId);
   // Two people: the direct call fits; prove no conference arrives by sending a command the
   // bot answers after it has seen bob's join.
-  await command(stack, alice, roomId, "!widgets");
-  expect(await jitsiIn(alice, roomId)).toBeUndefined();
-  await carol.client.join(roomId);
-  const content = await alice.client.waitForState<{
+  await command(w.stack, w.alice, roomId, "!widgets");
+  expect(await jitsiIn(w.alice, roomId)).toBeUndefined();
+  await w.carol.client.join(roomId);
+  const content = await w.alice.client.waitForState<{
     type?: string;
     data?: Record<string, unknown>;
   }>(roomId, WIDGETS, (await waitForJitsiKey(roomId))!);
@@ -53,8 +42,8 @@ it("adds the conference when joined people reach three, not before", async () =>
 async function waitForJitsiKey(roomId: string): Promise<string | undefined> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const found = [...(await widgetsIn(alice, roomId)).entries()].find(
-      ([, w]) => w.type === "jitsi",
+    const found = [...(await widgetsIn(w.alice, roomId)).entries()].find(
+      ([, widget]) => widget.type === "jitsi",
     );
     if (found) return found[0];
     await new Promise((r) => setTimeout(r, 300));
@@ -63,44 +52,46 @@ async function waitForJitsiKey(roomId: string): Promise<string | undefined> {
 }
 
 it("respects a room that turned the automatic conference off", async () => {
-  const roomId = await roomWithBot(stack, alice);
-  const reply = await command(stack, alice, roomId, "!autoconference off");
+  const roomId = await roomWithBot(w.stack, w.alice);
+  const reply = await command(w.stack, w.alice, roomId, "!autoconference off");
   expect(reply.content.body).toMatch(/off in this room/);
-  await bob.client.join(roomId);
-  await carol.client.join(roomId);
-  await command(stack, alice, roomId, "!widgets");
-  expect(await jitsiIn(alice, roomId)).toBeUndefined();
+  await w.bob.client.join(roomId);
+  await w.carol.client.join(roomId);
+  await command(w.stack, w.alice, roomId, "!widgets");
+  expect(await jitsiIn(w.alice, roomId)).toBeUndefined();
 });
 
 it("archives the pad when a user removes its widget from their client", async () => {
-  const roomId = await roomWithBot(stack, alice);
-  await command(stack, alice, roomId, "!pad notes");
-  const [stateKey, widget] = [...(await widgetsIn(alice, roomId)).entries()][0]!;
+  const roomId = await roomWithBot(w.stack, w.alice);
+  await command(w.stack, w.alice, roomId, "!pad notes");
+  const [stateKey, widget] = [...(await widgetsIn(w.alice, roomId)).entries()][0]!;
   expect(widget.name).toBe("notes");
-  const padId = `${await etherpad.groupForRoom(roomId)}$notes`;
-  await etherpad.setText(padId, "keep me\n");
-  await alice.client.sendState(roomId, WIDGETS, stateKey, {});
+  const padId = `${await w.etherpad.groupForRoom(roomId)}$notes`;
+  await w.etherpad.setText(padId, "keep me\n");
+  await w.alice.client.sendState(roomId, WIDGETS, stateKey, {});
   // The bot has recorded the removal once `!widgets` no longer lists it.
   const deadline = Date.now() + 30_000;
   let listed = true;
   while (listed && Date.now() < deadline) {
-    listed = /notes/.test(String((await command(stack, alice, roomId, "!widgets")).content.body));
+    listed = /notes/.test(
+      String((await command(w.stack, w.alice, roomId, "!widgets")).content.body),
+    );
   }
   expect(listed).toBe(false);
-  expect(await etherpad.getText(padId)).toBe("keep me\n");
+  expect(await w.etherpad.getText(padId)).toBe("keep me\n");
 });
 
 it("carries widgets to the new room when the room is upgraded, pointing at the same pad", async () => {
-  const roomId = await roomWithBot(stack, alice, { name: "Before" });
-  await command(stack, alice, roomId, "!pad plan");
-  const [widgetId, oldWidget] = [...(await widgetsIn(alice, roomId)).entries()][0]!;
-  const { replacement_room: newRoomId } = await alice.client.request<{ replacement_room: string }>(
-    "POST",
-    `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/upgrade`,
-    { new_version: "10" },
-  );
-  await alice.client.waitForMembership(newRoomId, stack.botUserId, "join", 30_000);
-  const carried = await alice.client.waitForState<Record<string, unknown>>(
+  const roomId = await roomWithBot(w.stack, w.alice, { name: "Before" });
+  await command(w.stack, w.alice, roomId, "!pad plan");
+  const [widgetId, oldWidget] = [...(await widgetsIn(w.alice, roomId)).entries()][0]!;
+  const { replacement_room: newRoomId } = await w.alice.client.request<{
+    replacement_room: string;
+  }>("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/upgrade`, {
+    new_version: "10",
+  });
+  await w.alice.client.waitForMembership(newRoomId, w.stack.botUserId, "join", 30_000);
+  const carried = await w.alice.client.waitForState<Record<string, unknown>>(
     newRoomId,
     WIDGETS,
     widgetId,
@@ -113,25 +104,25 @@ it("carries widgets to the new room when the room is upgraded, pointing at the s
   });
   // Opening the carried widget (as its pad page does, with a real OpenID token) leads to the
   // old room's pad, and no second pad was made for the new room.
-  const token = await alice.client.requestOpenIdToken();
-  const res = await fetch(`${stack.webUrl}/atrium/pad/session`, {
+  const token = await w.alice.client.requestOpenIdToken();
+  const res = await fetch(`${w.stack.webUrl}/atrium/pad/session`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ roomId: newRoomId, widgetId, openid: token }),
   });
   expect(res.status).toBe(200);
   const { url } = (await res.json()) as { url: string };
-  const oldPad = `${await etherpad.groupForRoom(roomId)}$plan`;
+  const oldPad = `${await w.etherpad.groupForRoom(roomId)}$plan`;
   expect(decodeURIComponent(new URL(url).pathname)).toBe(`/p/${oldPad}`);
-  expect(await etherpad.listPads(await etherpad.groupForRoom(newRoomId))).toEqual([]);
+  expect(await w.etherpad.listPads(await w.etherpad.groupForRoom(newRoomId))).toEqual([]);
 });
 
 it("renames the conference when the room is renamed", async () => {
-  const roomId = await roomWithBot(stack, alice, { name: "Old name" });
-  await command(stack, alice, roomId, "!meet --force");
+  const roomId = await roomWithBot(w.stack, w.alice, { name: "Old name" });
+  await command(w.stack, w.alice, roomId, "!meet --force");
   const key = (await waitForJitsiKey(roomId))!;
-  await alice.client.sendState(roomId, "m.room.name", "", { name: "New name" });
-  const content = await alice.client.waitForState<{
+  await w.alice.client.sendState(roomId, "m.room.name", "", { name: "New name" });
+  const content = await w.alice.client.waitForState<{
     data?: { roomName?: string; conferenceId?: string };
   }>(roomId, WIDGETS, key, (c) => c.data?.roomName === "New name");
   expect(content.data?.conferenceId).toBe(jitsiConferenceId(roomId));
@@ -149,26 +140,26 @@ describe("rooms on demand", () => {
   }
 
   it("joining #pad_<name> creates the room with its pad widget pinned; the joiner moderates", async () => {
-    const roomId = await bob.client.join("#pad_retro:localhost");
-    const name = await bob.client.getState<{ name: string }>(roomId, "m.room.name");
+    const roomId = await w.bob.client.join("#pad_retro:localhost");
+    const name = await w.bob.client.getState<{ name: string }>(roomId, "m.room.name");
     expect(name?.name).toBe("Pad: retro");
-    const widgets = await furnished(bob, roomId);
+    const widgets = await furnished(w.bob, roomId);
     const [key, widget] = [...widgets.entries()][0]!;
     expect(widget.type).toBe("m.etherpad");
     expect(widget.data).toMatchObject({ padName: "retro" });
-    expect(await etherpad.listPads(await etherpad.groupForRoom(roomId))).toEqual([
-      `${await etherpad.groupForRoom(roomId)}$retro`,
+    expect(await w.etherpad.listPads(await w.etherpad.groupForRoom(roomId))).toEqual([
+      `${await w.etherpad.groupForRoom(roomId)}$retro`,
     ]);
-    const layout = await bob.client.getState<{ widgets: Record<string, { container: string }> }>(
+    const layout = await w.bob.client.getState<{ widgets: Record<string, { container: string }> }>(
       roomId,
       "io.element.widgets.layout",
     );
     expect(layout?.widgets[key]?.container).toBe("top");
-    const rules = await bob.client.getState<{ join_rule: string }>(roomId, "m.room.join_rules");
+    const rules = await w.bob.client.getState<{ join_rule: string }>(roomId, "m.room.join_rules");
     expect(rules?.join_rule).toBe("public");
     // The homeserver's defaults stay (power levels, tombstone, ACLs, encryption need 100+); the
     // joiner is moderator, and the creating bot (room version 12) is not listed.
-    const levels = await bob.client.getState<{
+    const levels = await w.bob.client.getState<{
       events: Record<string, number>;
       users: Record<string, number>;
     }>(roomId, "m.room.power_levels");
@@ -179,24 +170,24 @@ describe("rooms on demand", () => {
     });
     // Synapse gives tombstones 150 from room version 12 (creators only).
     expect(levels?.events["m.room.tombstone"]).toBeGreaterThanOrEqual(100);
-    expect(levels?.users[bob.user.userId]).toBe(50);
-    expect(levels?.users).not.toHaveProperty(stack.botUserId);
+    expect(levels?.users[w.bob.user.userId]).toBe(50);
+    expect(levels?.users).not.toHaveProperty(w.stack.botUserId);
   });
 
   it("a furnished room is furnished once, whoever joins later", async () => {
-    const roomId = await alice.client.join("#pad_retro:localhost");
-    expect((await widgetsIn(alice, roomId)).size).toBe(1);
-    const levels = await alice.client.getState<{ users: Record<string, number> }>(
+    const roomId = await w.alice.client.join("#pad_retro:localhost");
+    expect((await widgetsIn(w.alice, roomId)).size).toBe(1);
+    const levels = await w.alice.client.getState<{ users: Record<string, number> }>(
       roomId,
       "m.room.power_levels",
     );
-    expect(levels?.users[alice.user.userId]).toBeUndefined();
+    expect(levels?.users[w.alice.user.userId]).toBeUndefined();
   });
 
   it("joining #meet_<name> creates the room with its conference", async () => {
-    const roomId = await carol.client.join("#meet_standup:localhost");
-    await furnished(carol, roomId);
-    const widget = await jitsiIn(carol, roomId);
+    const roomId = await w.carol.client.join("#meet_standup:localhost");
+    await furnished(w.carol, roomId);
+    const widget = await jitsiIn(w.carol, roomId);
     expect(widget?.data).toMatchObject({
       conferenceId: jitsiConferenceId(roomId),
       startWithAudioMuted: true,
@@ -204,6 +195,6 @@ describe("rooms on demand", () => {
   });
 
   it("an alias with an invalid pad name does not exist", async () => {
-    await expect(bob.client.join("#pad_this-name-is-far-too-long:localhost")).rejects.toThrow();
+    await expect(w.bob.client.join("#pad_this-name-is-far-too-long:localhost")).rejects.toThrow();
   });
 });

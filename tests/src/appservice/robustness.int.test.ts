@@ -6,31 +6,22 @@
 import * as path from "node:path";
 import { createEtherpadClient } from "@atrium/etherpad";
 import { Store } from "@atrium/appservice/dist/store/store";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
+import { useAtrium } from "../harness/world";
 import { APPSERVICE_MAIN } from "../harness/appservice-process";
 import { runCommand } from "../harness/process-utils";
 import { command, roomWithBot, widgetsIn } from "./fixtures";
 
-let stack: AtriumStack;
-let alice: TestUser;
-let roomId: string;
-
-beforeAll(async () => {
-  stack = await startAtrium();
-  alice = await stack.user("alice");
-  roomId = await roomWithBot(stack, alice);
-}, 240_000);
-
-afterAll(async () => {
-  await stack?.stop();
+const w = useAtrium({}, async (stack) => {
+  const alice = await stack.user("alice");
+  return { alice, roomId: await roomWithBot(stack, alice) };
 });
 
-const as = (path: string) => `http://127.0.0.1:${stack.config.appservice.port}${path}`;
+const as = (path: string) => `http://127.0.0.1:${w.stack.config.appservice.port}${path}`;
 
 async function putTransaction(
   txnId: string,
   events: unknown[],
-  token = stack.registration.hs_token,
+  token = w.stack.registration.hs_token,
 ) {
   return fetch(as(`/_matrix/app/v1/transactions/${txnId}`), {
     method: "PUT",
@@ -58,7 +49,7 @@ describe("hs_token", () => {
 
 /** The rows of Atrium's command ledger for the room (read from its store, beside the process). */
 async function ledgerRows(room: string): Promise<number> {
-  const store = await Store.open(stack.config.database);
+  const store = await Store.open(w.stack.config.database);
   try {
     const rows = await store.db
       .selectFrom("ledger")
@@ -74,12 +65,12 @@ async function ledgerRows(room: string): Promise<number> {
 describe("the homeserver's ping (MSC2659)", () => {
   it("Synapse reaches the appservice when asked, with its hs_token", async () => {
     const res = await fetch(
-      `${stack.synapse.url}/_matrix/client/v1/appservice/${encodeURIComponent(stack.registration.id)}/ping`,
+      `${w.stack.synapse.url}/_matrix/client/v1/appservice/${encodeURIComponent(w.stack.registration.id)}/ping`,
       {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          authorization: `Bearer ${stack.registration.as_token}`,
+          authorization: `Bearer ${w.stack.registration.as_token}`,
         },
         body: JSON.stringify({ transaction_id: "test-ping" }),
       },
@@ -90,51 +81,54 @@ describe("the homeserver's ping (MSC2659)", () => {
 });
 
 it("a replayed transaction, and the same event in a new transaction, have one effect", async () => {
-  const etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
-  const group = await etherpad.groupForRoom(roomId);
+  const etherpad = createEtherpadClient({
+    url: w.stack.etherpad.url,
+    apiKey: w.stack.etherpad.apiKey,
+  });
+  const group = await etherpad.groupForRoom(w.roomId);
   const [padsBefore, widgetsBefore, ledgerBefore] = [
     (await etherpad.listPads(group)).length,
-    (await widgetsIn(alice, roomId)).size,
-    await ledgerRows(roomId),
+    (await widgetsIn(w.alice, w.roomId)).size,
+    await ledgerRows(w.roomId),
   ];
-  await alice.client.sendMessage(roomId, "!pad once");
-  const reply = await alice.client.waitForMessage(
-    roomId,
-    (e) => e.sender === stack.botUserId && /Added the pad "once"/.test(String(e.content.body)),
+  await w.alice.client.sendMessage(w.roomId, "!pad once");
+  const reply = await w.alice.client.waitForMessage(
+    w.roomId,
+    (e) => e.sender === w.stack.botUserId && /Added the pad "once"/.test(String(e.content.body)),
   );
-  const original = (await alice.client.messages(roomId)).find(
-    (e) => e.sender === alice.user.userId && e.content.body === "!pad once",
+  const original = (await w.alice.client.messages(w.roomId)).find(
+    (e) => e.sender === w.alice.user.userId && e.content.body === "!pad once",
   )!;
-  const event = { ...original, room_id: roomId };
+  const event = { ...original, room_id: w.roomId };
   for (const txn of ["replay-1", "replay-1", "replay-2"]) {
     expect((await putTransaction(txn, [event])).status).toBe(200);
   }
   // The bot answers a later command, so the replays were processed before it.
-  await command(stack, alice, roomId, "!widgets");
-  const answers = (await alice.client.messages(roomId, 100)).filter(
-    (e) => e.sender === stack.botUserId && /Added the pad "once"/.test(String(e.content.body)),
+  await command(w.stack, w.alice, w.roomId, "!widgets");
+  const answers = (await w.alice.client.messages(w.roomId, 100)).filter(
+    (e) => e.sender === w.stack.botUserId && /Added the pad "once"/.test(String(e.content.body)),
   );
   expect(answers.map((e) => e.event_id)).toEqual([reply.event_id]);
   // Synapse would drop a second reply with the same txnId anyway; what shows a command run
   // twice is a second pad, widget or ledger row.
   expect((await etherpad.listPads(group)).length).toBe(padsBefore + 1);
-  expect((await widgetsIn(alice, roomId)).size).toBe(widgetsBefore + 1);
+  expect((await widgetsIn(w.alice, w.roomId)).size).toBe(widgetsBefore + 1);
   // The "!pad once" and the "!widgets" commands, one row each.
-  expect(await ledgerRows(roomId)).toBe(ledgerBefore + 2);
+  expect(await ledgerRows(w.roomId)).toBe(ledgerBefore + 2);
 });
 
 it("a second appservice process on the same store refuses to run and says why", async () => {
   const { code, output } = await runCommand(process.execPath, [
     APPSERVICE_MAIN,
     "-c",
-    path.join(stack.dataDir, "config.yaml"),
+    path.join(w.stack.dataDir, "config.yaml"),
     "-f",
-    path.join(stack.dataDir, "registration.yaml"),
+    path.join(w.stack.dataDir, "registration.yaml"),
   ]);
   expect(code).toBe(1);
   expect(output).toMatch(/another Atrium appservice is already running/);
   // The first one still answers.
-  expect((await command(stack, alice, roomId, "!help")).content.body).toMatch(/!pad <name>/);
+  expect((await command(w.stack, w.alice, w.roomId, "!help")).content.body).toMatch(/!pad <name>/);
 }, 60_000);
 
 it("survives malformed and hostile events", async () => {
@@ -145,69 +139,74 @@ it("survives malformed and hostile events", async () => {
     { type: "m.room.message" },
     {
       event_id: "$x",
-      room_id: roomId,
-      sender: alice.user.userId,
+      room_id: w.roomId,
+      sender: w.alice.user.userId,
       type: "m.room.message",
       content: null,
     },
     {
       event_id: "$y",
-      room_id: roomId,
-      sender: alice.user.userId,
+      room_id: w.roomId,
+      sender: w.alice.user.userId,
       type: "m.room.message",
       content: [],
     },
     {
       event_id: "$z",
-      room_id: roomId,
-      sender: alice.user.userId,
+      room_id: w.roomId,
+      sender: w.alice.user.userId,
       type: "m.room.member",
       state_key: 7,
       content: {},
     },
     {
       event_id: "$w",
-      room_id: roomId,
-      sender: alice.user.userId,
+      room_id: w.roomId,
+      sender: w.alice.user.userId,
       type: "im.vector.modular.widgets",
       state_key: "__proto__",
       content: JSON.parse('{"__proto__": {"polluted": true}, "url": {"nested": "x"}}') as unknown,
     },
   ];
   expect((await putTransaction("hostile-1", hostile)).status).toBe(200);
-  const reply = await command(stack, alice, roomId, "!help");
+  const reply = await command(w.stack, w.alice, w.roomId, "!help");
   expect(reply.content.body).toMatch(/!pad <name>/);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
 
 it("keeps its store across a restart and resumes events sent while it was down", async () => {
-  const before = await widgetsIn(alice, roomId);
-  await stack.stopAppservice({ crash: true });
-  await alice.client.sendMessage(roomId, "!pad later");
+  const before = await widgetsIn(w.alice, w.roomId);
+  await w.stack.stopAppservice({ crash: true });
+  await w.alice.client.sendMessage(w.roomId, "!pad later");
   // Let Synapse fail to deliver a few times, so it is in its backoff when Atrium comes back.
   await new Promise((r) => setTimeout(r, 8_000));
-  await stack.restart();
+  await w.stack.restart();
   const back = Date.now();
   // Synapse redelivers the queued transaction once it sees the appservice again: at once when
   // the appservice pings it at start, else after its backoff.
-  await alice.client.waitForMessage(
-    roomId,
-    (e) => e.sender === stack.botUserId && /Added the pad "later"/.test(String(e.content.body)),
+  await w.alice.client.waitForMessage(
+    w.roomId,
+    (e) => e.sender === w.stack.botUserId && /Added the pad "later"/.test(String(e.content.body)),
     90_000,
   );
   // A measurement, not an assertion (see STYLE.md): the catch-up after the outage.
   process.stdout.write(`catch-up after restart: ${Date.now() - back} ms\n`);
-  const after = await widgetsIn(alice, roomId);
+  const after = await widgetsIn(w.alice, w.roomId);
   expect(after.size).toBe(before.size + 1);
-  const list = await command(stack, alice, roomId, "!widgets");
+  const list = await command(w.stack, w.alice, w.roomId, "!widgets");
   expect(list.content.body).toMatch(/once \(pad\)/);
   expect(list.content.body).toMatch(/later \(pad\)/);
 });
 
-it("answers /ready with the state of store, homeserver and Etherpad, and serves /metrics", async () => {
+/** `/ready` answers `status` with a body that has `parts`. */
+async function expectReadiness(status: number, parts: Record<string, unknown>): Promise<void> {
   const ready = await fetch(as("/ready"));
-  expect(ready.status).toBe(200);
-  expect(await ready.json()).toMatchObject({
+  expect(ready.status).toBe(status);
+  expect(await ready.json()).toMatchObject(parts);
+}
+
+it("answers /ready with the state of store, homeserver and Etherpad, and serves /metrics", async () => {
+  await expectReadiness(200, {
     ready: true,
     store: { ok: true },
     homeserver: { ok: true },
@@ -216,20 +215,14 @@ it("answers /ready with the state of store, homeserver and Etherpad, and serves 
   const metrics = await (await fetch(as("/metrics"))).text();
   expect(metrics).toMatch(/atrium_commands_total\{command="pad",outcome="done"\}/);
   expect(metrics).toMatch(/atrium_etherpad_call_seconds_bucket/);
-  expect(metrics).not.toContain(stack.registration.hs_token);
+  expect(metrics).not.toContain(w.stack.registration.hs_token);
 });
 
 it("tells the user when Etherpad is down, writes nothing, and reports not ready", async () => {
-  await stack.etherpad.stop();
-  const before = await widgetsIn(alice, roomId);
-  const reply = await command(stack, alice, roomId, "!pad offline");
+  await w.stack.etherpad.stop();
+  const before = await widgetsIn(w.alice, w.roomId);
+  const reply = await command(w.stack, w.alice, w.roomId, "!pad offline");
   expect(reply.content.body).toMatch(/Etherpad is not answering right now, so nothing was created/);
-  expect(await widgetsIn(alice, roomId)).toEqual(before);
-  const ready = await fetch(as("/ready"));
-  expect(ready.status).toBe(503);
-  expect(await ready.json()).toMatchObject({
-    ready: false,
-    etherpad: { ok: false },
-    store: { ok: true },
-  });
+  expect(await widgetsIn(w.alice, w.roomId)).toEqual(before);
+  await expectReadiness(503, { ready: false, etherpad: { ok: false }, store: { ok: true } });
 });

@@ -4,39 +4,33 @@
  * README) are removed after `aliases.unclaimedRoomTtlSeconds` (the bot frees the alias and
  * leaves), and such queries have their own, smaller cap (`aliases.strayRoomsPerHour`).
  */
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
+import { useAtrium } from "../harness/world";
 import { MatrixClient, MatrixError } from "../harness/matrix-client";
 
-let stack: AtriumStack;
-let alice: TestUser;
-let bot: MatrixClient;
-
-beforeAll(async () => {
-  stack = await startAtrium({
+const w = useAtrium(
+  {
     config: (base) => ({
       ...base,
       aliases: { strayRoomsPerHour: 2, claimWindowSeconds: 1, unclaimedRoomTtlSeconds: 2 },
     }),
-  });
-  alice = await stack.user("alice");
-  bot = new MatrixClient({
-    baseUrl: stack.synapse.url,
-    userId: stack.botUserId,
-    accessToken: stack.registration.as_token,
-    asAppservice: true,
-  });
-}, 240_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+  },
+  async (stack) => ({
+    alice: await stack.user("alice"),
+    bot: new MatrixClient({
+      baseUrl: stack.synapse.url,
+      userId: stack.botUserId,
+      accessToken: stack.registration.as_token,
+      asAppservice: true,
+    }),
+  }),
+);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What a directory lookup (a client's, or another server's) of the alias answers. */
 async function lookup(alias: string): Promise<string | number> {
   try {
-    const res = await alice.client.request<{ room_id: string }>(
+    const res = await w.alice.client.request<{ room_id: string }>(
       "GET",
       `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`,
     );
@@ -48,7 +42,7 @@ async function lookup(alias: string): Promise<string | number> {
 }
 
 async function botRooms(): Promise<string[]> {
-  return (await bot.request<{ joined_rooms: string[] }>("GET", "/_matrix/client/v3/joined_rooms"))
+  return (await w.bot.request<{ joined_rooms: string[] }>("GET", "/_matrix/client/v3/joined_rooms"))
     .joined_rooms;
 }
 
@@ -57,10 +51,10 @@ it("removes a room nobody joined once it is older than the TTL: the bot leaves, 
   expect(typeof first).toBe("string");
   expect(await botRooms()).toContain(first);
   // A room someone joined stays.
-  const kept = await alice.client.join("#pad_kept:localhost");
+  const kept = await w.alice.client.join("#pad_kept:localhost");
   await sleep(2500);
   // The upkeep runs at start and hourly; a restart runs it now.
-  await stack.restart();
+  await w.stack.restart();
   const deadline = Date.now() + 20_000;
   while ((await botRooms()).includes(first as string) && Date.now() < deadline) await sleep(300);
   const rooms = await botRooms();
