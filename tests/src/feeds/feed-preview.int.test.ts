@@ -8,68 +8,53 @@
  */
 import { performance } from "node:perf_hooks";
 import * as zlib from "node:zlib";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
+import type { TestUser } from "../harness/atrium";
 import { command, roomWithBot } from "../appservice/fixtures";
-import { rss, startFeedServer, type FeedServer } from "./feed-server";
-
-let stack: AtriumStack;
-let alice: TestUser;
-let server: FeedServer;
+import { rss } from "./feed-server";
+import { useFeedWorld } from "./fixtures";
 
 const PREVIEWS_PER_MINUTE = 10;
 const PREVIEW_NOTE = "Preview (nothing was added):";
 
-beforeAll(async () => {
-  server = await startFeedServer();
-  stack = await startAtrium({
-    config: (base) => ({
-      ...base,
-      feeds: {
-        timeoutMs: 20_000,
-        // The 5 MiB feed is read and parsed (the size cap is not what keeps the loop free here).
-        maxBytes: 8 * 1024 * 1024,
-        previewMaxBytes: 8 * 1024 * 1024,
-        previewsPerUserPerMinute: PREVIEWS_PER_MINUTE,
-        allowList: [`127.0.0.1:${server.port}`],
-      },
-    }),
-  });
-  alice = await stack.user("alice");
-}, 240_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  await server?.close();
-});
+const w = useFeedWorld(
+  {
+    timeoutMs: 20_000,
+    // The 5 MiB feed is read and parsed (the size cap is not what keeps the loop free here).
+    maxBytes: 8 * 1024 * 1024,
+    previewMaxBytes: 8 * 1024 * 1024,
+    previewsPerUserPerMinute: PREVIEWS_PER_MINUTE,
+  },
+  async (stack) => ({ alice: await stack.user("alice") }),
+);
 
 function bodiesOfBot(events: Awaited<ReturnType<TestUser["client"]["messages"]>>): string[] {
   return events
-    .filter((e) => e.sender === stack.botUserId && e.type === "m.room.message")
+    .filter((e) => e.sender === w.stack.botUserId && e.type === "m.room.message")
     .map((e) => String(e.content.body));
 }
 
-it("answers the room's next command while a preview waits for a slow server", async () => {
-  const roomId = await roomWithBot(stack, alice, { name: "Slow" });
+it("answers the room's next command while a preview waits for a slow feedServer", async () => {
+  const roomId = await roomWithBot(w.stack, w.alice, { name: "Slow" });
   let release!: () => void;
-  server.set("/slow.xml", {
+  w.feedServer.set("/slow.xml", {
     hold: new Promise<void>((r) => (release = r)),
     body: rss("Slow blog", [{ guid: "s1", title: "Slow post", date: new Date() }]),
   });
   try {
-    await alice.client.sendMessage(roomId, `!feed preview ${server.url("/slow.xml")}`);
-    const widgets = await command(stack, alice, roomId, "!widgets");
+    await w.alice.client.sendMessage(roomId, `!feed preview ${w.feedServer.url("/slow.xml")}`);
+    const widgets = await command(w.stack, w.alice, roomId, "!widgets");
     expect(String(widgets.content.body)).toMatch(/Atrium has placed no widgets/);
     // The preview is still waiting for the server: it was asked, and has not answered.
-    expect(server.requests("/slow.xml")).toHaveLength(1);
-    expect(bodiesOfBot(await alice.client.messages(roomId))).not.toContainEqual(
+    expect(w.feedServer.requests("/slow.xml")).toHaveLength(1);
+    expect(bodiesOfBot(await w.alice.client.messages(roomId))).not.toContainEqual(
       expect.stringContaining("Slow post"),
     );
   } finally {
     release();
   }
-  const preview = await alice.client.waitForMessage(
+  const preview = await w.alice.client.waitForMessage(
     roomId,
-    (e) => e.sender === stack.botUserId && String(e.content.body).includes("Slow post"),
+    (e) => e.sender === w.stack.botUserId && String(e.content.body).includes("Slow post"),
   );
   expect(String(preview.content.body)).toMatch(
     new RegExp(`^${PREVIEW_NOTE.replace(/[()]/g, "\\$&")}`),
@@ -78,14 +63,14 @@ it("answers the room's next command while a preview waits for a slow server", as
 
 /** The appservice's own event-loop delay maximum since the last scrape, ms. */
 async function loopLagMaxMs(): Promise<number> {
-  const text = await (await fetch(`${stack.appserviceUrl}/metrics`)).text();
+  const text = await (await fetch(`${w.stack.appserviceUrl}/metrics`)).text();
   const match = /^atrium_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
   if (!match) throw new Error("the appservice exports no atrium_nodejs_eventloop_lag_max_seconds");
   return Number(match[1]) * 1000;
 }
 
 it("keeps answering while ten previews of a 5 MiB feed run at once, and bounds them per person", async () => {
-  const roomId = await roomWithBot(stack, alice, { name: "Big" });
+  const roomId = await roomWithBot(w.stack, w.alice, { name: "Big" });
   const big = rss(
     "Big blog",
     Array.from({ length: 5000 }, (_, i) => ({
@@ -98,7 +83,7 @@ it("keeps answering while ten previews of a 5 MiB feed run at once, and bounds t
   );
   expect(Buffer.byteLength(big)).toBeGreaterThan(5 * 1024 * 1024);
   const gz = zlib.gzipSync(big);
-  server.set("/big.xml", {
+  w.feedServer.set("/big.xml", {
     headers: { "content-type": "application/rss+xml", "content-encoding": "gzip" },
     body: gz,
   });
@@ -109,8 +94,8 @@ it("keeps answering while ten previews of a 5 MiB feed run at once, and bounds t
   const probe = (async () => {
     while (probing) {
       for (const url of [
-        `${stack.webUrl}/atrium/static/widget-page.css`,
-        `${stack.appserviceUrl}/health`,
+        `${w.stack.webUrl}/atrium/static/widget-page.css`,
+        `${w.stack.appserviceUrl}/health`,
       ]) {
         const t0 = performance.now();
         const res = await fetch(url);
@@ -122,12 +107,15 @@ it("keeps answering while ten previews of a 5 MiB feed run at once, and bounds t
   })();
   const started = performance.now();
   for (let i = 0; i < PREVIEWS_PER_MINUTE; i++) {
-    await alice.client.sendMessage(roomId, `!feed preview ${server.url(`/big.xml?n=${i}`)}`);
+    await w.alice.client.sendMessage(
+      roomId,
+      `!feed preview ${w.feedServer.url(`/big.xml?n=${i}`)}`,
+    );
   }
   const deadline = Date.now() + 120_000;
   let previews = 0;
   while (Date.now() < deadline) {
-    previews = bodiesOfBot(await alice.client.messages(roomId, 100)).filter((b) =>
+    previews = bodiesOfBot(await w.alice.client.messages(roomId, 100)).filter((b) =>
       b.startsWith(PREVIEW_NOTE),
     ).length;
     if (previews >= PREVIEWS_PER_MINUTE) break;
@@ -148,17 +136,17 @@ it("keeps answering while ten previews of a 5 MiB feed run at once, and bounds t
   expect(lagMs).toBeLessThan(200);
 
   // One more in the same minute is refused with when to try again, and reads nothing.
-  const before = server.requests("/big.xml").length;
+  const before = w.feedServer.requests("/big.xml").length;
   const refused = await command(
-    stack,
-    alice,
+    w.stack,
+    w.alice,
     roomId,
-    `!feed preview ${server.url("/big.xml?n=x")}`,
+    `!feed preview ${w.feedServer.url("/big.xml?n=x")}`,
   );
   expect(String(refused.content.body)).toMatch(
     new RegExp(
       `asked for ${PREVIEWS_PER_MINUTE} previews in this room in the last minute.*try again in \\d+ s`,
     ),
   );
-  expect(server.requests("/big.xml")).toHaveLength(before);
+  expect(w.feedServer.requests("/big.xml")).toHaveLength(before);
 });

@@ -6,74 +6,49 @@
 import * as zlib from "node:zlib";
 import * as path from "node:path";
 import { Store } from "@atrium/appservice/dist/store/store";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
 import type { RoomEvent } from "../harness/matrix-client";
+import { users } from "../harness/world";
 import { command, roomWithBot } from "../appservice/fixtures";
-import {
-  rss,
-  startCanary,
-  startFeedServer,
-  type Canary,
-  type FeedServer,
-  type Script,
-} from "./feed-server";
-
-let stack: AtriumStack;
-let alice: TestUser;
-let bob: TestUser;
-let server: FeedServer;
-let canary: Canary;
-let roomId: string;
+import { rss, type Script } from "./feed-server";
+import { useFeedWorld } from "./fixtures";
 
 const day = 86_400_000;
 const at = (daysAgo: number) => new Date(Date.now() - daysAgo * day);
 
-beforeAll(async () => {
-  server = await startFeedServer();
-  canary = await startCanary();
-  stack = await startAtrium({
-    config: (base) => ({
-      ...base,
-      feeds: {
-        intervalSeconds: 1,
-        minIntervalSeconds: 1,
-        backoffBaseSeconds: 1,
-        backoffMaxSeconds: 4,
-        failureNoticeAfterSeconds: 2,
-        timeoutMs: 2000,
-        maxBytes: 1024 * 1024,
-        // The hostile-feed table previews more than the default 3 a minute (feed-preview tests
-        // that bound).
-        previewsPerUserPerMinute: 60,
-        allowList: [`127.0.0.1:${server.port}`],
-      },
-    }),
-  });
-  alice = await stack.user("alice");
-  bob = await stack.user("bob");
-  roomId = await roomWithBot(stack, alice, { name: "News" });
-  await bob.client.join(roomId);
-}, 240_000);
+const w = useFeedWorld(
+  {
+    intervalSeconds: 1,
+    minIntervalSeconds: 1,
+    backoffBaseSeconds: 1,
+    backoffMaxSeconds: 4,
+    failureNoticeAfterSeconds: 2,
+    timeoutMs: 2000,
+    maxBytes: 1024 * 1024,
+    // The hostile-feed table previews more than the default 3 a minute (feed-preview tests
+    // that bound).
+    previewsPerUserPerMinute: 60,
+  },
+  async (stack) => {
+    const { alice, bob } = await users(stack, "alice", "bob");
+    const roomId = await roomWithBot(stack, alice, { name: "News" });
+    await bob.client.join(roomId);
+    return { alice, bob, roomId };
+  },
+);
 
-afterAll(async () => {
-  await stack?.stop();
-  await server?.close();
-  await canary?.close();
-});
-
-async function botMessages(room = roomId): Promise<RoomEvent[]> {
-  const events = await alice.client.messages(room, 200);
-  return events.filter((e) => e.sender === stack.botUserId && e.type === "m.room.message");
+async function botMessages(room = w.roomId): Promise<RoomEvent[]> {
+  const events = await w.alice.client.messages(room, 200);
+  return events.filter((e) => e.sender === w.stack.botUserId && e.type === "m.room.message");
 }
 
-async function count(text: string, room = roomId): Promise<number> {
+async function count(text: string, room = w.roomId): Promise<number> {
   return (await botMessages(room)).filter((e) => String(e.content.body).includes(text)).length;
 }
 
-function waitForBot(text: string, room = roomId, timeoutMs = 20_000): Promise<RoomEvent> {
-  return alice.client.waitForMessage(
+function waitForBot(text: string, room = w.roomId, timeoutMs = 20_000): Promise<RoomEvent> {
+  return w.alice.client.waitForMessage(
     room,
-    (e) => e.sender === stack.botUserId && String(e.content.body).includes(text),
+    (e) => e.sender === w.stack.botUserId && String(e.content.body).includes(text),
     timeoutMs,
   );
 }
@@ -86,8 +61,13 @@ describe("subscribing", () => {
       { guid: "b2", title: "Second post", link: "https://example.org/2", date: at(1) },
       { guid: "b1", title: "First post", link: "https://example.org/1", date: at(2) },
     ];
-    server.set("/blog.xml", { body: rss("Example blog", items), etag: '"v1"' });
-    const reply = await command(stack, alice, roomId, `!feed add ${server.url("/blog.xml")} Blog`);
+    w.feedServer.set("/blog.xml", { body: rss("Example blog", items), etag: '"v1"' });
+    const reply = await command(
+      w.stack,
+      w.alice,
+      w.roomId,
+      `!feed add ${w.feedServer.url("/blog.xml")} Blog`,
+    );
     expect(String(reply.content.body)).toMatch(/Following "Blog"|Second post/);
     const newest = await waitForBot("Second post");
     expect(newest.content.msgtype).toBe("m.notice");
@@ -96,12 +76,12 @@ describe("subscribing", () => {
 
     // The next polls send the stored validators and get 304s.
     await sleep(3000);
-    const conditional = server.requests("/blog.xml").filter((r) => r.status === 304);
+    const conditional = w.feedServer.requests("/blog.xml").filter((r) => r.status === 304);
     expect(conditional.length).toBeGreaterThan(0);
     expect(conditional[0]?.headers["if-none-match"]).toBe('"v1"');
 
     items.unshift({ guid: "b3", title: "Third post", link: "https://example.org/3", date: at(0) });
-    server.set("/blog.xml", { body: rss("Example blog", items), etag: '"v2"' });
+    w.feedServer.set("/blog.xml", { body: rss("Example blog", items), etag: '"v2"' });
     await waitForBot("Third post");
     await sleep(3000);
     expect(await count("Third post")).toBe(1);
@@ -110,7 +90,7 @@ describe("subscribing", () => {
 
   it("never re-posts an old entry sliding back, nor one whose GUID changed", async () => {
     // b1 dropped out, then slides back; b3's guid churns (same link).
-    server.set("/blog.xml", {
+    w.feedServer.set("/blog.xml", {
       body: rss("Example blog", [
         { guid: "b3-new-guid", title: "Third post", link: "https://example.org/3", date: at(0) },
         { guid: "b2", title: "Second post", link: "https://example.org/2", date: at(1) },
@@ -119,8 +99,8 @@ describe("subscribing", () => {
       ]),
       etag: '"v3"',
     });
-    const before = server.requests("/blog.xml").length;
-    await waitUntil(async () => server.requests("/blog.xml").length > before + 2);
+    const before = w.feedServer.requests("/blog.xml").length;
+    await waitUntil(async () => w.feedServer.requests("/blog.xml").length > before + 2);
     await sleep(1500);
     expect(await count("Third post")).toBe(1);
     expect(await count("First post")).toBe(0);
@@ -128,15 +108,15 @@ describe("subscribing", () => {
   });
 
   it("posts the first entry of a feed that was empty", async () => {
-    server.set("/empty.xml", { body: rss("Quiet", []) });
+    w.feedServer.set("/empty.xml", { body: rss("Quiet", []) });
     const reply = await command(
-      stack,
-      alice,
-      roomId,
-      `!feed add ${server.url("/empty.xml")} Quiet`,
+      w.stack,
+      w.alice,
+      w.roomId,
+      `!feed add ${w.feedServer.url("/empty.xml")} Quiet`,
     );
     expect(String(reply.content.body)).toMatch(/no entries yet/);
-    server.set("/empty.xml", {
+    w.feedServer.set("/empty.xml", {
       body: rss("Quiet", [
         { guid: "q1", title: "Finally something", link: "https://example.org/q1", date: at(0) },
       ]),
@@ -145,7 +125,7 @@ describe("subscribing", () => {
   });
 
   it("renders HTML injection in titles and summaries inert", async () => {
-    server.set("/evil.xml", {
+    w.feedServer.set("/evil.xml", {
       body: rss("Evil", [
         {
           guid: "e1",
@@ -156,7 +136,7 @@ describe("subscribing", () => {
         },
       ]),
     });
-    await command(stack, alice, roomId, `!feed add ${server.url("/evil.xml")} Evil`);
+    await command(w.stack, w.alice, w.roomId, `!feed add ${w.feedServer.url("/evil.xml")} Evil`);
     const message = await waitForBot("Evil title");
     const html = String(message.content.formatted_body);
     expect(html).not.toMatch(/<img|<script|onerror|javascript:/i);
@@ -164,13 +144,18 @@ describe("subscribing", () => {
   });
 
   it("lists and removes feeds; a member without power is refused", async () => {
-    const list = await command(stack, bob, roomId, "!feed list");
+    const list = await command(w.stack, w.bob, w.roomId, "!feed list");
     expect(String(list.content.body)).toMatch(/Blog/);
-    const refused = await command(stack, bob, roomId, `!feed add ${server.url("/blog2.xml")}`);
+    const refused = await command(
+      w.stack,
+      w.bob,
+      w.roomId,
+      `!feed add ${w.feedServer.url("/blog2.xml")}`,
+    );
     expect(String(refused.content.body)).toMatch(/needs power level 50/);
-    const removal = await command(stack, bob, roomId, "!feed remove Evil");
+    const removal = await command(w.stack, w.bob, w.roomId, "!feed remove Evil");
     expect(String(removal.content.body)).toMatch(/needs power level/);
-    const removed = await command(stack, alice, roomId, "!feed remove Evil");
+    const removed = await command(w.stack, w.alice, w.roomId, "!feed remove Evil");
     expect(String(removed.content.body)).toMatch(/Removed the feed "Evil"/);
   });
 });
@@ -213,25 +198,30 @@ describe("hostile feeds", () => {
     async (_name, feedPath, script, reason) => {
       const fixed = JSON.parse(
         JSON.stringify({ ...script, body: undefined })
-          .replace("CANARYPORT", String(canary.port))
-          .replace("CANARY", `http://127.0.0.1:${canary.port}/`),
+          .replace("CANARYPORT", String(w.canary.port))
+          .replace("CANARY", `http://127.0.0.1:${w.canary.port}/`),
       ) as Record<string, unknown>;
-      server.set(feedPath, { ...fixed, ...(script.body ? { body: script.body } : {}) });
-      const reply = await command(stack, alice, roomId, `!feed preview ${server.url(feedPath)}`);
+      w.feedServer.set(feedPath, { ...fixed, ...(script.body ? { body: script.body } : {}) });
+      const reply = await command(
+        w.stack,
+        w.alice,
+        w.roomId,
+        `!feed preview ${w.feedServer.url(feedPath)}`,
+      );
       expect(String(reply.content.body)).toMatch(reason);
-      expect(canary.connections()).toBe(0);
+      expect(w.canary.connections()).toBe(0);
     },
   );
 
   it("refuses to follow the internal target itself", async () => {
     const reply = await command(
-      stack,
-      alice,
-      roomId,
-      `!feed add http://127.0.0.1:${canary.port}/feed`,
+      w.stack,
+      w.alice,
+      w.roomId,
+      `!feed add http://127.0.0.1:${w.canary.port}/feed`,
     );
     expect(String(reply.content.body)).toMatch(/private or local network.*Nothing was added/);
-    expect(canary.connections()).toBe(0);
+    expect(w.canary.connections()).toBe(0);
   });
 });
 
@@ -241,26 +231,26 @@ describe("failures", () => {
     const good = rss("Flaky", [
       { guid: "f1", title: "Flaky one", link: "https://example.org/f1", date: at(0) },
     ]);
-    server.set("/flaky.xml", { body: good });
+    w.feedServer.set("/flaky.xml", { body: good });
     // command() returns the newest notice; the newest entry may already follow the reply.
-    await alice.client.sendMessage(roomId, `!feed add ${server.url("/flaky.xml")} Flaky`);
+    await w.alice.client.sendMessage(w.roomId, `!feed add ${w.feedServer.url("/flaky.xml")} Flaky`);
     await waitForBot('Following "Flaky"');
-    server.set("/flaky.xml", (n) =>
+    w.feedServer.set("/flaky.xml", (n) =>
       healthy
         ? { body: good }
         : n % 2 === 0
           ? { status: 429, headers: { "retry-after": "3" } }
           : { status: 500 },
     );
-    await waitForBot('Feed "Flaky" has not been readable', roomId, 30_000);
+    await waitForBot('Feed "Flaky" has not been readable', w.roomId, 30_000);
     // Retry-After: 3 was honoured: no request came sooner than 3 s after a 429.
-    const log = server.requests("/flaky.xml");
+    const log = w.feedServer.requests("/flaky.xml");
     for (let i = 1; i < log.length; i++) {
       if (log[i - 1]?.status === 429)
         expect((log[i]?.at ?? 0) - (log[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(2900);
     }
     healthy = true;
-    await waitForBot('Feed "Flaky" works again', roomId, 30_000);
+    await waitForBot('Feed "Flaky" works again', w.roomId, 30_000);
     await sleep(2000);
     expect(await count('Feed "Flaky" has not been readable')).toBe(1);
     expect(await count('Feed "Flaky" works again')).toBe(1);
@@ -269,15 +259,15 @@ describe("failures", () => {
 
 describe("crashes", () => {
   it("loses nothing and duplicates nothing across a crash before and after the send", async () => {
-    const room = await roomWithBot(stack, alice, { name: "Crashy" });
+    const room = await roomWithBot(w.stack, w.alice, { name: "Crashy" });
     const items = [{ guid: "c1", title: "Crash one", link: "https://example.org/c1", date: at(1) }];
-    server.set("/crash.xml", { body: rss("Crash", items) });
-    await command(stack, alice, room, `!feed add ${server.url("/crash.xml")} Crash`);
+    w.feedServer.set("/crash.xml", { body: rss("Crash", items) });
+    await command(w.stack, w.alice, room, `!feed add ${w.feedServer.url("/crash.xml")} Crash`);
     await waitForBot("Crash one", room);
 
     // The bot loses its voice: the next entry is queued but cannot be sent; then a crash.
-    const pl = (await alice.client.getState(room, "m.room.power_levels")) ?? {};
-    await alice.client.sendState(room, "m.room.power_levels", "", {
+    const pl = (await w.alice.client.getState(room, "m.room.power_levels")) ?? {};
+    await w.alice.client.sendState(room, "m.room.power_levels", "", {
       ...pl,
       events: {
         ...((pl.events as Record<string, number> | undefined) ?? {}),
@@ -285,17 +275,17 @@ describe("crashes", () => {
       },
     });
     items.unshift({ guid: "c2", title: "Crash two", link: "https://example.org/c2", date: at(0) });
-    server.set("/crash.xml", { body: rss("Crash", items) });
-    const dbFile = path.join(stack.dataDir, "atrium.db");
+    w.feedServer.set("/crash.xml", { body: rss("Crash", items) });
+    const dbFile = path.join(w.stack.dataDir, "atrium.db");
     await waitUntil(async () => (await outboxStates(dbFile, "Crash two")).includes("pending"));
-    await stack.stopAppservice({ crash: true });
-    await alice.client.sendState(room, "m.room.power_levels", "", pl);
-    await stack.restart();
+    await w.stack.stopAppservice({ crash: true });
+    await w.alice.client.sendState(room, "m.room.power_levels", "", pl);
+    await w.stack.restart();
     await waitForBot("Crash two", room);
 
     // A crash right after the homeserver accepted the message, before it was marked sent:
     // the row is pending again on restart, and the resend is the same transaction.
-    await stack.stopAppservice({ crash: true });
+    await w.stack.stopAppservice({ crash: true });
     const store = await Store.open({ engine: "sqlite", filename: dbFile });
     await store.db
       .updateTable("feed_outbox")
@@ -303,7 +293,7 @@ describe("crashes", () => {
       .where("plain", "like", "%Crash two%")
       .execute();
     await store.close();
-    await stack.restart();
+    await w.stack.restart();
     await waitUntil(async () => !(await outboxStates(dbFile, "Crash two")).includes("pending"));
     await sleep(2000);
     expect(await count("Crash one", room)).toBe(1);
