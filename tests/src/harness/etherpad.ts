@@ -1,12 +1,11 @@
 /** Starts a real Etherpad 1.8.14 (from the cached npm install) on loopback for tests and `pnpm dev`. */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ensureEtherpadInstalled } from "./install-etherpad";
 import { createDatabase, dropDatabase, dropStaleDatabases, localPostgres } from "./postgres";
-import { freePort, isPortBusy, stopChild, tailFile, waitUntilAnswering } from "./process-utils";
-import { removeStaleTempDirs, spawnLogged } from "./temp-service";
+import { waitUntilAnswering } from "./process-utils";
+import { attemptPort, serviceDataDir, settleStart, spawnLogged } from "./temp-service";
 
 /** A PostgreSQL database for Etherpad; omitted fields come from {@link localPostgres}. */
 export interface EtherpadPostgres {
@@ -123,13 +122,8 @@ async function loadApiKey(file: string): Promise<string> {
  */
 export async function startEtherpad(opts: StartEtherpadOptions = {}): Promise<EtherpadHandle> {
   const srcDir = await ensureEtherpadInstalled();
-  await removeStaleTempDirs(TEMP_PREFIX);
-  const temporary = opts.dataDir === undefined;
-  const dataDir = temporary
-    ? await fs.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX))
-    : path.resolve(opts.dataDir as string);
-  await fs.mkdir(dataDir, { recursive: true });
-  if (temporary) await fs.writeFile(path.join(dataDir, "owner.pid"), String(process.pid));
+  const data = await serviceDataDir(TEMP_PREFIX, opts.dataDir);
+  const { dataDir } = data;
   const apiKeyFile = path.join(dataDir, "APIKEY.txt");
   const apiKey = await loadApiKey(apiKeyFile);
   const watchdog = path.join(dataDir, "watchdog.js");
@@ -148,18 +142,12 @@ export async function startEtherpad(opts: StartEtherpadOptions = {}): Promise<Et
   }
   const cleanupStorage = async (): Promise<void> => {
     if (perRunDb) await perRunDb.drop();
-    if (temporary && !process.env.ATRIUM_KEEP_DATA) {
-      await fs.rm(dataDir, { recursive: true, force: true });
-    }
+    await data.remove();
   };
 
   const logFile = path.join(dataDir, "etherpad.log");
   for (let attempt = 1; ; attempt++) {
-    const port = opts.port ?? (await freePort());
-    if (opts.port !== undefined && (await isPortBusy(port))) {
-      await cleanupStorage();
-      throw new Error(`atrium: port ${port} is busy; stop what listens there or pick another port`);
-    }
+    const port = await attemptPort(opts.port, cleanupStorage);
     const settingsFile = path.join(dataDir, "settings.json");
     const settings = renderEtherpadSettings({
       port,
@@ -188,31 +176,20 @@ export async function startEtherpad(opts: StartEtherpadOptions = {}): Promise<Et
       },
       opts.startTimeoutMs ?? 60_000,
     );
-    if (!error) {
-      let stopping: Promise<void> | null = null;
-      return {
-        url,
-        apiKey,
-        port,
-        logFile,
-        dataDir,
-        db,
-        stop: () =>
-          (stopping ??= (async () => {
-            await stopChild(child, 5000);
-            unregister();
-            await cleanupStorage();
-          })()),
-      };
-    }
-    await stopChild(child, 2000);
-    unregister();
-    const tail = await tailFile(logFile, 30);
-    // A port picked by listen(0) can be taken by another process before Etherpad binds it.
-    if (opts.port === undefined && attempt < 3 && /EADDRINUSE/.test(tail)) continue;
-    if (perRunDb) await perRunDb.drop();
-    throw new Error(
-      `atrium: Etherpad did not start (${error}); log ${logFile}, last lines:\n${tail}`,
+    const stop = await settleStart(
+      "Etherpad",
+      { child, unregister, logFile, error },
+      {
+        graceMs: 5000,
+        mayRetry: opts.port === undefined && attempt < 3,
+        portTaken: /EADDRINUSE/,
+        cleanup: cleanupStorage,
+        giveUp: async () => {
+          if (perRunDb) await perRunDb.drop();
+        },
+      },
     );
+    if (stop === "retry") continue;
+    return { url, apiKey, port, logFile, dataDir, db, stop };
   }
 }

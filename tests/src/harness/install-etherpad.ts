@@ -7,7 +7,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { atriumCacheDir, runCommand } from "./process-utils";
-import { acquireInstallLock } from "./install-lock";
+import { announcedInstall, withInstallLock } from "./install-lock";
 
 /** The Etherpad release the harness runs. */
 export const ETHERPAD_VERSION = "1.8.14";
@@ -43,24 +43,13 @@ export function etherpadInstallDir(): string {
 export async function ensureEtherpadInstalled(): Promise<string> {
   const dir = etherpadInstallDir();
   if ((await installedLayout(dir)) === LAYOUT) return path.join(dir, "src");
-  await fs.mkdir(path.dirname(dir), { recursive: true });
-  const release = await acquireInstallLock(`${dir}.lock`, "Etherpad");
-  try {
+  return withInstallLock(dir, "Etherpad", async () => {
     const layout = await installedLayout(dir);
-    if (layout === null) {
-      const started = Date.now();
-      process.stderr.write(
-        `atrium: installing Etherpad ${ETHERPAD_VERSION} from npm into ${dir} (once; about 1 minute)…\n`,
-      );
-      await install(dir);
-      process.stderr.write(
-        `atrium: Etherpad installed in ${Math.round((Date.now() - started) / 1000)} s\n`,
-      );
-    } else if (layout !== LAYOUT) await layOut(dir);
+    if (layout === null)
+      await announcedInstall(dir, `Etherpad ${ETHERPAD_VERSION} from npm`, 1, install);
+    else if (layout !== LAYOUT) await layOut(dir);
     return path.join(dir, "src");
-  } finally {
-    await release();
-  }
+  });
 }
 
 /** The layout of a complete install of {@link ETHERPAD_VERSION} (1 before it was numbered), or null. */

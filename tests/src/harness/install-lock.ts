@@ -44,3 +44,40 @@ async function lockIsStale(lockDir: string): Promise<boolean> {
     return stat !== null && Date.now() - stat.mtimeMs > 30_000;
   }
 }
+
+/**
+ * Holds `<dir>.lock` (see {@link acquireInstallLock}) while `fn` runs, creating `dir`'s parent
+ * first: `fn` checks again whether another process installed meanwhile.
+ */
+export async function withInstallLock<T>(
+  dir: string,
+  what: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  const release = await acquireInstallLock(`${dir}.lock`, what);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Runs the one-time `install` of `what` (e.g. "Synapse 1.163.2 from PyPI") into `dir`, saying on
+ * stderr that it happens once and takes about `minutes`, then how long it took: the first test
+ * run waits minutes, and should say why.
+ */
+export async function announcedInstall(
+  dir: string,
+  what: string,
+  minutes: number,
+  install: (dir: string) => Promise<void>,
+): Promise<void> {
+  const started = Date.now();
+  const about = `about ${minutes} minute${minutes === 1 ? "" : "s"}`;
+  process.stderr.write(`atrium: installing ${what} into ${dir} (once; ${about})…\n`);
+  await install(dir);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  process.stderr.write(`atrium: installed ${what} in ${seconds} s\n`);
+}

@@ -5,7 +5,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { atriumCacheDir, runCommand } from "./process-utils";
-import { acquireInstallLock } from "./install-lock";
+import { announcedInstall, withInstallLock } from "./install-lock";
 
 /** The Synapse release the harness runs. */
 export const SYNAPSE_VERSION = "1.163.2";
@@ -36,26 +36,15 @@ export async function ensureSynapseInstalled(): Promise<SynapseInstall> {
   const dir = synapseVenvDir();
   const ready = await readInstall(dir);
   if (ready) return ready;
-  await fs.mkdir(path.dirname(dir), { recursive: true });
-  const release = await acquireInstallLock(`${dir}.lock`, "Synapse");
-  try {
+  return withInstallLock(dir, "Synapse", async () => {
     const again = await readInstall(dir);
     if (again) return again;
-    const started = Date.now();
-    process.stderr.write(
-      `atrium: installing Synapse ${SYNAPSE_VERSION} from PyPI into ${dir} (once; about 2 minutes)…\n`,
-    );
-    await install(dir);
-    process.stderr.write(
-      `atrium: Synapse installed in ${Math.round((Date.now() - started) / 1000)} s\n`,
-    );
+    await announcedInstall(dir, `Synapse ${SYNAPSE_VERSION} from PyPI`, 2, install);
     const done = await readInstall(dir);
     if (!done)
       throw new Error(`atrium: Synapse install in ${dir} left no marker; delete it and retry`);
     return done;
-  } finally {
-    await release();
-  }
+  });
 }
 
 async function readInstall(dir: string): Promise<SynapseInstall | null> {

@@ -1,13 +1,12 @@
 /** Starts a real Synapse (from the cached PyPI virtualenv) on loopback for tests and `pnpm dev`. */
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { generateSigningKey, renderHomeserverYaml, type SynapseDatabase } from "./homeserver-yaml";
 import { ensureSynapseInstalled } from "./install-synapse";
 import { createDatabase, dropDatabase, dropStaleDatabases, localPostgres } from "./postgres";
-import { freePort, isPortBusy, stopChild, tailFile, waitUntilAnswering } from "./process-utils";
-import { removeStaleTempDirs, spawnLogged } from "./temp-service";
+import { waitUntilAnswering } from "./process-utils";
+import { attemptPort, serviceDataDir, settleStart, spawnLogged } from "./temp-service";
 
 /** Options of {@link startSynapse}; every key is optional. */
 export interface StartSynapseOptions {
@@ -91,13 +90,8 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
   const started = Date.now();
   const serverName = opts.serverName ?? "localhost";
   const { python } = await ensureSynapseInstalled();
-  await removeStaleTempDirs(TEMP_PREFIX);
-  const temporary = opts.dataDir === undefined;
-  const dataDir = temporary
-    ? await fs.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX))
-    : path.resolve(opts.dataDir as string);
-  await fs.mkdir(dataDir, { recursive: true });
-  if (temporary) await fs.writeFile(path.join(dataDir, "owner.pid"), String(process.pid));
+  const data = await serviceDataDir(TEMP_PREFIX, opts.dataDir);
+  const { dataDir } = data;
   const secrets = await loadSecrets(dataDir);
   const keyFile = path.join(dataDir, "signing.key");
   if (!(await fs.stat(keyFile).catch(() => null))) {
@@ -117,17 +111,11 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
   const logFile = path.join(dataDir, "homeserver.log");
   const cleanupStorage = async (): Promise<void> => {
     if (perRunDatabase) await dropDatabase(pg, perRunDatabase);
-    if (temporary && !process.env.ATRIUM_KEEP_DATA) {
-      await fs.rm(dataDir, { recursive: true, force: true });
-    }
+    await data.remove();
   };
 
   for (let attempt = 1; ; attempt++) {
-    const port = opts.port ?? (await freePort());
-    if (opts.port !== undefined && (await isPortBusy(port))) {
-      await cleanupStorage();
-      throw new Error(`atrium: port ${port} is busy; stop what listens there or pick another port`);
-    }
+    const port = await attemptPort(opts.port, cleanupStorage);
     const configFile = path.join(dataDir, "homeserver.yaml");
     await fs.writeFile(
       configFile,
@@ -157,33 +145,29 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
       async (signal) => (await fetch(`${url}/health`, { signal })).ok,
       opts.startTimeoutMs ?? 90_000,
     );
-    if (!error) {
-      let stopping: Promise<void> | null = null;
-      return {
-        url,
-        serverName,
-        port,
-        registrationSharedSecret: secrets.registrationSharedSecret,
-        dataDir,
-        logFile,
-        pid: child.pid ?? 0,
-        startMs: Date.now() - started,
-        stop: () =>
-          (stopping ??= (async () => {
-            await stopChild(child);
-            unregister();
-            await cleanupStorage();
-          })()),
-      };
-    }
-    await stopChild(child, 2000);
-    unregister(); // the temp dir stays so its log can be read; the next run removes it
-    const tail = await tailFile(logFile, 30);
-    // A port picked by listen(0) can be taken by another worker before Synapse binds it.
-    if (opts.port === undefined && attempt < 3 && /Address already in use/.test(tail)) continue;
-    if (perRunDatabase) await dropDatabase(pg, perRunDatabase);
-    throw new Error(
-      `atrium: Synapse did not start (${error}); log ${logFile}, last lines:\n${tail}`,
+    const stop = await settleStart(
+      "Synapse",
+      { child, unregister, logFile, error },
+      {
+        mayRetry: opts.port === undefined && attempt < 3,
+        portTaken: /Address already in use/,
+        cleanup: cleanupStorage,
+        giveUp: async () => {
+          if (perRunDatabase) await dropDatabase(pg, perRunDatabase);
+        },
+      },
     );
+    if (stop === "retry") continue;
+    return {
+      url,
+      serverName,
+      port,
+      registrationSharedSecret: secrets.registrationSharedSecret,
+      dataDir,
+      logFile,
+      pid: child.pid ?? 0,
+      startMs: Date.now() - started,
+      stop,
+    };
   }
 }

@@ -7,7 +7,14 @@ import { spawn, type ChildProcess, type StdioOptions } from "node:child_process"
 import { closeSync, openSync, promises as fs, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { onProcessExit, pidAlive } from "./process-utils";
+import {
+  freePort,
+  isPortBusy,
+  onProcessExit,
+  pidAlive,
+  stopChild,
+  tailFile,
+} from "./process-utils";
 
 /** Removes temp data dirs of earlier runs whose process is gone (never another live run's). */
 export async function removeStaleTempDirs(prefix: string): Promise<void> {
@@ -52,4 +59,95 @@ export function spawnLogged(
     }
   });
   return { child, unregister };
+}
+
+/** One start attempt of a logged service: its child, its log, and why it did not answer (or null). */
+export interface StartAttempt extends LoggedChild {
+  logFile: string;
+  error: string | null;
+}
+
+/**
+ * What follows a start attempt of `name`. It answered: returns a `stop` that ends it once
+ * (SIGTERM, SIGKILL after `graceMs`), forgets it and runs `cleanup`. It did not: the child is
+ * ended and its log's last lines read; "retry" when `mayRetry` and they match `portTaken` (a
+ * port picked by listen(0) can be taken by another process before the service binds it),
+ * otherwise `giveUp` runs (the data dir stays, so its log can be read) and the error quotes
+ * the log.
+ */
+export async function settleStart(
+  name: string,
+  attempt: StartAttempt,
+  opts: {
+    graceMs?: number;
+    mayRetry: boolean;
+    portTaken: RegExp;
+    cleanup: () => Promise<void>;
+    giveUp: () => Promise<void>;
+  },
+): Promise<(() => Promise<void>) | "retry"> {
+  const { child, unregister, logFile, error } = attempt;
+  if (!error) {
+    let stopping: Promise<void> | null = null;
+    return () =>
+      (stopping ??= (async () => {
+        await stopChild(child, opts.graceMs);
+        unregister();
+        await opts.cleanup();
+      })());
+  }
+  await stopChild(child, 2000);
+  unregister();
+  const tail = await tailFile(logFile, 30);
+  if (opts.mayRetry && opts.portTaken.test(tail)) return "retry";
+  await opts.giveUp();
+  throw new Error(`atrium: ${name} did not start (${error}); log ${logFile}, last lines:\n${tail}`);
+}
+
+/** A service's data dir, and whether it is a temp dir of this run. */
+export interface ServiceDataDir {
+  dataDir: string;
+  temporary: boolean;
+  /** Removes a temp dir (unless ATRIUM_KEEP_DATA); a given dir stays. */
+  remove(): Promise<void>;
+}
+
+/**
+ * `given` when set (created if missing, kept), else a new temp dir `<tmp>/<prefix>…` that holds
+ * `owner.pid`, so a later run removes it once this process is gone (as it does here first for
+ * the temp dirs of earlier runs).
+ */
+export async function serviceDataDir(prefix: string, given?: string): Promise<ServiceDataDir> {
+  await removeStaleTempDirs(prefix);
+  const temporary = given === undefined;
+  const dataDir = temporary
+    ? await fs.mkdtemp(path.join(os.tmpdir(), prefix))
+    : path.resolve(given);
+  await fs.mkdir(dataDir, { recursive: true });
+  if (temporary) await fs.writeFile(path.join(dataDir, "owner.pid"), String(process.pid));
+  return {
+    dataDir,
+    temporary,
+    remove: async () => {
+      if (temporary && !process.env.ATRIUM_KEEP_DATA) {
+        await fs.rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * The port of one start attempt: `fixed` when given, which must be free (else `cleanup` runs and
+ * the error says so), or a free one picked now.
+ */
+export async function attemptPort(
+  fixed: number | undefined,
+  cleanup: () => Promise<void>,
+): Promise<number> {
+  if (fixed === undefined) return freePort();
+  if (await isPortBusy(fixed)) {
+    await cleanup();
+    throw new Error(`atrium: port ${fixed} is busy; stop what listens there or pick another port`);
+  }
+  return fixed;
 }
