@@ -175,6 +175,17 @@ interface PhaseResult {
   per_command_ms: { p50: number; p99: number };
 }
 
+/** A phase's figures: its wall time since `start` and the p50/p99 of its command latencies. */
+function phaseResult(start: number, latencies: number[]): PhaseResult {
+  return {
+    completion_s: +((performance.now() - start) / 1000).toFixed(2),
+    per_command_ms: {
+      p50: Math.round(percentile(latencies, 50)),
+      p99: Math.round(percentile(latencies, 99)),
+    },
+  };
+}
+
 /** R rooms × C commands through Atrium, all rooms at once; latencies from send to reply. */
 async function atriumPhase(
   stack: AtriumStack,
@@ -204,13 +215,7 @@ async function atriumPhase(
         latencies.push((replies[base + i] ?? NaN) - (sent[i] ?? NaN));
     }),
   );
-  return {
-    completion_s: +((performance.now() - start) / 1000).toFixed(2),
-    per_command_ms: {
-      p50: Math.round(percentile(latencies, 50)),
-      p99: Math.round(percentile(latencies, 99)),
-    },
-  };
+  return phaseResult(start, latencies);
 }
 
 /**
@@ -258,13 +263,7 @@ async function floorPhase(
       }
     }),
   );
-  return {
-    completion_s: +((performance.now() - start) / 1000).toFixed(2),
-    per_command_ms: {
-      p50: Math.round(percentile(latencies, 50)),
-      p99: Math.round(percentile(latencies, 99)),
-    },
-  };
+  return phaseResult(start, latencies);
 }
 
 /** Sequential `!pad` commands in one room, each waiting for its reply. */
