@@ -59,20 +59,24 @@ describe.each([["matrix"], ["jwt"], ["none"]] as const)("jitsi auth %s", (auth) 
   });
 });
 
+/** The registration as the stack renders it (services/synapse.ts), with this test's tokens. */
+function registrationYaml(extra: { calls?: boolean } = {}): string {
+  return renderRegistrationYaml({
+    id: "atrium",
+    url: "http://atrium-appservice:9000",
+    asToken: secret("a"),
+    hsToken: secret("h"),
+    senderLocalpart: "atrium_appservice",
+    botLocalpart: "atrium",
+    domain: "example.org",
+    userPrefix: "atrium_",
+    aliasPrefixes: ["pad_", "meet_"],
+    ...extra,
+  });
+}
+
 it("the rendered registration passes the appservice's check and matches its own namespaces", () => {
-  const rendered = parse(
-    renderRegistrationYaml({
-      id: "atrium",
-      url: "http://atrium-appservice:9000",
-      asToken: secret("a"),
-      hsToken: secret("h"),
-      senderLocalpart: "atrium_appservice",
-      botLocalpart: "atrium",
-      domain: "example.org",
-      userPrefix: "atrium_",
-      aliasPrefixes: ["pad_", "meet_"],
-    }),
-  ) as RegistrationLike;
+  const rendered = parse(registrationYaml()) as RegistrationLike;
   expect(() => checkRegistration(rendered)).not.toThrow();
   const config = parseConfig({
     homeserver: { url: "http://atrium-synapse:8008", domain: "example.org" },
@@ -134,20 +138,7 @@ describe("with MatrixRTC calls (atrium:calls both or element-call)", () => {
   });
 
   it("the rendered registration carries every key the appservice's calls need", () => {
-    const rendered = parse(
-      renderRegistrationYaml({
-        id: "atrium",
-        url: "http://atrium-appservice:9000",
-        asToken: secret("a"),
-        hsToken: secret("h"),
-        senderLocalpart: "atrium_appservice",
-        botLocalpart: "atrium",
-        domain: "example.org",
-        userPrefix: "atrium_",
-        aliasPrefixes: ["pad_", "meet_"],
-        calls: true,
-      }),
-    ) as Record<string, unknown>;
+    const rendered = parse(registrationYaml({ calls: true })) as Record<string, unknown>;
     expect(callsRegistrationProblems({ enabled: true }, rendered)).toEqual([]);
     expect(() => checkRegistration(rendered as RegistrationLike)).not.toThrow();
   });

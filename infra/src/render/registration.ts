@@ -31,6 +31,18 @@ export interface RegistrationOptions {
 }
 
 /**
+ * Atrium's own names in the registration: its id, hidden sender, bot and namespace prefixes
+ * (the appservice's defaults are the same; its config's alias prefixes follow these).
+ */
+export const ATRIUM_NAMES = {
+  id: "atrium",
+  senderLocalpart: "atrium_appservice",
+  botLocalpart: "atrium",
+  userPrefix: "atrium_",
+  aliasPrefixes: ["pad_", "meet_"],
+} as const;
+
+/**
  * The registration keys of calls, as Synapse 1.163.2 reads them (`synapse/config/appservice.py`:
  * only the `io.element.`-prefixed names; `proxy_prefix` and `proxy_url` together or Synapse
  * refuses the file). The same keys as the appservice's `calls/registration.ts`.

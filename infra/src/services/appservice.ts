@@ -10,7 +10,11 @@ import { DATABASES, JITSI_JWT_APP_ID, PORTS } from "../components/names";
 import type { Secrets } from "../components/secrets";
 import type { StackSettings } from "../config";
 import { renderAppserviceConfigYaml } from "../render/appservice-config";
+import { ATRIUM_NAMES } from "../render/registration";
 import { nodeFetchCheck, type ServiceSpec } from "./spec";
+
+/** The registration's alias namespaces, the pads' and the conferences'. */
+const [PAD_PREFIX, MEET_PREFIX] = ATRIUM_NAMES.aliasPrefixes;
 
 /** Where the rendered files are mounted (the image's default `-c`/`-f` paths too). */
 export const APPSERVICE_PATHS = {
@@ -64,8 +68,8 @@ export function atriumConfigYaml(
           jwtSecret,
           elementUrl: c.elementWeb ? `https://${c.elementDomain}` : undefined,
         },
-        bot: { localpart: "atrium", displayName: "Atrium" },
-        aliases: { padPrefix: "pad_", meetPrefix: "meet_" },
+        bot: { localpart: ATRIUM_NAMES.botLocalpart, displayName: "Atrium" },
+        aliases: { padPrefix: PAD_PREFIX, meetPrefix: MEET_PREFIX },
         conferenceAtThirdMember: c.conferenceAtThirdMember,
         encryption: { storePassphrase, storePath: APPSERVICE_PATHS.cryptoStore },
         integrationManager: {

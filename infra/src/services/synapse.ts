@@ -9,7 +9,7 @@ import { DATABASES, HOSTS, PORTS } from "../components/names";
 import type { Secrets } from "../components/secrets";
 import type { StackSettings } from "../config";
 import { renderHomeserverYaml, type HomeserverOptions } from "../render/homeserver";
-import { renderRegistrationYaml } from "../render/registration";
+import { ATRIUM_NAMES, renderRegistrationYaml } from "../render/registration";
 import type { ServiceSpec } from "./spec";
 
 /**
@@ -19,15 +19,11 @@ import type { ServiceSpec } from "./spec";
 export function atriumRegistrationYaml(c: StackSettings, s: Secrets): pulumi.Output<string> {
   return pulumi.all([s.get("asToken"), s.get("hsToken")]).apply(([asToken, hsToken]) =>
     renderRegistrationYaml({
-      id: "atrium",
+      ...ATRIUM_NAMES,
       url: `http://${HOSTS.appservice}:${PORTS.appservice}`,
       asToken,
       hsToken,
-      senderLocalpart: "atrium_appservice",
-      botLocalpart: "atrium",
       domain: c.domain,
-      userPrefix: "atrium_",
-      aliasPrefixes: ["pad_", "meet_"],
       calls: matrixRtcEnabled(c),
     }),
   );

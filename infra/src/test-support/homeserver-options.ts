@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderHomeserverYaml, type HomeserverOptions } from "../render/homeserver";
-import { renderRegistrationYaml } from "../render/registration";
+import { ATRIUM_NAMES, renderRegistrationYaml } from "../render/registration";
 import { runProgram, startProgram, type Running } from "./process";
 import { synapsePython } from "./synapse-python";
 
@@ -37,15 +37,11 @@ export function homeserverOptions(dir: string, port: number): HomeserverOptions 
 /** Atrium's registration as both homeserver tests give it to Synapse, pointing at `url`. */
 export function testRegistrationYaml(url: string, calls = false): string {
   return renderRegistrationYaml({
-    id: "atrium",
+    ...ATRIUM_NAMES,
     url,
     asToken: secrets.asToken,
     hsToken: secrets.hsToken,
-    senderLocalpart: "atrium_appservice",
-    botLocalpart: "atrium",
     domain: "example.org",
-    userPrefix: "atrium_",
-    aliasPrefixes: ["pad_", "meet_"],
     ...(calls ? { calls: true } : {}),
   });
 }
