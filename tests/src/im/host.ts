@@ -3,52 +3,30 @@
  * served from its own origin (`http://localhost:<port>`; the IM is on `http://127.0.0.1:<port>`),
  * and the way a test opens it in Chromium for one user.
  */
-import { promises as fs } from "node:fs";
-import http from "node:http";
 import * as path from "node:path";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
+import type { Browser, FrameLocator, Page } from "playwright-core";
 import type { AtriumStack, TestUser } from "../harness/atrium";
 import { MatrixError } from "../harness/matrix-error";
 import { freePort } from "../harness/process-utils";
+import { serveFiles, type Browsers, type LocalServer } from "../harness/chromium";
+
+const fixture = (file: string, type: string) => ({
+  file: path.join(__dirname, "fixtures", file),
+  type,
+});
 
 const FILES: Record<string, { file: string; type: string }> = {
-  "/im-host/host.html": { file: "host.html", type: "text/html" },
-  "/im-host/host.js": { file: "host.js", type: "application/javascript" },
-  "/im-host/host.css": { file: "host.css", type: "text/css" },
+  "/im-host/host.html": fixture("host.html", "text/html"),
+  "/im-host/host.js": fixture("host.js", "application/javascript"),
+  "/im-host/host.css": fixture("host.css", "text/css"),
 };
 
-export interface HostServer {
-  /** `http://localhost:<port>`: another origin than the IM's. */
-  url: string;
-  close(): Promise<void>;
-}
+/** `http://localhost:<port>`: another origin than the IM's. */
+export type HostServer = LocalServer;
 
 /** Serves the host page's three files. */
 export async function startHostServer(): Promise<HostServer> {
-  const port = await freePort();
-  const server = http.createServer((req, res) => {
-    const entry = FILES[new URL(req.url ?? "/", "http://localhost").pathname];
-    if (!entry) {
-      res.writeHead(404).end();
-      return;
-    }
-    fs.readFile(path.join(__dirname, "fixtures", entry.file)).then(
-      (body) => res.writeHead(200, { "Content-Type": entry.type }).end(body),
-      (error: unknown) => res.writeHead(500).end(String(error)),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
-  });
-  return {
-    url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveFiles(await freePort(), FILES);
 }
 
 export interface OpenOptions {
@@ -84,15 +62,14 @@ export interface HostLogEntry {
  * `who`'s access token. Resolves once the iframe is in the page.
  */
 export async function openIm(
+  browsers: Browsers,
   browser: Browser,
-  contexts: BrowserContext[],
   stack: AtriumStack,
   host: HostServer,
   who: TestUser,
   opts: OpenOptions,
 ): Promise<OpenedIm> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-  contexts.push(context);
+  const context = await browsers.newContext(browser, { viewport: { width: 1000, height: 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("console", (m) => {

@@ -6,15 +6,15 @@
  * write the same widgets, encrypted rooms included.
  */
 import { readFile } from "node:fs/promises";
-import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
+import { createEtherpadClient } from "@atrium/etherpad";
+import type { TestUser } from "../harness/atrium";
+import { users, useAtrium } from "../harness/world";
 import { command, roomWithBot, widgetsIn } from "../appservice/fixtures";
 
-let stack: AtriumStack;
-let etherpad: EtherpadClient;
-let owner: TestUser;
-let member: TestUser;
-let stranger: TestUser;
+const w = useAtrium({}, async (stack) => ({
+  etherpad: createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey }),
+  ...(await users(stack, "owner", "member", "stranger")),
+}));
 const tokens = new Map<string, string>();
 
 interface Answer {
@@ -28,7 +28,7 @@ async function call(
   path: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const res = await fetch(`${stack.imUrl}${path}`, {
+  const res = await fetch(`${w.stack.imUrl}${path}`, {
     method,
     headers: {
       ...(opts.body !== undefined ? { "Content-Type": "application/json" } : {}),
@@ -65,44 +65,30 @@ async function tokenOf(who: TestUser): Promise<string> {
 
 const roomPath = (roomId: string) => `/api/atrium/rooms/${encodeURIComponent(roomId)}`;
 
-beforeAll(async () => {
-  stack = await startAtrium();
-  etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
-  [owner, member, stranger] = [
-    await stack.user("owner"),
-    await stack.user("member"),
-    await stack.user("stranger"),
-  ];
-}, 240_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
 describe("registration and tokens (Element's flow and MSC1961)", () => {
   it("exchanges a real OpenID token for a token that /api/account accepts in all three places", async () => {
-    const token = await register(owner);
+    const token = await register(w.owner);
     const viaHeader = await call("GET", "/api/account?v=1.1", { token });
-    expect(viaHeader).toMatchObject({ status: 200, body: { user_id: owner.user.userId } });
+    expect(viaHeader).toMatchObject({ status: 200, body: { user_id: w.owner.user.userId } });
     const viaScalar = await call(
       "GET",
       `/api/account?scalar_token=${encodeURIComponent(token)}&v=1.1`,
     );
-    expect(viaScalar.body).toEqual({ user_id: owner.user.userId });
+    expect(viaScalar.body).toEqual({ user_id: w.owner.user.userId });
     const viaAccess = await call(
       "GET",
       `/_matrix/integrations/v1/account?access_token=${encodeURIComponent(token)}`,
     );
-    expect(viaAccess.body).toEqual({ user_id: owner.user.userId });
+    expect(viaAccess.body).toEqual({ user_id: w.owner.user.userId });
   });
 
   it("registers through MSC1961 and logs out: the token is dead afterwards", async () => {
-    const openid = await member.client.requestOpenIdToken();
+    const openid = await w.member.client.requestOpenIdToken();
     const reg = await call("POST", "/_matrix/integrations/v1/account/register", { body: openid });
     expect(reg.status).toBe(200);
     const token = String(reg.body.token);
     expect((await call("GET", "/_matrix/integrations/v1/account", { token })).body).toEqual({
-      user_id: member.user.userId,
+      user_id: w.member.user.userId,
     });
     expect((await call("POST", "/_matrix/integrations/v1/account/logout", { token })).status).toBe(
       200,
@@ -116,7 +102,7 @@ describe("registration and tokens (Element's flow and MSC1961)", () => {
       body: { access_token: "forged-openid-token", matrix_server_name: "localhost" },
     });
     expect(forged).toMatchObject({ status: 401, body: { errcode: "M_UNKNOWN_TOKEN" } });
-    const openid = await stranger.client.requestOpenIdToken();
+    const openid = await w.stranger.client.requestOpenIdToken();
     const foreign = await call("POST", "/api/register", {
       body: { ...openid, matrix_server_name: "evil.example.org" },
     });
@@ -131,7 +117,7 @@ describe("registration and tokens (Element's flow and MSC1961)", () => {
   });
 
   it("answers CORS preflights for JSON POSTs with Authorization", async () => {
-    const res = await fetch(`${stack.imUrl}/api/register?v=1.1`, {
+    const res = await fetch(`${w.stack.imUrl}/api/register?v=1.1`, {
       method: "OPTIONS",
       headers: {
         Origin: "https://element.example.org",
@@ -146,19 +132,19 @@ describe("registration and tokens (Element's flow and MSC1961)", () => {
       /authorization.*content-type/,
     );
     const account = await call("GET", "/api/account", {
-      token: await tokenOf(owner),
+      token: await tokenOf(w.owner),
       headers: { Origin: "https://element.example.org" },
     });
     expect(account.headers.get("access-control-allow-origin")).toBe("*");
   });
 
   it("serves the UI at /element/ under a strict CSP, keeping Element's query on the redirect", async () => {
-    const bare = await fetch(`${stack.imUrl}/element?scalar_token=abc&room_id=%21r`, {
+    const bare = await fetch(`${w.stack.imUrl}/element?scalar_token=abc&room_id=%21r`, {
       redirect: "manual",
     });
     expect(bare.status).toBe(301);
     expect(bare.headers.get("location")).toBe("/element/?scalar_token=abc&room_id=%21r");
-    const page = await fetch(`${stack.imUrl}/element/?scalar_token=abc`);
+    const page = await fetch(`${w.stack.imUrl}/element/?scalar_token=abc`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
     expect(await page.text()).toMatch(/<script type="module"[^>]* src="\.\/assets\//);
@@ -168,8 +154,8 @@ describe("registration and tokens (Element's flow and MSC1961)", () => {
     expect((await call("GET", "/_matrix/integrations/v1/terms")).body).toEqual({ policies: {} });
     expect((await call("GET", "/.well-known/matrix/integrations")).body).toEqual({
       "m.integrations_widget": {
-        url: `${stack.imUrl}/element`,
-        data: { api_url: `${stack.imUrl}/api` },
+        url: `${w.stack.imUrl}/element`,
+        data: { api_url: `${w.stack.imUrl}/api` },
       },
     });
   });
@@ -179,18 +165,18 @@ describe("rooms through the integration manager", () => {
   let roomId: string;
 
   beforeAll(async () => {
-    roomId = await roomWithBot(stack, owner, { name: "Planning" });
-    await owner.client.invite(roomId, member.user.userId);
-    await member.client.join(roomId);
+    roomId = await roomWithBot(w.stack, w.owner, { name: "Planning" });
+    await w.owner.client.invite(roomId, w.member.user.userId);
+    await w.member.client.join(roomId);
   });
 
   it("shows the room to a member, with the levels and the bot ready", async () => {
-    const view = await call("GET", roomPath(roomId), { token: await tokenOf(member) });
+    const view = await call("GET", roomPath(roomId), { token: await tokenOf(w.member) });
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({
       roomId,
-      userId: member.user.userId,
-      bot: { userId: stack.botUserId, membership: "join", level: 50, ready: true },
+      userId: w.member.user.userId,
+      bot: { userId: w.stack.botUserId, membership: "join", level: 50, ready: true },
       room: {
         name: "Planning",
         encrypted: false,
@@ -206,55 +192,55 @@ describe("rooms through the integration manager", () => {
 
   it("adds a pad: the same widget and Etherpad pad as !pad, listed by !widgets", async () => {
     const added = await call("POST", `${roomPath(roomId)}/widgets`, {
-      token: await tokenOf(owner),
+      token: await tokenOf(w.owner),
       body: { kind: "etherpad", name: "minutes" },
     });
     expect(added.status).toBe(200);
     expect(String(added.body.message)).toMatch(/Added the pad "minutes"/);
-    const widgets = await widgetsIn(owner, roomId);
-    const pad = [...widgets.values()].find((w) => w.type === "m.etherpad");
-    expect(pad).toMatchObject({ name: "minutes", creatorUserId: owner.user.userId });
+    const widgets = await widgetsIn(w.owner, roomId);
+    const pad = [...widgets.values()].find((widget) => widget.type === "m.etherpad");
+    expect(pad).toMatchObject({ name: "minutes", creatorUserId: w.owner.user.userId });
     expect(String(pad?.url)).toContain("/atrium/pad?roomId=$matrix_room_id");
-    const groupId = await etherpad.groupForRoom(roomId);
-    expect(await etherpad.listPads(groupId)).toEqual([`${groupId}$minutes`]);
-    const list = await command(stack, owner, roomId, "!widgets");
+    const groupId = await w.etherpad.groupForRoom(roomId);
+    expect(await w.etherpad.listPads(groupId)).toEqual([`${groupId}$minutes`]);
+    const list = await command(w.stack, w.owner, roomId, "!widgets");
     expect(String(list.content.body)).toMatch(/minutes \(pad\)/);
   });
 
   it("refuses a pad name against the seed's rule, changing nothing", async () => {
-    const before = await widgetsIn(owner, roomId);
+    const before = await widgetsIn(w.owner, roomId);
     const refused = await call("POST", `${roomPath(roomId)}/widgets`, {
-      token: await tokenOf(owner),
+      token: await tokenOf(w.owner),
       body: { kind: "etherpad", name: "a/b" },
     });
     expect(refused).toMatchObject({ status: 400, body: { errcode: "M_INVALID_PARAM" } });
     expect(String(refused.body.error)).toMatch(/Nothing was created/);
-    expect(await widgetsIn(owner, roomId)).toEqual(before);
+    expect(await widgetsIn(w.owner, roomId)).toEqual(before);
   });
 
   it("refuses a member below the widget level and a non-member, changing nothing", async () => {
-    const before = await widgetsIn(owner, roomId);
+    const before = await widgetsIn(w.owner, roomId);
     const low = await call("POST", `${roomPath(roomId)}/widgets`, {
-      token: await tokenOf(member),
+      token: await tokenOf(w.member),
       body: { kind: "custom", url: "https://example.org/board" },
     });
     expect(low).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN", neededLevel: 50 } });
     expect(String(low.body.error)).toMatch(/needs power level 50; you have 0/);
     const outsider = await call("POST", `${roomPath(roomId)}/widgets`, {
-      token: await tokenOf(stranger),
+      token: await tokenOf(w.stranger),
       body: { kind: "etherpad", name: "sneaky" },
     });
     expect(outsider).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN" } });
     expect(String(outsider.body.error)).toMatch(/not a member/);
     // The room view is for members only (issue 22 item 14): nothing of the room leaks.
-    const view = await call("GET", roomPath(roomId), { token: await tokenOf(stranger) });
+    const view = await call("GET", roomPath(roomId), { token: await tokenOf(w.stranger) });
     expect(view).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN" } });
     expect(JSON.stringify(view.body)).not.toMatch(/memberCount|neededLevel|encrypted/);
-    expect(await widgetsIn(owner, roomId)).toEqual(before);
+    expect(await widgetsIn(w.owner, roomId)).toEqual(before);
   });
 
   it("adds a conference only with three people unless forced, and a custom page", async () => {
-    const token = await tokenOf(owner);
+    const token = await tokenOf(w.owner);
     const few = await call("POST", `${roomPath(roomId)}/widgets`, {
       token,
       body: { kind: "jitsi" },
@@ -277,7 +263,9 @@ describe("rooms through the integration manager", () => {
       body: { kind: "custom", url: "https://example.org/board", name: "Board" },
     });
     expect(again.body.widget).toEqual(page.body.widget);
-    const kinds = [...(await widgetsIn(owner, roomId)).values()].map((w) => w.type).sort();
+    const kinds = [...(await widgetsIn(w.owner, roomId)).values()]
+      .map((widget) => widget.type)
+      .sort();
     expect(kinds).toEqual(["jitsi", "m.custom", "m.etherpad"]);
     const refused = await call("POST", `${roomPath(roomId)}/widgets`, {
       token,
@@ -287,10 +275,10 @@ describe("rooms through the integration manager", () => {
   });
 
   it("pins, unpins and removes (the pad archived with its text)", async () => {
-    const token = await tokenOf(owner);
+    const token = await tokenOf(w.owner);
     const view = await call("GET", roomPath(roomId), { token });
     const widgets = (view.body.room as { widgets: Array<{ id: string; name: string }> }).widgets;
-    const pad = widgets.find((w) => w.name === "minutes");
+    const pad = widgets.find((widget) => widget.name === "minutes");
     expect(pad).toBeDefined();
     const padId = encodeURIComponent(pad!.id);
     const pinned = await call("PUT", `${roomPath(roomId)}/widgets/${padId}/pin`, {
@@ -298,43 +286,30 @@ describe("rooms through the integration manager", () => {
       body: { pinned: true },
     });
     expect(pinned).toMatchObject({ status: 200, body: { widget: { pinned: true } } });
-    const layout = await owner.client.getState(roomId, "io.element.widgets.layout");
+    const layout = await w.owner.client.getState(roomId, "io.element.widgets.layout");
     expect(layout).toMatchObject({ widgets: { [pad!.id]: { container: "top" } } });
     const unpinned = await call("PUT", `${roomPath(roomId)}/widgets/${padId}/pin`, {
       token,
       body: { pinned: false },
     });
     expect(unpinned.status).toBe(200);
-    expect(await owner.client.getState(roomId, "io.element.widgets.layout")).toMatchObject({
+    expect(await w.owner.client.getState(roomId, "io.element.widgets.layout")).toMatchObject({
       widgets: { [pad!.id]: { container: "right" } },
     });
-    const groupId = await etherpad.groupForRoom(roomId);
-    await etherpad.setText(`${groupId}$minutes`, "kept\n");
+    const groupId = await w.etherpad.groupForRoom(roomId);
+    await w.etherpad.setText(`${groupId}$minutes`, "kept\n");
     const removed = await call("DELETE", `${roomPath(roomId)}/widgets/${padId}`, { token });
     expect(removed).toMatchObject({ status: 200 });
     expect(String(removed.body.message)).toMatch(/archived, not deleted/);
-    expect((await widgetsIn(owner, roomId)).has(pad!.id)).toBe(false);
-    expect(await etherpad.getText(`${groupId}$minutes`)).toBe("kept\n");
+    expect((await widgetsIn(w.owner, roomId)).has(pad!.id)).toBe(false);
+    expect(await w.etherpad.getText(`${groupId}$minutes`)).toBe("kept\n");
     const gone = await call("DELETE", `${roomPath(roomId)}/widgets/${padId}`, { token });
     expect(gone).toMatchObject({ status: 404, body: { errcode: "M_NOT_FOUND" } });
   });
 
   it("works in an encrypted room, where the bot cannot read commands", async () => {
-    const encrypted = await owner.client.createRoom({
-      preset: "private_chat",
-      name: "Secret",
-      initial_state: [
-        {
-          type: "m.room.encryption",
-          state_key: "",
-          content: { algorithm: "m.megolm.v1.aes-sha2" },
-        },
-      ],
-    });
-    await owner.client.invite(encrypted, stack.botUserId);
-    await owner.client.waitForMembership(encrypted, stack.botUserId, "join");
-    await owner.client.setPowerLevel(encrypted, stack.botUserId, 50);
-    const token = await tokenOf(owner);
+    const encrypted = await roomWithBot(w.stack, w.owner, { name: "Secret", encrypted: true });
+    const token = await tokenOf(w.owner);
     const view = await call("GET", roomPath(encrypted), { token });
     expect(view.body).toMatchObject({ room: { encrypted: true } });
     const added = await call("POST", `${roomPath(encrypted)}/widgets`, {
@@ -342,15 +317,15 @@ describe("rooms through the integration manager", () => {
       body: { kind: "etherpad", name: "secrets" },
     });
     expect(added.status).toBe(200);
-    const pad = [...(await widgetsIn(owner, encrypted)).values()].find(
-      (w) => w.type === "m.etherpad",
+    const pad = [...(await widgetsIn(w.owner, encrypted)).values()].find(
+      (widget) => widget.type === "m.etherpad",
     );
     expect(pad).toMatchObject({ name: "secrets" });
   });
 
   it("tells the IM when the bot is not in the room or lacks the widget level", async () => {
-    const withoutBot = await owner.client.createRoom({ preset: "private_chat", name: "No bot" });
-    const token = await tokenOf(owner);
+    const withoutBot = await w.owner.client.createRoom({ preset: "private_chat", name: "No bot" });
+    const token = await tokenOf(w.owner);
     const view = await call("GET", roomPath(withoutBot), { token });
     expect(view.body).toMatchObject({ bot: { membership: null, ready: false }, room: null });
     const add = await call("POST", `${roomPath(withoutBot)}/widgets`, {
@@ -359,8 +334,8 @@ describe("rooms through the integration manager", () => {
     });
     expect(add).toMatchObject({ status: 409, body: { errcode: "ATRIUM_BOT_NOT_READY" } });
     // Invited as the IM's invite action does; the bot joins, but without the widget level.
-    await owner.client.invite(withoutBot, stack.botUserId);
-    await owner.client.waitForMembership(withoutBot, stack.botUserId, "join");
+    await w.owner.client.invite(withoutBot, w.stack.botUserId);
+    await w.owner.client.waitForMembership(withoutBot, w.stack.botUserId, "join");
     const joined = await call("GET", roomPath(withoutBot), { token });
     expect(joined.body).toMatchObject({ bot: { membership: "join", level: 0, ready: false } });
     const weak = await call("POST", `${roomPath(withoutBot)}/widgets`, {
@@ -372,7 +347,7 @@ describe("rooms through the integration manager", () => {
       body: { errcode: "ATRIUM_BOT_NOT_READY", neededLevel: 50 },
     });
     // What set_bot_power does: the widget level and no more.
-    await owner.client.setPowerLevel(withoutBot, stack.botUserId, 50);
+    await w.owner.client.setPowerLevel(withoutBot, w.stack.botUserId, 50);
     const ok = await call("POST", `${roomPath(withoutBot)}/widgets`, {
       token,
       body: { kind: "etherpad", name: "x" },
@@ -381,7 +356,7 @@ describe("rooms through the integration manager", () => {
   });
 
   it("never writes a token to the appservice's log", async () => {
-    const log = await readFile(stack.atrium.logFile, "utf8");
+    const log = await readFile(w.stack.atrium.logFile, "utf8");
     for (const token of tokens.values()) expect(log).not.toContain(token);
     expect(log).toMatch(/integration manager registration/);
   });

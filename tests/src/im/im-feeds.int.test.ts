@@ -5,23 +5,12 @@
  * as `!feed`: the same power rule (state_default), URL checks, fetch guard and messages, and a
  * feed added here posts its newest entry to the room and shows in `!feed list`.
  */
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
-import { command, roomWithBot } from "../appservice/fixtures";
-import {
-  rss,
-  startCanary,
-  startFeedServer,
-  type Canary,
-  type FeedServer,
-} from "../feeds/feed-server";
+import type { TestUser } from "../harness/atrium";
+import { command } from "../appservice/fixtures";
+import { rss } from "../feeds/feed-server";
+import { useImRoom } from "./fixtures";
 
-let stack: AtriumStack;
-let server: FeedServer;
-let canary: Canary;
-let owner: TestUser;
-let member: TestUser;
-let stranger: TestUser;
-let roomId: string;
+const w = useImRoom("News");
 const tokens = new Map<string, string>();
 
 const day = 86_400_000;
@@ -33,7 +22,7 @@ interface Answer {
 }
 
 async function call(method: string, path: string, token: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${stack.imUrl}${path}`, {
+  const res = await fetch(`${w.stack.imUrl}${path}`, {
     method,
     headers: {
       Authorization: `Bearer ${token}`,
@@ -49,7 +38,7 @@ async function tokenOf(who: TestUser): Promise<string> {
   let token = tokens.get(who.user.userId);
   if (!token) {
     const openid = await who.client.requestOpenIdToken();
-    const res = await fetch(`${stack.imUrl}/api/register?v=1.1`, {
+    const res = await fetch(`${w.stack.imUrl}/api/register?v=1.1`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(openid),
@@ -62,60 +51,39 @@ async function tokenOf(who: TestUser): Promise<string> {
 
 const feedsPath = (room: string) => `/api/atrium/rooms/${encodeURIComponent(room)}/feeds`;
 
-async function botBodies(room = roomId): Promise<string[]> {
-  const events = await owner.client.messages(room, 200);
+async function botBodies(room = w.roomId): Promise<string[]> {
+  const events = await w.owner.client.messages(room, 200);
   return events
-    .filter((e) => e.sender === stack.botUserId && e.type === "m.room.message")
+    .filter((e) => e.sender === w.stack.botUserId && e.type === "m.room.message")
     .map((e) => String(e.content.body));
 }
 
-beforeAll(async () => {
-  server = await startFeedServer();
-  canary = await startCanary();
-  stack = await startAtrium({
-    config: (base) => ({
-      ...base,
-      feeds: { timeoutMs: 2000, allowList: [`127.0.0.1:${server.port}`] },
-    }),
-  });
-  [owner, member, stranger] = [
-    await stack.user("owner"),
-    await stack.user("member"),
-    await stack.user("stranger"),
-  ];
-  roomId = await roomWithBot(stack, owner, { name: "News" });
-  await member.client.join(roomId);
-  server.set("/blog.xml", {
+beforeAll(() => {
+  w.feedServer.set("/blog.xml", {
     body: rss("Example blog", [
       { guid: "b2", title: "Second post", link: "https://example.org/2", date: at(1) },
       { guid: "b1", title: "First post", link: "https://example.org/1", date: at(2) },
     ]),
   });
-}, 240_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  await server?.close();
-  await canary?.close();
 });
 
 describe("feeds through the integration manager", () => {
   it("lists the room's feeds with the level managing them needs, for each member", async () => {
-    const asOwner = await call("GET", feedsPath(roomId), await tokenOf(owner));
+    const asOwner = await call("GET", feedsPath(w.roomId), await tokenOf(w.owner));
     expect(asOwner).toEqual({
       status: 200,
       body: { neededLevel: 50, canManage: true, feeds: [] },
     });
-    const asMember = await call("GET", feedsPath(roomId), await tokenOf(member));
+    const asMember = await call("GET", feedsPath(w.roomId), await tokenOf(w.member));
     expect(asMember.body).toMatchObject({ neededLevel: 50, canManage: false });
-    const asStranger = await call("GET", feedsPath(roomId), await tokenOf(stranger));
+    const asStranger = await call("GET", feedsPath(w.roomId), await tokenOf(w.stranger));
     expect(asStranger).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN" } });
     expect(String(asStranger.body.error)).toMatch(/not a member/);
   });
 
   it("previews the newest entry as it would be posted, for any member, posting and adding nothing", async () => {
-    const preview = await call("POST", `${feedsPath(roomId)}/preview`, await tokenOf(member), {
-      url: server.url("/blog.xml"),
+    const preview = await call("POST", `${feedsPath(w.roomId)}/preview`, await tokenOf(w.member), {
+      url: w.feedServer.url("/blog.xml"),
       label: "Blog",
     });
     expect(preview.status).toBe(200);
@@ -127,13 +95,13 @@ describe("feeds through the integration manager", () => {
       '<a href="https://example.org/2"',
     );
     expect(String(preview.body.message)).toMatch(/^Preview \(nothing was added\):/);
-    expect((await call("GET", feedsPath(roomId), await tokenOf(owner))).body.feeds).toEqual([]);
+    expect((await call("GET", feedsPath(w.roomId), await tokenOf(w.owner))).body.feeds).toEqual([]);
     expect((await botBodies()).some((b) => b.includes("Second post"))).toBe(false);
   });
 
   it("adds a feed as !feed add does: its newest entry is posted as a notice, !feed list shows it", async () => {
-    const added = await call("POST", feedsPath(roomId), await tokenOf(owner), {
-      url: server.url("/blog.xml"),
+    const added = await call("POST", feedsPath(w.roomId), await tokenOf(w.owner), {
+      url: w.feedServer.url("/blog.xml"),
       label: "Blog",
     });
     expect(added.status).toBe(200);
@@ -143,50 +111,52 @@ describe("feeds through the integration manager", () => {
     expect(added.body.feed).toEqual({
       id: 1,
       label: "Blog",
-      url: server.url("/blog.xml"),
+      url: w.feedServer.url("/blog.xml"),
       state: "active",
       error: null,
       template: null,
-      addedBy: owner.user.userId,
+      addedBy: w.owner.user.userId,
     });
-    const notice = await owner.client.waitForMessage(
-      roomId,
-      (e) => e.sender === stack.botUserId && String(e.content.body).includes("Second post"),
+    const notice = await w.owner.client.waitForMessage(
+      w.roomId,
+      (e) => e.sender === w.stack.botUserId && String(e.content.body).includes("Second post"),
       20_000,
     );
     expect(notice.content.msgtype).toBe("m.notice");
     expect(String(notice.content.body)).toBe(
       "Blog: Second post (https://example.org/2)\nAbout Second post",
     );
-    const list = await command(stack, member, roomId, "!feed list");
-    expect(String(list.content.body)).toContain(`#1 Blog — ${server.url("/blog.xml")} (active)`);
-    const view = await call("GET", feedsPath(roomId), await tokenOf(member));
+    const list = await command(w.stack, w.member, w.roomId, "!feed list");
+    expect(String(list.content.body)).toContain(
+      `#1 Blog — ${w.feedServer.url("/blog.xml")} (active)`,
+    );
+    const view = await call("GET", feedsPath(w.roomId), await tokenOf(w.member));
     expect(view.body.feeds).toEqual([added.body.feed]);
   });
 
   it("refuses a member without power with the level, and bad or internal URLs with the reason", async () => {
-    const low = await call("POST", feedsPath(roomId), await tokenOf(member), {
-      url: server.url("/other.xml"),
+    const low = await call("POST", feedsPath(w.roomId), await tokenOf(w.member), {
+      url: w.feedServer.url("/other.xml"),
     });
     expect(low).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN", neededLevel: 50 } });
     expect(String(low.body.error)).toBe(
       "Managing feeds here needs power level 50 (the room's level for changing settings); you have 0. Ask a room moderator. Nothing was changed.",
     );
     for (const [method, path, body] of [
-      ["DELETE", `${feedsPath(roomId)}/1`, undefined],
-      ["PUT", `${feedsPath(roomId)}/1/paused`, { paused: true }],
-      ["PUT", `${feedsPath(roomId)}/1/template`, { template: "$title" }],
+      ["DELETE", `${feedsPath(w.roomId)}/1`, undefined],
+      ["PUT", `${feedsPath(w.roomId)}/1/paused`, { paused: true }],
+      ["PUT", `${feedsPath(w.roomId)}/1/template`, { template: "$title" }],
     ] as const) {
-      const refused = await call(method, path, await tokenOf(member), body);
+      const refused = await call(method, path, await tokenOf(w.member), body);
       expect(refused).toMatchObject({ status: 403, body: { neededLevel: 50 } });
     }
-    const outsider = await call("POST", feedsPath(roomId), await tokenOf(stranger), {
-      url: server.url("/blog.xml"),
+    const outsider = await call("POST", feedsPath(w.roomId), await tokenOf(w.stranger), {
+      url: w.feedServer.url("/blog.xml"),
     });
     expect(outsider).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN" } });
 
-    const token = await tokenOf(owner);
-    const ftp = await call("POST", feedsPath(roomId), token, { url: "ftp://example.org/feed" });
+    const token = await tokenOf(w.owner);
+    const ftp = await call("POST", feedsPath(w.roomId), token, { url: "ftp://example.org/feed" });
     expect(ftp).toMatchObject({
       status: 400,
       body: {
@@ -194,38 +164,40 @@ describe("feeds through the integration manager", () => {
         error: "Only http:// and https:// feeds can be followed.",
       },
     });
-    const internal = await call("POST", feedsPath(roomId), token, {
-      url: `http://127.0.0.1:${canary.port}/feed`,
+    const internal = await call("POST", feedsPath(w.roomId), token, {
+      url: `http://127.0.0.1:${w.canary.port}/feed`,
     });
     expect(internal).toMatchObject({ status: 400, body: { errcode: "M_INVALID_PARAM" } });
     expect(String(internal.body.error)).toMatch(/private or local network.*Nothing was added/);
-    const internalPreview = await call("POST", `${feedsPath(roomId)}/preview`, token, {
-      url: `http://127.0.0.1:${canary.port}/feed`,
+    const internalPreview = await call("POST", `${feedsPath(w.roomId)}/preview`, token, {
+      url: `http://127.0.0.1:${w.canary.port}/feed`,
     });
     expect(internalPreview.status).toBe(400);
-    expect(canary.connections()).toBe(0);
-    const twice = await call("POST", feedsPath(roomId), token, { url: server.url("/blog.xml") });
+    expect(w.canary.connections()).toBe(0);
+    const twice = await call("POST", feedsPath(w.roomId), token, {
+      url: w.feedServer.url("/blog.xml"),
+    });
     expect(twice).toMatchObject({
       status: 400,
       body: { error: 'This room already follows that feed as "Blog" (#1).' },
     });
-    const missingBody = await call("POST", feedsPath(roomId), token, {});
+    const missingBody = await call("POST", feedsPath(w.roomId), token, {});
     expect(missingBody.status).toBe(400);
-    const unknown = await call("DELETE", `${feedsPath(roomId)}/99`, token);
+    const unknown = await call("DELETE", `${feedsPath(w.roomId)}/99`, token);
     expect(unknown).toMatchObject({
       status: 404,
       body: { errcode: "M_NOT_FOUND", error: 'This room has no feed "99".' },
     });
-    const list = (await call("GET", feedsPath(roomId), token)).body.feeds as unknown[];
+    const list = (await call("GET", feedsPath(w.roomId), token)).body.feeds as unknown[];
     expect(list).toHaveLength(1);
   });
 
   it("pauses, resumes, sets and resets the template, and removes", async () => {
-    const token = await tokenOf(owner);
-    const feed = `${feedsPath(roomId)}/1`;
+    const token = await tokenOf(w.owner);
+    const feed = `${feedsPath(w.roomId)}/1`;
     const state = async () =>
       (
-        (await call("GET", feedsPath(roomId), token)).body.feeds as Array<Record<string, unknown>>
+        (await call("GET", feedsPath(w.roomId), token)).body.feeds as Array<Record<string, unknown>>
       )[0];
 
     const paused = await call("PUT", `${feed}/paused`, token, { paused: true });
@@ -252,24 +224,26 @@ describe("feeds through the integration manager", () => {
     expect(removed.body.message).toBe(
       'Removed the feed "Blog"; nothing more will be posted from it.',
     );
-    expect((await call("GET", feedsPath(roomId), token)).body.feeds).toEqual([]);
-    expect(String((await command(stack, owner, roomId, "!feed list")).content.body)).toMatch(
+    expect((await call("GET", feedsPath(w.roomId), token)).body.feeds).toEqual([]);
+    expect(String((await command(w.stack, w.owner, w.roomId, "!feed list")).content.body)).toMatch(
       /follows no feeds/,
     );
   });
 
   it("tells the IM when the bot is not in the room", async () => {
-    const withoutBot = await owner.client.createRoom({ preset: "private_chat", name: "No bot" });
-    const token = await tokenOf(owner);
+    const withoutBot = await w.owner.client.createRoom({ preset: "private_chat", name: "No bot" });
+    const token = await tokenOf(w.owner);
     const list = await call("GET", feedsPath(withoutBot), token);
     expect(list).toMatchObject({ status: 409, body: { errcode: "ATRIUM_BOT_NOT_READY" } });
-    const add = await call("POST", feedsPath(withoutBot), token, { url: server.url("/blog.xml") });
+    const add = await call("POST", feedsPath(withoutBot), token, {
+      url: w.feedServer.url("/blog.xml"),
+    });
     expect(add).toMatchObject({ status: 409, body: { errcode: "ATRIUM_BOT_NOT_READY" } });
     expect(String(add.body.error)).toMatch(/post the feeds' entries/);
   });
 
   it("counts the feed actions in atrium_im_actions_total", async () => {
-    const metrics = await (await fetch(`${stack.appserviceUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${w.stack.appserviceUrl}/metrics`)).text();
     expect(metrics).toMatch(/atrium_im_actions_total\{action="feed_add",outcome="done"\} 1\b/);
     expect(metrics).toMatch(/atrium_im_actions_total\{action="feed_add",outcome="refused"\} \d/);
     expect(metrics).toMatch(/atrium_im_actions_total\{action="feed_preview",outcome="done"\} 1\b/);
@@ -280,8 +254,8 @@ describe("feeds through the integration manager", () => {
   });
 
   it("shows a feed URL's query values only to members who may manage feeds (issue 22 item 13)", async () => {
-    const secretUrl = `${server.url("/blog.xml")}?token=s3cret&user=owner`;
-    const added = await call("POST", feedsPath(roomId), await tokenOf(owner), {
+    const secretUrl = `${w.feedServer.url("/blog.xml")}?token=s3cret&user=owner`;
+    const added = await call("POST", feedsPath(w.roomId), await tokenOf(w.owner), {
       url: secretUrl,
       label: "Private",
     });
@@ -289,20 +263,20 @@ describe("feeds through the integration manager", () => {
     // The adder's own answer carries the URL; the room's message does not.
     expect(added.body.feed).toMatchObject({ url: secretUrl });
     expect(String(added.body.message)).not.toContain("s3cret");
-    const redacted = `${server.url("/blog.xml")}?token=…&user=…`;
-    const forOwner = await call("GET", feedsPath(roomId), await tokenOf(owner));
+    const redacted = `${w.feedServer.url("/blog.xml")}?token=…&user=…`;
+    const forOwner = await call("GET", feedsPath(w.roomId), await tokenOf(w.owner));
     expect(forOwner.body.feeds).toEqual([expect.objectContaining({ url: secretUrl })]);
-    const forMember = await call("GET", feedsPath(roomId), await tokenOf(member));
+    const forMember = await call("GET", feedsPath(w.roomId), await tokenOf(w.member));
     expect(forMember.body.feeds).toEqual([expect.objectContaining({ url: redacted })]);
-    await owner.client.waitForMessage(
-      roomId,
-      (e) => e.sender === stack.botUserId && String(e.content.body).startsWith("Private:"),
+    await w.owner.client.waitForMessage(
+      w.roomId,
+      (e) => e.sender === w.stack.botUserId && String(e.content.body).startsWith("Private:"),
     );
-    const list = String((await command(stack, member, roomId, "!feed list")).content.body);
+    const list = String((await command(w.stack, w.member, w.roomId, "!feed list")).content.body);
     expect(list).toContain(redacted);
     expect(list).not.toContain("s3cret");
     expect((await botBodies()).join("\n")).not.toContain("s3cret");
     const id = (added.body.feed as { id: number }).id;
-    await call("DELETE", `${feedsPath(roomId)}/${id}`, await tokenOf(owner));
+    await call("DELETE", `${feedsPath(w.roomId)}/${id}`, await tokenOf(w.owner));
   });
 });

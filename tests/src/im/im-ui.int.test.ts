@@ -7,67 +7,37 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import type { Browser, BrowserContext, FrameLocator } from "playwright-core";
-import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
-import { launchChromium } from "../access/browser";
+import type { FrameLocator } from "playwright-core";
+import { createEtherpadClient } from "@atrium/etherpad";
+import type { TestUser } from "../harness/atrium";
+import { Browsers } from "../harness/chromium";
 import { waitFor } from "../harness/wait";
 import { command, roomWithBot, widgetsIn, WIDGETS } from "../appservice/fixtures";
-import {
-  rss,
-  startCanary,
-  startFeedServer,
-  type Canary,
-  type FeedServer,
-} from "../feeds/feed-server";
-import { openIm, startHostServer, type HostServer, type OpenOptions } from "./host";
+import { rss } from "../feeds/feed-server";
+import { openIm, startHostServer, type OpenOptions } from "./host";
+import { useImRoom } from "./fixtures";
 
 const SCREENSHOTS = path.join(__dirname, "..", "..", "..", "docs", "screenshots");
 const LAYOUT = "io.element.widgets.layout";
 
-let stack: AtriumStack;
-let etherpad: EtherpadClient;
-let browser: Browser;
-let host: HostServer;
-let owner: TestUser;
-let member: TestUser;
-let stranger: TestUser;
-let roomId: string;
-let feedServer: FeedServer;
-let canary: Canary;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [feedServer, canary] = await Promise.all([startFeedServer(), startCanary()]);
-  // The feed server on loopback is allow-listed by exact port, as in feeds.int.test.
-  stack = await startAtrium({
-    config: (base) => ({
-      ...base,
-      feeds: { timeoutMs: 2000, allowList: [`127.0.0.1:${feedServer.port}`] },
-    }),
-  });
-  etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
-  [browser, host] = await Promise.all([launchChromium(), startHostServer()]);
-  [owner, member, stranger] = [
-    await stack.user("owner"),
-    await stack.user("member"),
-    await stack.user("stranger"),
-  ];
-  roomId = await roomWithBot(stack, owner, { name: "Team" });
-  await member.client.join(roomId);
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await host?.close();
-  await stack?.stop();
-  await feedServer?.close();
-  await canary?.close();
+const w = useImRoom("Team", async (stack, scope) => {
+  const browsers = new Browsers(scope);
+  const [browser, host] = await Promise.all([browsers.launch(), startHostServer()]);
+  scope.onStop(() => host.close());
+  return {
+    etherpad: createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey }),
+    browsers,
+    browser,
+    host,
+  };
 });
 
 function open(who: TestUser, opts: Partial<OpenOptions> & { roomId?: string } = {}) {
-  return openIm(browser, contexts, stack, host, who, { roomId, roomName: "Team", ...opts });
+  return openIm(w.browsers, w.browser, w.stack, w.host, who, {
+    roomId: w.roomId,
+    roomName: "Team",
+    ...opts,
+  });
 }
 
 /** Waits for the outcome region to say `text` (the server's message for people). */
@@ -77,17 +47,19 @@ async function outcome(im: FrameLocator, text: string | RegExp): Promise<void> {
 
 /** The ids of the room's current state events: any change replaces one. */
 async function stateIds(id: string): Promise<string[]> {
-  return (await owner.client.getAllState(id)).map((e) => e.event_id).sort();
+  return (await w.owner.client.getAllState(id)).map((e) => e.event_id).sort();
 }
 
 /** The room's live widget events of one type, by state key. */
 async function widgetsOfType(roomIdOf: string, type: string) {
-  return [...(await widgetsIn(owner, roomIdOf)).entries()].filter(([, w]) => w.type === type);
+  return [...(await widgetsIn(w.owner, roomIdOf)).entries()].filter(
+    ([, widget]) => widget.type === type,
+  );
 }
 
 describe("the integration manager UI", () => {
   it("adds a pad, a conference and a web page; the room state and Etherpad have them", async () => {
-    const { im, problems, hostLog } = await open(owner);
+    const { im, problems, hostLog } = await open(w.owner);
     await im.getByRole("heading", { name: "Extensions", level: 1 }).waitFor();
 
     // The pad name rule is checked while typing, with the reason shown next to the field.
@@ -97,29 +69,29 @@ describe("the integration manager UI", () => {
     await padName.fill("minutes");
     await im.getByRole("button", { name: "Add pad" }).click();
     await outcome(im, 'Added the pad "minutes"');
-    const [[, pad]] = (await widgetsOfType(roomId, "m.etherpad")) as [
+    const [[, pad]] = (await widgetsOfType(w.roomId, "m.etherpad")) as [
       [string, Record<string, unknown>],
     ];
     expect(pad.name).toBe("minutes");
-    const group = await etherpad.groupForRoom(roomId);
-    expect(await etherpad.listPads(group)).toContain(`${group}$minutes`);
+    const group = await w.etherpad.groupForRoom(w.roomId);
+    expect(await w.etherpad.listPads(group)).toContain(`${group}$minutes`);
     // Written again through Element (send_event): its sender, Element's creator, is the person
     // who added it, so Element asks them no "Widget added by Atrium — Continue?".
-    const [[padId]] = (await widgetsOfType(roomId, "m.etherpad")) as [[string, unknown]];
+    const [[padId]] = (await widgetsOfType(w.roomId, "m.etherpad")) as [[string, unknown]];
     const padEvent = await waitFor(
       "the pad's widget event sent by the person who added it",
       async () => {
-        const e = (await owner.client.getAllState(roomId)).find(
+        const e = (await w.owner.client.getAllState(w.roomId)).find(
           (ev) => ev.type === WIDGETS && ev.state_key === padId,
         );
-        return e?.sender === owner.user.userId ? e : undefined;
+        return e?.sender === w.owner.user.userId ? e : undefined;
       },
       { timeoutMs: 15_000 },
     );
     expect(padEvent.content).toMatchObject({
       id: padId,
       type: "m.etherpad",
-      creatorUserId: owner.user.userId,
+      creatorUserId: w.owner.user.userId,
       name: "minutes",
     });
     expect((await hostLog()).some((e) => e.dir === "request" && e.action === "send_event")).toBe(
@@ -136,7 +108,7 @@ describe("the integration manager UI", () => {
       .waitFor();
     await im.getByRole("button", { name: "Add anyway" }).click();
     await outcome(im, /Added|conference/i);
-    const conferences = await widgetsOfType(roomId, "jitsi");
+    const conferences = await widgetsOfType(w.roomId, "jitsi");
     expect(conferences).toHaveLength(1);
     expect(conferences[0]![1].data).toMatchObject({ isAudioOnly: false });
 
@@ -148,8 +120,8 @@ describe("the integration manager UI", () => {
     await im.getByLabel("Name (optional)").fill("Board");
     await im.getByRole("button", { name: "Add web page" }).click();
     await outcome(im, 'Added the widget "Board"');
-    const pages = [...(await widgetsIn(owner, roomId)).values()].filter(
-      (w) => w.url === "https://example.org/board",
+    const pages = [...(await widgetsIn(w.owner, w.roomId)).values()].filter(
+      (widget) => widget.url === "https://example.org/board",
     );
     expect(pages).toHaveLength(1);
     expect(pages[0]!.name).toBe("Board");
@@ -172,7 +144,7 @@ describe("the integration manager UI", () => {
   it("takes screenshots in Element's light and dark themes", async () => {
     await fs.mkdir(SCREENSHOTS, { recursive: true });
     for (const theme of ["light", "dark"] as const) {
-      const { page, im } = await open(owner, { theme, height: 760 });
+      const { page, im } = await open(w.owner, { theme, height: 760 });
       await im.getByRole("list", { name: "Extensions in this room" }).waitFor();
       const background = await im.locator("body").evaluate(
         (b) =>
@@ -189,11 +161,11 @@ describe("the integration manager UI", () => {
   });
 
   it("opens straight on the edit view of an existing widget, then pins, unpins and removes it", async () => {
-    const pageId = [...(await widgetsIn(owner, roomId)).entries()].find(
-      ([, w]) => w.name === "Board",
+    const pageId = [...(await widgetsIn(w.owner, w.roomId)).entries()].find(
+      ([, widget]) => widget.name === "Board",
     )?.[0];
     expect(pageId).toBeDefined();
-    const { im } = await open(owner, { screen: "type_m.custom", integId: pageId });
+    const { im } = await open(w.owner, { screen: "type_m.custom", integId: pageId });
     await im.getByRole("heading", { name: "Board", level: 2 }).waitFor();
     await expect(im.getByText("https://example.org/board").isVisible()).resolves.toBe(true);
     // The edit view shows one widget, not the add forms.
@@ -201,13 +173,13 @@ describe("the integration manager UI", () => {
 
     await im.getByRole("button", { name: "Pin Board" }).click();
     await outcome(im, /pinned/i);
-    const layout = await owner.client.waitForState<{
+    const layout = await w.owner.client.waitForState<{
       widgets?: Record<string, { container?: string }>;
-    }>(roomId, LAYOUT, "", (c) => c.widgets?.[pageId!]?.container === "top");
+    }>(w.roomId, LAYOUT, "", (c) => c.widgets?.[pageId!]?.container === "top");
     expect(layout.widgets?.[pageId!]?.container).toBe("top");
     await im.getByRole("button", { name: "Unpin Board" }).click();
-    await owner.client.waitForState<{ widgets?: Record<string, { container?: string }> }>(
-      roomId,
+    await w.owner.client.waitForState<{ widgets?: Record<string, { container?: string }> }>(
+      w.roomId,
       LAYOUT,
       "",
       (c) => c.widgets?.[pageId!]?.container !== "top",
@@ -218,11 +190,11 @@ describe("the integration manager UI", () => {
     // Back on the home view, without the page; the widget event is emptied in Synapse.
     await im.getByRole("heading", { name: "In this room" }).waitFor();
     await outcome(im, 'Removed "Board"');
-    expect(await owner.client.getState(roomId, WIDGETS, pageId!)).toEqual({});
+    expect(await w.owner.client.getState(w.roomId, WIDGETS, pageId!)).toEqual({});
   });
 
   it("follows a feed from the Feeds section: preview, add (the room gets the newest entry), pause, resume", async () => {
-    feedServer.set("/news.xml", {
+    w.feedServer.set("/news.xml", {
       body: rss("Example news", [
         {
           guid: "n2",
@@ -238,7 +210,7 @@ describe("the integration manager UI", () => {
         },
       ]),
     });
-    const { im, problems } = await open(owner);
+    const { im, problems } = await open(w.owner);
     await im.getByRole("heading", { name: "Feeds", level: 2 }).waitFor();
     await im.getByText("This room follows no feeds yet.").waitFor();
 
@@ -246,7 +218,7 @@ describe("the integration manager UI", () => {
     const url = im.getByLabel("Feed URL");
     await url.fill("ftp://example.org/feed");
     await im.getByText("Only http:// and https:// feeds can be followed.").waitFor();
-    await url.fill(feedServer.url("/news.xml"));
+    await url.fill(w.feedServer.url("/news.xml"));
     await im.getByLabel("Label (optional)").fill("News");
 
     // Preview: the newest entry as it would be posted, and nothing is posted.
@@ -260,16 +232,16 @@ describe("the integration manager UI", () => {
       "https://example.org/launch",
     );
     const posted = async () =>
-      (await owner.client.messages(roomId, 100)).filter(
-        (e) => e.sender === stack.botUserId && String(e.content.body).includes("Launch day"),
+      (await w.owner.client.messages(w.roomId, 100)).filter(
+        (e) => e.sender === w.stack.botUserId && String(e.content.body).includes("Launch day"),
       );
     expect(await posted()).toEqual([]);
 
     await im.getByRole("button", { name: "Add feed" }).click();
     await outcome(im, /Following "News" \(#1, .*Its newest entry follows/);
-    const notice = await owner.client.waitForMessage(
-      roomId,
-      (e) => e.sender === stack.botUserId && String(e.content.body).includes("Launch day"),
+    const notice = await w.owner.client.waitForMessage(
+      w.roomId,
+      (e) => e.sender === w.stack.botUserId && String(e.content.body).includes("Launch day"),
       20_000,
     );
     expect(notice.content).toMatchObject({
@@ -278,7 +250,7 @@ describe("the integration manager UI", () => {
     });
     const feeds = im.getByRole("list", { name: "Feeds of this room" });
     const row = feeds.getByRole("listitem", { name: "News" });
-    await row.getByText(feedServer.url("/news.xml")).waitFor();
+    await row.getByText(w.feedServer.url("/news.xml")).waitFor();
     await row.getByText("Active").waitFor();
     // The form is emptied for the next feed.
     await expect(url.inputValue()).resolves.toBe("");
@@ -291,10 +263,10 @@ describe("the integration manager UI", () => {
     await row.getByText("Active").waitFor();
 
     // The server's refusals are shown as they are: an internal address, which no fetch reaches.
-    await url.fill(`http://127.0.0.1:${canary.port}/feed`);
+    await url.fill(`http://127.0.0.1:${w.canary.port}/feed`);
     await im.getByRole("button", { name: "Add feed" }).click();
     await outcome(im, /private or local network.*Nothing was added/);
-    expect(canary.connections()).toBe(0);
+    expect(w.canary.connections()).toBe(0);
     await url.fill("");
     // Keyboard: Enter in the address field submits the form (here, refused while typing).
     await url.press("Enter");
@@ -303,7 +275,7 @@ describe("the integration manager UI", () => {
   });
 
   it("refuses feed changes to a member without power, who may still preview, at phone width", async () => {
-    const { im, page } = await open(member, { width: 360, height: 640 });
+    const { im, page } = await open(w.member, { width: 360, height: 640 });
     await im.getByText("You cannot manage feeds here").waitFor();
     await im
       .getByText("needs power level 50 (the room's level for changing settings); yours is 0")
@@ -311,7 +283,7 @@ describe("the integration manager UI", () => {
     await expect(im.getByRole("button", { name: "Add feed" }).isDisabled()).resolves.toBe(true);
     await expect(im.getByRole("button", { name: "Pause News" }).isDisabled()).resolves.toBe(true);
     await expect(im.getByRole("button", { name: "Remove News" }).isDisabled()).resolves.toBe(true);
-    await im.getByLabel("Feed URL").fill(feedServer.url("/news.xml"));
+    await im.getByLabel("Feed URL").fill(w.feedServer.url("/news.xml"));
     await im.getByRole("button", { name: "Preview" }).click();
     await im.getByRole("figure", { name: "Preview of the newest entry" }).waitFor();
     const overflow = await im.locator("html").evaluate((h) => h.scrollWidth - h.clientWidth);
@@ -322,17 +294,17 @@ describe("the integration manager UI", () => {
       () => (globalThis as unknown as { atriumHost: { token: string } }).atriumHost.token,
     );
     const refused = await fetch(
-      `${stack.imUrl}/api/atrium/rooms/${encodeURIComponent(roomId)}/feeds/1`,
+      `${w.stack.imUrl}/api/atrium/rooms/${encodeURIComponent(w.roomId)}/feeds/1`,
       { method: "DELETE", headers: { Authorization: `Bearer ${token}` } },
     );
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ errcode: "M_FORBIDDEN", neededLevel: 50 });
-    const list = await command(stack, owner, roomId, "!feed list");
+    const list = await command(w.stack, w.owner, w.roomId, "!feed list");
     expect(String(list.content.body)).toMatch(/#1 News — .* \(active\)/);
   });
 
   it("removes a feed after a confirmation", async () => {
-    const { im } = await open(owner);
+    const { im } = await open(w.owner);
     await im.getByRole("button", { name: "Remove News" }).click();
     // The confirmation takes the focus: Enter confirms from the keyboard.
     const confirm = im.getByRole("button", { name: "Confirm removing News" });
@@ -340,19 +312,19 @@ describe("the integration manager UI", () => {
     await confirm.press("Enter");
     await outcome(im, 'Removed the feed "News"; nothing more will be posted from it.');
     await im.getByText("This room follows no feeds yet.").waitFor();
-    const list = await command(stack, owner, roomId, "!feed list");
+    const list = await command(w.stack, w.owner, w.roomId, "!feed list");
     expect(String(list.content.body)).toMatch(/follows no feeds/);
   });
 
   it("falls back to the home view on an unknown screen", async () => {
-    const { im } = await open(owner, { screen: "type_m.stickerpicker", integId: "nope" });
+    const { im } = await open(w.owner, { screen: "type_m.stickerpicker", integId: "nope" });
     await im.getByRole("heading", { name: "In this room" }).waitFor();
     await expect(im.getByRole("button", { name: "Add pad" }).isEnabled()).resolves.toBe(true);
   });
 
   it("tells a member without power the level needed and theirs, and changes nothing", async () => {
-    const before = await stateIds(roomId);
-    const { im, page } = await open(member);
+    const before = await stateIds(w.roomId);
+    const { im, page } = await open(w.member);
     await im.getByText("needs power level 50; yours is 0").waitFor();
     await expect(im.getByRole("button", { name: "Add pad" }).isDisabled()).resolves.toBe(true);
     await expect(im.getByRole("button", { name: "Remove minutes" }).isDisabled()).resolves.toBe(
@@ -364,7 +336,7 @@ describe("the integration manager UI", () => {
       () => (globalThis as unknown as { atriumHost: { token: string } }).atriumHost.token,
     );
     const refused = await fetch(
-      `${stack.imUrl}/api/atrium/rooms/${encodeURIComponent(roomId)}/widgets`,
+      `${w.stack.imUrl}/api/atrium/rooms/${encodeURIComponent(w.roomId)}/widgets`,
       {
         method: "POST",
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
@@ -372,11 +344,11 @@ describe("the integration manager UI", () => {
       },
     );
     expect(refused.status).toBe(403);
-    expect(await stateIds(roomId)).toEqual(before);
+    expect(await stateIds(w.roomId)).toEqual(before);
   });
 
   it("tells someone who is not in the room so, and shows nothing of it", async () => {
-    const { im } = await open(stranger);
+    const { im } = await open(w.stranger);
     // The room view answers members only (issue 22 item 14): no form, no list, no room details.
     await im.getByText("You are not a member of this room").waitFor();
     await expect(im.getByText("Cannot show this room").count()).resolves.toBe(1);
@@ -387,32 +359,19 @@ describe("the integration manager UI", () => {
   });
 
   it("works in an encrypted room (it only writes state events)", async () => {
-    const encrypted = await owner.client.createRoom({
-      preset: "private_chat",
-      name: "Secret",
-      initial_state: [
-        {
-          type: "m.room.encryption",
-          state_key: "",
-          content: { algorithm: "m.megolm.v1.aes-sha2" },
-        },
-      ],
-    });
-    await owner.client.invite(encrypted, stack.botUserId);
-    await owner.client.waitForMembership(encrypted, stack.botUserId, "join", 30_000);
-    await owner.client.setPowerLevel(encrypted, stack.botUserId, 50);
-    const { im } = await open(owner, { roomId: encrypted, roomName: "Secret" });
+    const encrypted = await roomWithBot(w.stack, w.owner, { name: "Secret", encrypted: true });
+    const { im } = await open(w.owner, { roomId: encrypted, roomName: "Secret" });
     await im.getByLabel("Pad name").fill("plans");
     await im.getByRole("button", { name: "Add pad" }).click();
     await outcome(im, 'Added the pad "plans"');
-    expect((await widgetsOfType(encrypted, "m.etherpad")).map(([, w]) => w.name)).toEqual([
-      "plans",
-    ]);
+    expect((await widgetsOfType(encrypted, "m.etherpad")).map(([, widget]) => widget.name)).toEqual(
+      ["plans"],
+    );
   });
 
   it("invites Atrium's bot with the user's click and gives it the widget level, nothing more", async () => {
-    const bare = await owner.client.createRoom({ preset: "public_chat", name: "No bot" });
-    const { im, hostLog } = await open(owner, { roomId: bare, roomName: "No bot" });
+    const bare = await w.owner.client.createRoom({ preset: "public_chat", name: "No bot" });
+    const { im, hostLog } = await open(w.owner, { roomId: bare, roomName: "No bot" });
     await im.getByText("Atrium's bot is not in this room").waitFor();
     await expect(im.getByRole("button", { name: "Add pad" }).isDisabled()).resolves.toBe(true);
     await im.getByRole("button", { name: "Invite Atrium's bot" }).click();
@@ -423,24 +382,24 @@ describe("the integration manager UI", () => {
       (await im.getByRole("button", { name: "Add pad" }).isEnabled()) ? true : undefined,
     );
 
-    const members = await owner.client.getState<{ membership: string }>(
+    const members = await w.owner.client.getState<{ membership: string }>(
       bare,
       "m.room.member",
-      stack.botUserId,
+      w.stack.botUserId,
     );
     expect(members?.membership).toBe("join");
-    const power = await owner.client.getState<{ users: Record<string, number> }>(
+    const power = await w.owner.client.getState<{ users: Record<string, number> }>(
       bare,
       "m.room.power_levels",
     );
-    expect(power?.users[stack.botUserId]).toBe(50);
+    expect(power?.users[w.stack.botUserId]).toBe(50);
 
     const requests = (await hostLog()).filter((e) => e.dir === "request");
     expect(requests.map((e) => e.action)).toEqual(["invite", "set_bot_power"]);
     expect(requests[0]!.data).toEqual({
       action: "invite",
       room_id: bare,
-      user_id: stack.botUserId,
+      user_id: w.stack.botUserId,
       request_id: expect.any(String),
     });
     expect(requests[1]!.data).toMatchObject({ level: 50, ignoreIfGreater: true });
@@ -448,7 +407,7 @@ describe("the integration manager UI", () => {
   });
 
   it("is readable at phone width and closes through close_scalar", async () => {
-    const { im, page, hostLog } = await open(owner, { width: 360, height: 640 });
+    const { im, page, hostLog } = await open(w.owner, { width: 360, height: 640 });
     await im.getByRole("list", { name: "Extensions in this room" }).waitFor();
     const overflow = await im.locator("html").evaluate((h) => h.scrollWidth - h.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
