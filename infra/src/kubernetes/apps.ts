@@ -6,9 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PORTS } from "../components/names";
 import { appserviceSpec } from "../services/appservice";
 import { etherpadSpec } from "../services/etherpad";
-import { specPods } from "./from-spec";
-import { keptClaim, resources, scratch, serviceOf, type KubeContext } from "./meta";
-import { deployment } from "./workload";
+import { specDeployment } from "./from-spec";
+import { keptClaim, resources, scratch, type KubeContext } from "./meta";
 import type { DbConnection } from "./postgres";
 
 /** Etherpad's uid in the official image. */
@@ -35,13 +34,13 @@ export class Etherpad extends pulumi.ComponentResource {
       port: args.db.port,
       ssl: args.db.sslMode !== "disable",
     });
-    const app = HOSTS.etherpad;
-    serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.etherpad }], this);
-    const pods = specPods(
+    specDeployment(
       ctx,
-      `${name}-files`,
+      name,
       spec,
       {
+        replicas: "single",
+        secretResource: `${name}-files`,
         user: ETHERPAD_UID,
         ownsVolumes: true,
         // Not read-only: Etherpad writes caches inside its install tree at start (guess: not
@@ -50,13 +49,6 @@ export class Etherpad extends pulumi.ComponentResource {
         resources: resources("250m", "512Mi", "2Gi"),
         volumes: [scratch("var", spec.varDir, "256Mi")],
       },
-      this,
-    );
-    deployment(
-      ctx,
-      name,
-      app,
-      { replicas: "single", ...pods },
       { parent: this, dependsOn: args.after },
     );
     this.registerOutputs({});
@@ -101,41 +93,28 @@ export class Appservice extends pulumi.ComponentResource {
       registrationYaml: args.registrationYaml,
     });
     this.configYaml = spec.configYaml;
-    const app = HOSTS.appservice;
-    serviceOf(
-      ctx,
-      `${name}-service`,
-      app,
-      app,
-      spec.ports.map((p) => ({ name: p.name, port: p.port })),
-      this,
-    );
     // The bot's crypto store (one writer: this single Recreate replica), kept on destroy.
     const data = keptClaim(ctx, `${name}-data`, "atrium-appservice-data", "1Gi", this);
-    const pods = specPods(
+    const claim = { name: "data", persistentVolumeClaim: { claimName: data.metadata.name } };
+    specDeployment(
       ctx,
-      `${name}-files`,
+      name,
       spec,
       {
+        replicas: "single",
+        secretResource: `${name}-files`,
         user: NODE_UID,
         ownsVolumes: true,
         readOnlyRoot: true,
         resources: resources("100m", "256Mi", "1Gi"),
         volumes: [
           ...spec.stateDirs.map((mountPath) => ({
-            volume: { name: "data", persistentVolumeClaim: { claimName: data.metadata.name } },
+            volume: claim,
             mount: { name: "data", mountPath },
           })),
           scratch("tmp", "/tmp", "64Mi"),
         ],
       },
-      this,
-    );
-    deployment(
-      ctx,
-      name,
-      app,
-      { replicas: "single", ...pods },
       { parent: this, dependsOn: args.after },
     );
     this.registerOutputs({});

@@ -2,9 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS } from "../components/names";
 import { elementWebSpec } from "../services/element-web";
-import { specPods } from "./from-spec";
-import { disruptionBudget, resources, serviceOf, type KubeContext } from "./meta";
-import { deployment } from "./workload";
+import { specDeployment } from "./from-spec";
+import { disruptionBudget, resources, type KubeContext } from "./meta";
 
 /**
  * Element Web's port in the cluster. Since v1.11.90 the image runs nginx as `USER nginx` and
@@ -20,31 +19,22 @@ export class ElementWeb extends pulumi.ComponentResource {
   constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:kubernetes:ElementWeb", name, {}, opts);
     const spec = elementWebSpec(ctx.settings, ELEMENT_WEB_KUBE_PORT);
-    const app = HOSTS.elementWeb;
-    serviceOf(
-      ctx,
-      `${name}-service`,
-      app,
-      app,
-      [{ name: "http", port: ELEMENT_WEB_KUBE_PORT }],
-      this,
-    );
     const replicas = ctx.k.replicas.elementWeb;
-    if (replicas >= 2) disruptionBudget(ctx, app, app, this);
-    const pods = specPods(
+    if (replicas >= 2) disruptionBudget(ctx, HOSTS.elementWeb, HOSTS.elementWeb, this);
+    specDeployment(
       ctx,
-      `${name}-config`,
+      name,
       spec,
       {
+        replicas,
         user: NGINX_UID,
         // Its entrypoint renders nginx's config into /etc/nginx: the root stays writable.
         readOnlyRoot: false,
         resources: resources("20m", "32Mi", "128Mi"),
         startupMinutes: 1,
       },
-      this,
+      { parent: this },
     );
-    deployment(ctx, name, app, { replicas, surge: true, ...pods }, { parent: this });
     this.registerOutputs({});
   }
 }

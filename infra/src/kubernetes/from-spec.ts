@@ -13,9 +13,10 @@ import {
   podSecurity,
   probes,
   secretOf,
+  serviceOf,
   type KubeContext,
 } from "./meta";
-import type { Pods } from "./workload";
+import { deployment, type Pods } from "./workload";
 
 type Container = k8s.types.input.core.v1.Container;
 type Volume = k8s.types.input.core.v1.Volume;
@@ -173,4 +174,37 @@ export function specPods(
       volumes: [...config.volumes, ...more.map((v) => v.volume)],
     },
   };
+}
+
+/** How many pods of a spec run, and what the cluster adds to it. */
+export interface SpecDeploymentOptions extends SpecPodOptions {
+  /** `single`: one pod, replaced with Recreate; a number rolls one extra pod at a time. */
+  readonly replicas: number | "single";
+  /** The config Secret's resource name (default `<name>-config`). */
+  readonly secretResource?: string;
+}
+
+/**
+ * A spec as a Deployment `atrium-<name>` with its pods ({@link specPods}) and a Service for the
+ * ports reached from inside the cluster (those reached from outside are bound on the node).
+ */
+export function specDeployment(
+  ctx: KubeContext,
+  name: string,
+  spec: ServiceSpec,
+  o: SpecDeploymentOptions,
+  opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource },
+): void {
+  const app = appName(spec);
+  const inside = spec.ports.filter((p) => p.outside !== true);
+  const ports = inside.map((p) => ({ name: p.name, port: p.port }));
+  serviceOf(ctx, `${name}-service`, app, app, ports, opts.parent);
+  const pods = specPods(ctx, o.secretResource ?? `${name}-config`, spec, o, opts.parent);
+  deployment(
+    ctx,
+    name,
+    app,
+    { replicas: o.replicas, ...(o.replicas === "single" ? {} : { surge: true }), ...pods },
+    opts,
+  );
 }

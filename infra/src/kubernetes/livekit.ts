@@ -9,12 +9,10 @@
  * one node anyway. Recreate, since the new pod needs the same hostPorts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { HOSTS, PORTS } from "../components/names";
 import { nodeSelector } from "../kubernetes-schema";
 import { livekitSpec } from "../services/livekit";
-import { specPods } from "./from-spec";
-import { resources, scratch, serviceOf, type KubeContext } from "./meta";
-import { deployment } from "./workload";
+import { specDeployment } from "./from-spec";
+import { resources, scratch, type KubeContext } from "./meta";
 
 /** A user with no files of its own in the image (Alpine's nobody); LiveKit writes nothing. */
 const LIVEKIT_UID = 65534;
@@ -26,16 +24,14 @@ export class Livekit extends pulumi.ComponentResource {
 
   constructor(name: string, ctx: KubeContext, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:kubernetes:Livekit", name, {}, opts);
-    const c = ctx.settings;
-    const spec = livekitSpec(c, ctx.secrets, "node");
+    const spec = livekitSpec(ctx.settings, ctx.secrets, "node");
     this.configYaml = spec.configYaml;
-    const app = HOSTS.livekit;
-    serviceOf(ctx, `${name}-service`, app, app, [{ name: "http", port: PORTS.livekit }], this);
-    const pods = specPods(
+    specDeployment(
       ctx,
-      `${name}-config`,
+      name,
       spec,
       {
+        replicas: "single",
         user: LIVEKIT_UID,
         readOnlyRoot: true,
         resources: resources("500m", "256Mi", "2Gi"),
@@ -50,9 +46,8 @@ export class Livekit extends pulumi.ComponentResource {
           automountServiceAccountToken: false,
         },
       },
-      this,
+      { parent: this },
     );
-    deployment(ctx, name, app, { replicas: "single", ...pods }, { parent: this });
     this.registerOutputs({});
   }
 }
