@@ -8,20 +8,17 @@ import { filePath, type ServiceSpec } from "../services/spec";
 import {
   configHash,
   execProbe,
-  hardened,
   httpProbe,
-  podSecurity,
   probes,
   secretOf,
   serviceOf,
   type KubeContext,
 } from "./meta";
-import { deployment, type Pods } from "./workload";
+import { deployment, onePod, type PodSettings, type Pods } from "./workload";
 
 type Container = k8s.types.input.core.v1.Container;
 type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
-type PodSpec = k8s.types.input.core.v1.PodSpec;
 
 /** `atrium-<name>`: the spec's workload, app label and config Secret. */
 export function appName(spec: ServiceSpec): string {
@@ -121,29 +118,18 @@ export function specConfig(
 }
 
 /** What the cluster adds to a spec to run its pods. */
-export interface SpecPodOptions {
-  /** The image's user, which runs the container (non-root). */
-  readonly user: number;
-  /** The pod's volumes belong to the user's group (fsGroup): the container writes them. */
-  readonly ownsVolumes?: boolean;
-  /** A read-only root filesystem: the image writes only to mounted volumes. */
-  readonly readOnlyRoot: boolean;
-  readonly resources: k8s.types.input.core.v1.ResourceRequirements;
+export interface SpecPodOptions extends PodSettings {
   /** Binds every port on the node as well (host network). */
   readonly hostPorts?: boolean;
   /** How long start-up may take before liveness counts. */
   readonly startupMinutes?: number;
-  /** Volumes beyond the config files, mounted after them (scratch space, claims). */
-  readonly volumes?: readonly { volume: Volume; mount: VolumeMount }[];
-  /** Container settings beyond the spec's (they win). */
+  /** Container settings beyond the spec's. */
   readonly container?: Partial<Container>;
-  /** Pod settings beyond the usual (node selection, host network). */
-  readonly pod?: Partial<PodSpec>;
 }
 
 /**
- * The pods of a spec: its config Secret (`<resourceName>`), one hardened container running as
- * the image's user, the config files and further volumes mounted, rolled by the files' hash.
+ * The pods of a spec: its config Secret (`<resourceName>`), its container ({@link onePod}) with
+ * the config files mounted before the further volumes, rolled by the files' hash.
  */
 export function specPods(
   ctx: KubeContext,
@@ -153,26 +139,17 @@ export function specPods(
   parent: pulumi.Resource,
 ): Pods {
   const config = specConfig(ctx, resourceName, spec, parent);
-  const more = o.volumes ?? [];
+  const container = {
+    ...specContainer(spec, {
+      hostPorts: o.hostPorts === true,
+      ...(o.startupMinutes === undefined ? {} : { startupMinutes: o.startupMinutes }),
+    }),
+    volumeMounts: config.mounts,
+    ...o.container,
+  };
   return {
     hash: config.hash,
-    pod: {
-      securityContext: podSecurity(o.ownsVolumes === true ? o.user : undefined),
-      ...o.pod,
-      containers: [
-        {
-          ...specContainer(spec, {
-            hostPorts: o.hostPorts === true,
-            ...(o.startupMinutes === undefined ? {} : { startupMinutes: o.startupMinutes }),
-          }),
-          securityContext: hardened({ user: o.user, readOnlyRoot: o.readOnlyRoot }),
-          resources: o.resources,
-          volumeMounts: [...config.mounts, ...more.map((v) => v.mount)],
-          ...o.container,
-        },
-      ],
-      volumes: [...config.volumes, ...more.map((v) => v.volume)],
-    },
+    pod: onePod(container, { ...o, pod: { ...o.pod, volumes: config.volumes } }),
   };
 }
 

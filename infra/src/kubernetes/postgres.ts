@@ -11,10 +11,8 @@ import {
   claimTemplate,
   configHash,
   execProbe,
-  hardened,
   labels,
   meta,
-  podSecurity,
   probes,
   resources,
   scratch,
@@ -22,7 +20,7 @@ import {
   serviceOf,
   type KubeContext,
 } from "./meta";
-import { podTemplate, statefulSet } from "./workload";
+import { onePod, podTemplate, statefulSet } from "./workload";
 
 /** How the services reach the database. */
 export interface DbConnection {
@@ -69,7 +67,6 @@ export class Postgres extends pulumi.ComponentResource {
     const hash = configHash(...Object.values(connection));
     let server: k8s.apps.v1.StatefulSet | undefined;
     if (ext === undefined) server = this.server(name, ctx, hash);
-    const tmp = scratch("tmp", "/tmp", "16Mi");
     this.roles = new k8s.batch.v1.Job(
       `${name}-roles`,
       {
@@ -79,25 +76,25 @@ export class Postgres extends pulumi.ComponentResource {
           ttlSecondsAfterFinished: 86400,
           template: podTemplate("postgres-roles", {
             hash,
-            pod: {
-              restartPolicy: "OnFailure",
-              securityContext: podSecurity(),
-              containers: [
-                {
-                  name: "roles",
-                  image: ctx.settings.images.postgres,
-                  command: ["/bin/sh", "/scripts/set-role-passwords.sh"],
-                  envFrom: [{ secretRef: { name: POSTGRES_SECRET } }],
-                  volumeMounts: [{ name: "scripts", mountPath: "/scripts" }, tmp.mount],
-                  securityContext: hardened({ user: POSTGRES_UID, readOnlyRoot: true }),
-                  resources: resources("50m", "32Mi", "128Mi"),
+            pod: onePod(
+              {
+                name: "roles",
+                image: ctx.settings.images.postgres,
+                command: ["/bin/sh", "/scripts/set-role-passwords.sh"],
+                envFrom: [{ secretRef: { name: POSTGRES_SECRET } }],
+                volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
+              },
+              {
+                user: POSTGRES_UID,
+                readOnlyRoot: true,
+                resources: resources("50m", "32Mi", "128Mi"),
+                volumes: [scratch("tmp", "/tmp", "16Mi")],
+                pod: {
+                  restartPolicy: "OnFailure",
+                  volumes: [{ name: "scripts", configMap: { name: scripts.metadata.name } }],
                 },
-              ],
-              volumes: [
-                { name: "scripts", configMap: { name: scripts.metadata.name } },
-                tmp.volume,
-              ],
-            },
+              },
+            ),
           }),
         },
       },
@@ -126,8 +123,6 @@ export class Postgres extends pulumi.ComponentResource {
       [{ name: "postgres", port: PORTS.postgres }],
       this,
     );
-    const run = scratch("run", "/var/run/postgresql", "16Mi");
-    const tmp = scratch("tmp", "/tmp", "64Mi");
     // The admin password is the Secret's PGPASSWORD; the roles' passwords go by their own names.
     const fromSecret = (name: string) => ({
       name,
@@ -146,44 +141,47 @@ export class Postgres extends pulumi.ComponentResource {
         name: HOSTS.postgres,
         replicas: 1,
         hash,
-        pod: {
-          securityContext: podSecurity(POSTGRES_UID),
-          containers: [
-            {
-              name: "postgres",
-              image: ctx.settings.images.postgres,
-              ports: [{ name: "postgres", containerPort: PORTS.postgres }],
-              // The Docker target's variables, the secret ones read from the connection Secret.
-              env: [
-                ...Object.entries(serverEnv(ctx.secrets)).map(([name, value]) =>
-                  typeof value === "string" ? { name, value } : fromSecret(name),
-                ),
-                // A subdirectory: the volume's root may hold lost+found.
-                { name: "PGDATA", value: `${POSTGRES.dataDir}/pgdata` },
+        pod: onePod(
+          {
+            name: "postgres",
+            image: ctx.settings.images.postgres,
+            ports: [{ name: "postgres", containerPort: PORTS.postgres }],
+            // The Docker target's variables, the secret ones read from the connection Secret.
+            env: [
+              ...Object.entries(serverEnv(ctx.secrets)).map(([name, value]) =>
+                typeof value === "string" ? { name, value } : fromSecret(name),
+              ),
+              // A subdirectory: the volume's root may hold lost+found.
+              { name: "PGDATA", value: `${POSTGRES.dataDir}/pgdata` },
+            ],
+            volumeMounts: [
+              { name: "data", mountPath: POSTGRES.dataDir },
+              { name: "init", mountPath: POSTGRES.init.dir },
+            ],
+            ...probes(execProbe([...POSTGRES.health])),
+          },
+          {
+            user: POSTGRES_UID,
+            ownsVolumes: true,
+            readOnlyRoot: true,
+            resources: resources("250m", "512Mi", "2Gi"),
+            volumes: [
+              scratch("run", "/var/run/postgresql", "16Mi"),
+              scratch("tmp", "/tmp", "64Mi"),
+            ],
+            pod: {
+              volumes: [
+                {
+                  name: "init",
+                  configMap: {
+                    name: "atrium-postgres-scripts",
+                    items: [{ key: POSTGRES.init.name, path: POSTGRES.init.name }],
+                  },
+                },
               ],
-              volumeMounts: [
-                { name: "data", mountPath: POSTGRES.dataDir },
-                { name: "init", mountPath: POSTGRES.init.dir },
-                run.mount,
-                tmp.mount,
-              ],
-              ...probes(execProbe([...POSTGRES.health])),
-              securityContext: hardened({ user: POSTGRES_UID, readOnlyRoot: true }),
-              resources: resources("250m", "512Mi", "2Gi"),
             },
-          ],
-          volumes: [
-            {
-              name: "init",
-              configMap: {
-                name: "atrium-postgres-scripts",
-                items: [{ key: POSTGRES.init.name, path: POSTGRES.init.name }],
-              },
-            },
-            run.volume,
-            tmp.volume,
-          ],
-        },
+          },
+        ),
         claims: [claimTemplate(ctx, "data", "20Gi")],
       },
       { parent: this },

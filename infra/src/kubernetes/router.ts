@@ -14,10 +14,8 @@ import { MAX_WORKER_REPLICAS } from "../synapse-workers";
 import {
   configHash,
   disruptionBudget,
-  hardened,
   httpProbe,
   meta,
-  podSecurity,
   PRIVATE_RANGES,
   probes,
   resources,
@@ -26,7 +24,7 @@ import {
   type KubeContext,
 } from "./meta";
 import { workerRecord, type Synapse } from "./synapse";
-import { deployment } from "./workload";
+import { deployment, onePod } from "./workload";
 
 export const ROUTER_HOST = "atrium-router";
 export const ROUTER_PORT = 8080;
@@ -91,7 +89,6 @@ export class Router extends pulumi.ComponentResource {
       this,
     );
     if (ctx.k.replicas.router >= 2) disruptionBudget(ctx, app, app, this);
-    const tmp = scratch("tmp", "/tmp", "16Mi");
     deployment(
       ctx,
       name,
@@ -99,25 +96,23 @@ export class Router extends pulumi.ComponentResource {
       {
         replicas: ctx.k.replicas.router,
         hash: configHash(this.haproxyCfg),
-        pod: {
-          securityContext: podSecurity(),
-          containers: [
-            {
-              name: "haproxy",
-              image: c.images.haproxy,
-              args: ["-f", "/usr/local/etc/haproxy/haproxy.cfg"],
-              ports: [{ name: "http", containerPort: ROUTER_PORT }],
-              ...probes(httpProbe(ROUTER_HEALTH_PATH, "http"), 1),
-              securityContext: hardened({ user: HAPROXY_UID, readOnlyRoot: true }),
-              resources: resources("100m", "64Mi", "256Mi"),
-              volumeMounts: [
-                { name: "config", mountPath: "/usr/local/etc/haproxy", readOnly: true },
-                tmp.mount,
-              ],
-            },
-          ],
-          volumes: [{ name: "config", configMap: { name: config.metadata.name } }, tmp.volume],
-        },
+        pod: onePod(
+          {
+            name: "haproxy",
+            image: c.images.haproxy,
+            args: ["-f", "/usr/local/etc/haproxy/haproxy.cfg"],
+            ports: [{ name: "http", containerPort: ROUTER_PORT }],
+            ...probes(httpProbe(ROUTER_HEALTH_PATH, "http"), 1),
+            volumeMounts: [{ name: "config", mountPath: "/usr/local/etc/haproxy", readOnly: true }],
+          },
+          {
+            user: HAPROXY_UID,
+            readOnlyRoot: true,
+            resources: resources("100m", "64Mi", "256Mi"),
+            volumes: [scratch("tmp", "/tmp", "16Mi")],
+            pod: { volumes: [{ name: "config", configMap: { name: config.metadata.name } }] },
+          },
+        ),
       },
       { parent: this },
     );

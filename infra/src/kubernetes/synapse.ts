@@ -14,10 +14,8 @@ import { envOf, portsOf, probeOf } from "./from-spec";
 import {
   configHash,
   disruptionBudget,
-  hardened,
   keptClaim,
   meta,
-  podSecurity,
   probes,
   resources,
   scratch,
@@ -28,7 +26,7 @@ import {
 } from "./meta";
 import { REDIS_HOST, synapseRedis } from "./synapse-redis";
 import type { DbConnection } from "./postgres";
-import { statefulSet } from "./workload";
+import { onePod, statefulSet } from "./workload";
 
 export { REDIS_HOST } from "./synapse-redis";
 
@@ -194,8 +192,6 @@ export class Synapse extends pulumi.ComponentResource {
       type === "main"
         ? `exec python -m synapse.app.homeserver --config-path ${P.config}`
         : `printf 'worker_name: %s\\n' "$HOSTNAME" > ${P.instance} && exec python -m synapse.app.generic_worker --config-path ${P.config} --config-path ${P.worker(type)} --config-path ${P.instance}`;
-    const run = scratch("run", "/run/atrium", "1Mi");
-    const tmp = scratch("tmp", "/tmp", "256Mi");
     const sized = type === "main" || type === "event-persister" || type === "synchrotron";
     statefulSet(
       ctx,
@@ -206,49 +202,57 @@ export class Synapse extends pulumi.ComponentResource {
         parallel: true,
         labels: { [SYNAPSE_ROLE_LABEL]: "true" },
         hash,
-        pod: {
-          securityContext: podSecurity(SYNAPSE_UID),
-          containers: [
-            {
-              name: spec.name,
-              image: spec.image,
-              command: ["/bin/sh", "-c", start],
-              env: envOf(spec.env),
-              ports: [
-                ...portsOf(spec),
-                { name: "replication", containerPort: SYNAPSE_REPLICATION_PORT },
-              ],
-              // main runs the database migrations on start: allow it 15 minutes.
-              ...probes(probeOf(spec), type === "main" ? 15 : 5),
-              securityContext: hardened({ user: SYNAPSE_UID, readOnlyRoot: true }),
-              resources: sized
-                ? resources("500m", "1Gi", "4Gi")
-                : resources("100m", "256Mi", "1Gi"),
-              volumeMounts: [
-                { name: "config", mountPath: "/conf", readOnly: true },
-                run.mount,
-                tmp.mount,
-                ...(media === undefined ? [] : [{ name: "media", mountPath: P.media }]),
+        pod: onePod(
+          {
+            name: spec.name,
+            image: spec.image,
+            command: ["/bin/sh", "-c", start],
+            env: envOf(spec.env),
+            ports: [
+              ...portsOf(spec),
+              { name: "replication", containerPort: SYNAPSE_REPLICATION_PORT },
+            ],
+            // main runs the database migrations on start: allow it 15 minutes.
+            ...probes(probeOf(spec), type === "main" ? 15 : 5),
+            volumeMounts: [{ name: "config", mountPath: "/conf", readOnly: true }],
+          },
+          {
+            user: SYNAPSE_UID,
+            ownsVolumes: true,
+            readOnlyRoot: true,
+            resources: sized ? resources("500m", "1Gi", "4Gi") : resources("100m", "256Mi", "1Gi"),
+            volumes: [
+              scratch("run", "/run/atrium", "1Mi"),
+              scratch("tmp", "/tmp", "256Mi"),
+              ...(media === undefined
+                ? []
+                : [
+                    {
+                      volume: {
+                        name: "media",
+                        persistentVolumeClaim: { claimName: media.metadata.name },
+                      },
+                      mount: { name: "media", mountPath: P.media },
+                    },
+                  ]),
+            ],
+            pod: {
+              volumes: [
+                {
+                  name: "config",
+                  projected: {
+                    sources: [
+                      { secret: { name: "atrium-synapse-config" } },
+                      ...(type === "main"
+                        ? []
+                        : [{ configMap: { name: "atrium-synapse-workers" } }]),
+                    ],
+                  },
+                },
               ],
             },
-          ],
-          volumes: [
-            {
-              name: "config",
-              projected: {
-                sources: [
-                  { secret: { name: "atrium-synapse-config" } },
-                  ...(type === "main" ? [] : [{ configMap: { name: "atrium-synapse-workers" } }]),
-                ],
-              },
-            },
-            run.volume,
-            tmp.volume,
-            ...(media === undefined
-              ? []
-              : [{ name: "media", persistentVolumeClaim: { claimName: media.metadata.name } }]),
-          ],
-        },
+          },
+        ),
       },
       { parent: this, dependsOn: after },
     );

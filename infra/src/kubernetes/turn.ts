@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { nodeSelector } from "../kubernetes-schema";
 import { coturnSpec } from "../services/coturn";
 import { appName, specPods } from "./from-spec";
-import { hardened, resources, scratch, type KubeContext } from "./meta";
+import { resources, scratch, type KubeContext } from "./meta";
 import { daemonSet } from "./workload";
 
 /** The coturn image's user (nobody). */
@@ -44,12 +44,7 @@ export class Turn extends pulumi.ComponentResource {
         // capability is outside the bounding set, so it stays there (jitsi-helm
         // docs/guides/security.md does the same). Unverified without a cluster: that the exec
         // then succeeds as nobody.
-        container: {
-          securityContext: {
-            ...hardened({ user: COTURN_UID, readOnlyRoot: true }),
-            capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
-          },
-        },
+        keepCapabilities: ["NET_BIND_SERVICE"],
         pod: {
           hostNetwork: true,
           dnsPolicy: "ClusterFirstWithHostNet",

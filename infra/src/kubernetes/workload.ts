@@ -4,10 +4,20 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { CONFIG_HASH_ANNOTATION, labels, meta, type KubeContext } from "./meta";
+import {
+  CONFIG_HASH_ANNOTATION,
+  hardened,
+  labels,
+  meta,
+  podSecurity,
+  type KubeContext,
+} from "./meta";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Claim = k8s.types.input.core.v1.PersistentVolumeClaim;
+type Container = k8s.types.input.core.v1.Container;
+type Volume = k8s.types.input.core.v1.Volume;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 
 /** What runs in a workload's pods. */
 export interface Pods {
@@ -16,6 +26,51 @@ export interface Pods {
   readonly labels?: Record<string, string>;
   /** The hash of the pods' config ({@link configHash}): a new one rolls them. */
   readonly hash?: pulumi.Input<string>;
+}
+
+/** How a pod of the stack runs its one container. */
+export interface PodSettings {
+  /** The image's user, which runs the container (non-root). */
+  readonly user: number;
+  /** The pod's volumes belong to the user's group (fsGroup): the container writes them. */
+  readonly ownsVolumes?: boolean;
+  /** A read-only root filesystem: the image writes only to mounted volumes. */
+  readonly readOnlyRoot: boolean;
+  /** Capabilities kept in the bounding set (all others dropped). */
+  readonly keepCapabilities?: string[];
+  readonly resources: k8s.types.input.core.v1.ResourceRequirements;
+  /** Volumes mounted after the container's own (scratch space, claims). */
+  readonly volumes?: readonly { volume: Volume; mount: VolumeMount }[];
+  /** Pod settings beyond the usual (node selection, host network, its own volumes). */
+  readonly pod?: Partial<PodSpec>;
+}
+
+/**
+ * A pod of one container running as the image's user: no privilege escalation, no
+ * capabilities beyond those kept, the runtime's seccomp profile, requests and a memory limit.
+ */
+export function onePod(container: Container, o: PodSettings): PodSpec {
+  const more = o.volumes ?? [];
+  const context = hardened({ user: o.user, readOnlyRoot: o.readOnlyRoot });
+  return {
+    securityContext: podSecurity(o.ownsVolumes === true ? o.user : undefined),
+    ...o.pod,
+    containers: [
+      {
+        ...container,
+        securityContext:
+          o.keepCapabilities === undefined
+            ? context
+            : { ...context, capabilities: { drop: ["ALL"], add: o.keepCapabilities } },
+        resources: o.resources,
+        volumeMounts: [
+          ...((container.volumeMounts as VolumeMount[] | undefined) ?? []),
+          ...more.map((v) => v.mount),
+        ],
+      },
+    ],
+    volumes: [...((o.pod?.volumes as Volume[] | undefined) ?? []), ...more.map((v) => v.volume)],
+  };
 }
 
 /** The pod template of `app` (Jobs and CronJobs use it as it is). */
