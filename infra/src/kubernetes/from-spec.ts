@@ -14,11 +14,15 @@ import {
   serviceOf,
   type KubeContext,
 } from "./meta";
-import { deployment, onePod, type PodSettings, type Pods } from "./workload";
-
-type Container = k8s.types.input.core.v1.Container;
-type Volume = k8s.types.input.core.v1.Volume;
-type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+import {
+  deployment,
+  onePod,
+  type Container,
+  type PodSettings,
+  type Pods,
+  type Volume,
+  type VolumeMount,
+} from "./workload";
 
 /** `atrium-<name>`: the spec's workload, app label and config Secret. */
 export function appName(spec: ServiceSpec): string {

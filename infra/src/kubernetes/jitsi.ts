@@ -26,12 +26,16 @@ import {
   type KubeContext,
 } from "./meta";
 import { jitsiBridges } from "./jvb";
-import { deployment, statefulSet, type Pods } from "./workload";
+import {
+  deployment,
+  statefulSet,
+  type Container,
+  type Pods,
+  type Volume,
+  type VolumeMount,
+} from "./workload";
 
 export { JVB_DRAIN_ENV, JVB_DRAIN_SECONDS, JVB_PRESTOP, JVB_WS_PORT } from "./jvb";
-
-type Container = k8s.types.input.core.v1.Container;
-type Volume = k8s.types.input.core.v1.Volume;
 
 /** Prosody's ports: client-to-server (jicofo, jvb), HTTP (BOSH and WebSocket from web). */
 export const PROSODY_PORTS = { c2s: 5222, http: 5280 } as const;
@@ -111,7 +115,7 @@ export class Jitsi extends pulumi.ComponentResource {
       ],
       volumeMounts: [
         ...writable(runSize).mounts,
-        ...((extra.volumeMounts as k8s.types.input.core.v1.VolumeMount[] | undefined) ?? []),
+        ...((extra.volumeMounts as VolumeMount[] | undefined) ?? []),
       ],
     });
     const health = probes(execProbe(["/usr/local/bin/healthcheck.sh"]), 3);

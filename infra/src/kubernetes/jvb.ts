@@ -8,9 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOSTS } from "../components/names";
 import { nodeSelector } from "../kubernetes-schema";
 import { labels, meta, probes, resources, serviceOf, type KubeContext } from "./meta";
-import { daemonSet, statefulSet, type Pods } from "./workload";
-
-type Container = k8s.types.input.core.v1.Container;
+import { daemonSet, statefulSet, type Container, type Pods } from "./workload";
 
 /** JVB's colibri WebSocket port (web's nginx proxies /colibri-ws/<server id>/ to it). */
 export const JVB_WS_PORT = 9090;

@@ -13,11 +13,12 @@ import {
   type KubeContext,
 } from "./meta";
 
-type PodSpec = k8s.types.input.core.v1.PodSpec;
+/** The Kubernetes input types the components build pods from. */
+export type PodSpec = k8s.types.input.core.v1.PodSpec;
+export type Container = k8s.types.input.core.v1.Container;
+export type Volume = k8s.types.input.core.v1.Volume;
+export type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 type Claim = k8s.types.input.core.v1.PersistentVolumeClaim;
-type Container = k8s.types.input.core.v1.Container;
-type Volume = k8s.types.input.core.v1.Volume;
-type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 
 /** What runs in a workload's pods. */
 export interface Pods {
