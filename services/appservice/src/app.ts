@@ -140,6 +140,7 @@ export async function start(
     recentlySent: recentlySentVia(
       (method, path, qs) => intent.matrixClient.doRequest(method, path, qs),
       botUserId,
+      config.encryption.enabled ? async (e) => (await cryptoLate.ready).readOwn(e) : undefined,
     ),
     registry: metrics.registry,
     log: logger("feeds"),

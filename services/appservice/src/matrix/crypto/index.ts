@@ -31,6 +31,11 @@ export interface BotCrypto extends MessageEncryptor {
   readonly identityKey: string;
   /** For the processor: an `m.room.encrypted` event decrypted, parked or refused. */
   open(event: EncryptedEvent, log: Logger): Promise<Opened>;
+  /**
+   * The clear content of an `m.room.encrypted` event the bot itself sent (it keeps the keys of
+   * its own sessions), or null: how a feed entry resent after a crash finds its first send.
+   */
+  readOwn(event: EncryptedEvent): Promise<Record<string, unknown> | null>;
   /** Starts the key stream and the parked events' pass; `gateway` speaks (encrypted). */
   start(deps: { gateway: Pick<MatrixGateway, "sendNotice" | "roomState">; kick: () => void }): void;
   /** Throws unless the store is open and the key stream runs (for /ready). */
@@ -76,6 +81,11 @@ export async function openBotCrypto(o: BotCryptoOptions): Promise<BotCrypto> {
     identityKey: machine.identityKeys.ed25519.toBase64(),
     stats: { openMs: durable.stats.openMs, replayedRecords: durable.stats.replayedRecords },
     open: (event, log) => inbound.open(event, log),
+    async readOwn(event) {
+      if (event.sender !== o.botUserId) return null;
+      const result = await room.decrypt(event);
+      return result.kind === "clear" ? result.event.content : null;
+    },
     async encryptFor(roomId, type, content) {
       const gateway = late.gateway;
       if (!gateway) throw new Error("encryption is not started yet");
