@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCAL_PG_ENV, psql } from "../test-support/postgres";
+import { LOCAL_PG_ENV, psql, sqlValue, testDatabases } from "../test-support/postgres";
 import { runProgram, tempDir } from "../test-support/process";
 import { renderBackupScript, renderRestoreScript, type BackupOptions } from "./backup";
 import type { PostgresDatabase } from "./postgres-init";
@@ -14,13 +14,7 @@ import type { PostgresDatabase } from "./postgres-init";
  */
 describe("a restore that cannot complete changes nothing", () => {
   const suffix = randomBytes(4).toString("hex");
-  const db = (service: string): PostgresDatabase => ({
-    name: `t_rs_${service}_${suffix}`,
-    owner: `t_rs_${service}_${suffix}`,
-    passwordEnv: "UNUSED",
-    cCollation: service === "syn",
-  });
-  const [synapse, etherpad, atrium] = [db("syn"), db("pad"), db("atr")] as [
+  const [synapse, etherpad, atrium] = testDatabases("rs", ["syn", "pad", "atr"], suffix) as [
     PostgresDatabase,
     PostgresDatabase,
     PostgresDatabase,
@@ -36,11 +30,7 @@ describe("a restore that cannot complete changes nothing", () => {
   const backupSh = join(root, "backup.sh");
   const restoreSh = join(root, "restore.sh");
   const env = { ...process.env, ...LOCAL_PG_ENV, ATRIUM_BACKUP_DIR: backups };
-  const sql = async (text: string, database = "postgres"): Promise<string> => {
-    const r = await psql(text, database);
-    if (r.code !== 0) throw new Error(`psql failed: ${r.stderr}`);
-    return r.stdout.trim();
-  };
+  const sql = sqlValue;
   /** What the live stack holds: a row count per database and the media file. */
   const live = async (): Promise<string[]> => [
     await sql("SELECT count(*) FROM events", synapse.name),

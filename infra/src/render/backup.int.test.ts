@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCAL_PG_ENV, psql } from "../test-support/postgres";
+import { LOCAL_PG_ENV, psql, sqlValue, testDatabases } from "../test-support/postgres";
 import { runProgram, tempDir } from "../test-support/process";
 import { renderBackupScript, renderRestoreScript, type BackupOptions } from "./backup";
 import type { PostgresDatabase } from "./postgres-init";
@@ -13,13 +13,7 @@ import type { PostgresDatabase } from "./postgres-init";
  */
 describe("backup and restore against the local PostgreSQL", () => {
   const suffix = randomBytes(4).toString("hex");
-  const db = (service: string, cCollation: boolean): PostgresDatabase => ({
-    name: `t_bk_${service}_${suffix}`,
-    owner: `t_bk_${service}_${suffix}`,
-    passwordEnv: "UNUSED",
-    cCollation,
-  });
-  const [synapse, etherpad, atrium] = [db("syn", true), db("pad", false), db("atr", false)] as [
+  const [synapse, etherpad, atrium] = testDatabases("bk", ["syn", "pad", "atr"], suffix) as [
     PostgresDatabase,
     PostgresDatabase,
     PostgresDatabase,
@@ -39,11 +33,7 @@ describe("backup and restore against the local PostgreSQL", () => {
   const backupSh = join(root, "backup.sh");
   const restoreSh = join(root, "restore.sh");
   const env = { ...process.env, ...LOCAL_PG_ENV, ATRIUM_BACKUP_DIR: backups };
-  const sql = async (text: string, database = "postgres"): Promise<string> => {
-    const r = await psql(text, database);
-    if (r.code !== 0) throw new Error(`psql failed: ${r.stderr}`);
-    return r.stdout.trim();
-  };
+  const sql = sqlValue;
   const sets = (): string[] =>
     readdirSync(backups)
       .filter((d) => /^\d{8}T\d{6}Z$/.test(d))

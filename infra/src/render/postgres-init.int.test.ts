@@ -1,33 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { scramMatches } from "../test-support/postgres";
+import { psql, scramMatches, testDatabases } from "../test-support/postgres";
 import { runProgram, tempDir } from "../test-support/process";
-import { renderPostgresInitScript, type PostgresDatabase } from "./postgres-init";
+import { renderPostgresInitScript } from "./postgres-init";
 
 describe("the init script run by sh against the local PostgreSQL", () => {
   const suffix = randomBytes(4).toString("hex");
-  const dbs: PostgresDatabase[] = [
-    {
-      name: `t_synapse_${suffix}`,
-      owner: `t_synapse_${suffix}`,
-      passwordEnv: "SYNAPSE_PW",
-      cCollation: true,
-    },
-    {
-      name: `t_etherpad_${suffix}`,
-      owner: `t_etherpad_${suffix}`,
-      passwordEnv: "ETHERPAD_PW",
-      cCollation: false,
-    },
-  ];
+  const dbs = testDatabases("init", ["synapse", "etherpad"], suffix);
   // Quotes, dollars and backslashes must survive the trip through sh and psql.
   const passwords = {
     SYNAPSE_PW: `it's "a" $ecret\\pw-${suffix}`,
     ETHERPAD_PW: `plain${suffix}Password`,
   };
-  const psql = (sql: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-    runProgram("psql", ["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc", sql]);
 
   afterAll(async () => {
     for (const db of dbs) {

@@ -1,27 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCAL_PG_ENV, psql, scramMatches, verifierOf } from "../test-support/postgres";
+import {
+  LOCAL_PG_ENV,
+  psql,
+  scramMatches,
+  testDatabases,
+  verifierOf,
+} from "../test-support/postgres";
 import { runProgram, tempDir } from "../test-support/process";
-import { renderPostgresInitScript, type PostgresDatabase } from "./postgres-init";
+import { renderPostgresInitScript } from "./postgres-init";
 import { renderRolePasswordsScript } from "./postgres-roles";
 
 describe("the role-password script run by sh against the local PostgreSQL", () => {
   const suffix = randomBytes(4).toString("hex");
-  const dbs: PostgresDatabase[] = [
-    {
-      name: `t_rsyn_${suffix}`,
-      owner: `t_rsyn_${suffix}`,
-      passwordEnv: "SYN_PW",
-      cCollation: true,
-    },
-    {
-      name: `t_rpad_${suffix}`,
-      owner: `t_rpad_${suffix}`,
-      passwordEnv: "PAD_PW",
-      cCollation: false,
-    },
-  ];
+  const dbs = testDatabases("r", ["syn", "pad"], suffix);
   const first = { SYN_PW: `first-syn-${suffix}`, PAD_PW: `first-pad-${suffix}` };
   // Quotes, dollars and backslashes survive sh and psql.
   const second = { SYN_PW: `it's "new" $ecret\\pw-${suffix}`, PAD_PW: `new-pad-${suffix}` };

@@ -1,5 +1,6 @@
 /** Helpers for tests against the local PostgreSQL (127.0.0.1:5432, user postgres, trust). */
 import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
+import type { PostgresDatabase } from "../render/postgres-init";
 import { runProgram } from "./process";
 
 /** libpq settings of the local server, for scripts that connect through PG* variables. */
@@ -36,4 +37,29 @@ export function scramMatches(verifier: string, password: string): boolean {
 /** The stored password verifier of a role ("" when the role does not exist). */
 export async function verifierOf(role: string): Promise<string> {
   return (await psql(`SELECT rolpassword FROM pg_authid WHERE rolname = '${role}'`)).stdout.trim();
+}
+
+/** Runs one SQL command like {@link psql} and returns its trimmed output; throws when it fails. */
+export async function sqlValue(text: string, db = "postgres"): Promise<string> {
+  const r = await psql(text, db);
+  if (r.code !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * Databases shaped like the stack's for one test run, one per service, each with its own owner
+ * and the first with C collation (like Synapse's): `t_<tag>_<service>_<suffix>`, so runs never
+ * collide, the password read from `<SERVICE>_PW`.
+ */
+export function testDatabases(
+  tag: string,
+  services: readonly string[],
+  suffix: string,
+): PostgresDatabase[] {
+  return services.map((service, i) => ({
+    name: `t_${tag}_${service}_${suffix}`,
+    owner: `t_${tag}_${service}_${suffix}`,
+    passwordEnv: `${service.toUpperCase()}_PW`,
+    cCollation: i === 0,
+  }));
 }
