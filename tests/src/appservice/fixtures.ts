@@ -57,7 +57,11 @@ export async function command(
  * to a command): never the answer to a command.
  */
 export function isWorkspaceMessage(e: RoomEvent): boolean {
-  const body = String(e.content.body ?? "");
+  return isWorkspaceBody(String(e.content.body ?? ""));
+}
+
+/** The body of the room's pinned workspace message (or of its edit), as a client shows it. */
+export function isWorkspaceBody(body: string): boolean {
   return /^(\* )?This room's workspace — /.test(body);
 }
 

@@ -2,7 +2,14 @@
 import type { AtriumConfigInput } from "@atrium/appservice/dist/config/schema";
 import type { AtriumStack } from "../harness/atrium";
 import { useWorld, type WorldScope } from "../harness/world";
-import { startCanary, startFeedServer } from "./feed-server";
+import { startCanary, startFeedServer, type FeedServer } from "./feed-server";
+
+/** A scripted feed server on loopback, closed after the file (`useEncryptedRoom`'s `before`). */
+export async function feedServerFor(scope: WorldScope): Promise<{ server: FeedServer }> {
+  const server = await startFeedServer();
+  scope.onStop(() => server.close());
+  return { server };
+}
 
 /**
  * A scripted feed server (`feedServer`) on loopback, allow-listed by exact port; a canary
