@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, runProgram, startProgram, tempDir, type Running } from "../test-support/process";
-import { DENIED_PEER_RANGES, renderTurnserverConf } from "./turnserver";
+import { DENIED_PEER_RANGES, renderTurnserverConf, type TurnserverOptions } from "./turnserver";
 
 const SECRET = "turn-test-shared-secret-0123456789";
 
@@ -15,6 +15,33 @@ function synapseCredentials(
   return { username, password: createHmac("sha1", secret).update(username).digest("base64") };
 }
 
+/**
+ * Starts Debian's coturn on loopback with a rendered turnserver.conf (the shared secret,
+ * `listeningPort` and the relay range given) in its own folder.
+ */
+async function startTurn(
+  tag: string,
+  o: Pick<TurnserverOptions, "listeningPort" | "relayMinPort" | "relayMaxPort" | "externalIp">,
+): Promise<Running> {
+  const dir = tempDir(tag);
+  const file = join(dir, "turnserver.conf");
+  writeFileSync(
+    file,
+    renderTurnserverConf({
+      realm: "example.org",
+      sharedSecret: SECRET,
+      listeningIps: ["127.0.0.1"],
+      pidFile: join(dir, "turnserver.pid"),
+      ...o,
+    }),
+  );
+  return startProgram(
+    "turnserver",
+    ["-c", file, "--db", join(dir, "turndb")],
+    /Total General servers/,
+  );
+}
+
 describe("turnserver.conf run by Debian's coturn on loopback", () => {
   let turn: Running;
   let port: number;
@@ -22,25 +49,11 @@ describe("turnserver.conf run by Debian's coturn on loopback", () => {
   beforeAll(async () => {
     port = await freePort();
     const relayMin = await freePort();
-    const dir = tempDir("turn");
-    const file = join(dir, "turnserver.conf");
-    writeFileSync(
-      file,
-      renderTurnserverConf({
-        realm: "example.org",
-        sharedSecret: SECRET,
-        listeningPort: port,
-        relayMinPort: relayMin,
-        relayMaxPort: relayMin + 10,
-        listeningIps: ["127.0.0.1"],
-        pidFile: join(dir, "turnserver.pid"),
-      }),
-    );
-    turn = await startProgram(
-      "turnserver",
-      ["-c", file, "--db", join(dir, "turndb")],
-      /Total General servers/,
-    );
+    turn = await startTurn("turn", {
+      listeningPort: port,
+      relayMinPort: relayMin,
+      relayMaxPort: relayMin + 10,
+    });
   }, 20000);
 
   afterAll(async () => {
@@ -81,27 +94,13 @@ describe("turnserver.conf run by Debian's coturn on loopback", () => {
 
 describe("turnserver.conf with the host's public address", () => {
   it("lets the relay reach that address despite its denied range", async () => {
-    const dir = tempDir("turn-own");
-    const file = join(dir, "turnserver.conf");
-    writeFileSync(
-      file,
-      renderTurnserverConf({
-        realm: "example.org",
-        sharedSecret: SECRET,
-        listeningPort: await freePort(),
-        relayMinPort: 50100,
-        relayMaxPort: 50110,
-        listeningIps: ["127.0.0.1"],
-        // A TEST-NET-1 (denied) address standing in for the host's own public IP.
-        externalIp: "192.0.2.7",
-        pidFile: join(dir, "turnserver.pid"),
-      }),
-    );
-    const own = await startProgram(
-      "turnserver",
-      ["-c", file, "--db", join(dir, "turndb")],
-      /Total General servers/,
-    );
+    const own = await startTurn("turn-own", {
+      listeningPort: await freePort(),
+      relayMinPort: 50100,
+      relayMaxPort: 50110,
+      // A TEST-NET-1 (denied) address standing in for the host's own public IP.
+      externalIp: "192.0.2.7",
+    });
     try {
       expect(own.output()).toMatch(/White listing: 192\.0\.2\.7/);
       expect(own.output()).toContain("Black listing: 100::-100::ffff:ffff:ffff:ffff");

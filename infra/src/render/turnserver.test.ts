@@ -1,16 +1,20 @@
-import { DENIED_PEER_RANGES, renderTurnserverConf } from "./turnserver";
+import { DENIED_PEER_RANGES, renderTurnserverConf, type TurnserverOptions } from "./turnserver";
 
 const SECRET = "turn-test-shared-secret-0123456789";
 
-describe("renderTurnserverConf", () => {
-  const conf = renderTurnserverConf({
+/** turnserver.conf for example.org on 3478 with the relay range `min`..`max`. */
+const confFor = (min: number, max: number, more: Partial<TurnserverOptions> = {}): string =>
+  renderTurnserverConf({
     realm: "example.org",
     sharedSecret: SECRET,
     listeningPort: 3478,
-    relayMinPort: 49160,
-    relayMaxPort: 49200,
-    externalIp: "203.0.113.10",
+    relayMinPort: min,
+    relayMaxPort: max,
+    ...more,
   });
+
+describe("renderTurnserverConf", () => {
+  const conf = confFor(49160, 49200, { externalIp: "203.0.113.10" });
 
   it.each([
     "use-auth-secret",
@@ -47,13 +51,7 @@ describe("renderTurnserverConf", () => {
 });
 
 it("keeps the user quota within a small relay range", () => {
-  const conf = renderTurnserverConf({
-    realm: "example.org",
-    sharedSecret: SECRET,
-    listeningPort: 3478,
-    relayMinPort: 50000,
-    relayMaxPort: 50004,
-  });
+  const conf = confFor(50000, 50004);
   expect(conf.split("\n")).toEqual(expect.arrayContaining(["user-quota=5", "total-quota=5"]));
   expect(conf).not.toContain("allowed-peer-ip");
 });
