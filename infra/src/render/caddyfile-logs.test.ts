@@ -1,4 +1,4 @@
-import { caddyOptions, CONTAINER_UPSTREAMS } from "../test-support/caddyfile";
+import { caddyOptions, CONTAINER_UPSTREAMS } from "../test-support/edge";
 import { renderCaddyfile } from "./caddyfile";
 
 /**

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
-import { caddyOptions, CONTAINER_UPSTREAMS } from "../test-support/caddyfile";
+import { caddyOptions, CONTAINER_UPSTREAMS } from "../test-support/edge";
 import { freePort, runProgram, startProgram, tempDir, type Running } from "../test-support/process";
 import { renderCaddyfile } from "./caddyfile";
 

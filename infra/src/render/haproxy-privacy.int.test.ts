@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import { join } from "node:path";
+import { ROUTER_HOSTS } from "../test-support/edge";
 import { freePort, runProgram, tempDir } from "../test-support/process";
 import { PRIVATE_RANGES } from "../kubernetes/meta";
 import { renderHaproxyConfig, ROUTER_HEALTH_PATH, type RouterOptions } from "./haproxy";
@@ -53,12 +54,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstreamServer.listen(synapsePort, "127.0.0.1", resolve));
   options = {
     port,
-    hosts: {
-      domain: "example.org",
-      homeserverDomain: "matrix.example.org",
-      padDomain: "pad.example.org",
-      jitsiDomain: "meet.example.org",
-    },
+    hosts: ROUTER_HOSTS,
     wellKnown: { server: "{}", client: "{}", jitsi: "{}" },
     synapseMain: { kind: "static", servers: [{ host: "127.0.0.1", port: synapsePort }] },
     pools: [],

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
+import { ROUTER_HOSTS } from "../test-support/edge";
 import { freePort, runProgram, startProgram, tempDir, type Running } from "../test-support/process";
 import { WORKER_TYPES } from "../synapse-workers";
 import { ETHERPAD_PUBLIC_PATHS } from "./caddyfile";
@@ -58,12 +59,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   const options: RouterOptions = {
     port,
-    hosts: {
-      domain: "example.org",
-      homeserverDomain: "matrix.example.org",
-      padDomain: "pad.example.org",
-      jitsiDomain: "meet.example.org",
-    },
+    hosts: ROUTER_HOSTS,
     wellKnown: {
       server: renderWellKnownServer("matrix.example.org"),
       client: renderWellKnownClient({

@@ -1,5 +1,6 @@
-/** The Caddyfile options the proxy tests render: every site of a stack on example.org. */
+/** What the edge tests render (Caddy on Docker, the router on Kubernetes): a stack on example.org. */
 import type { CaddyfileOptions } from "../render/caddyfile";
+import type { RouterOptions } from "../render/haproxy";
 import {
   renderJitsiWellKnown,
   renderWellKnownClient,
@@ -41,3 +42,11 @@ export const CONTAINER_UPSTREAMS = {
   elementWeb: "element-web:80",
   livekit: "atrium-livekit:7880",
 } as const;
+
+/** The router's host names for that stack. */
+export const ROUTER_HOSTS: RouterOptions["hosts"] = {
+  domain: "example.org",
+  homeserverDomain: "matrix.example.org",
+  padDomain: "pad.example.org",
+  jitsiDomain: "meet.example.org",
+};
