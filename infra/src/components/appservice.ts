@@ -2,21 +2,16 @@
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSettings } from "../config";
 import { APPSERVICE_IMAGE_REPO } from "../images";
 import { sourceHash } from "../source-hash";
 import { appserviceSpec } from "../services/appservice";
 import { dataVolume } from "./container";
 import { specContainer } from "./from-spec";
 import { HOSTS, PORTS } from "./names";
-import type { Networks } from "./networks";
-import type { Secrets } from "./secrets";
+import type { StackArgs } from "./stack-args";
 
 /** Inputs of {@link Appservice}. */
-export interface AppserviceArgs {
-  readonly settings: StackSettings;
-  readonly networks: Networks;
-  readonly secrets: Secrets;
+export interface AppserviceArgs extends StackArgs {
   /** The registration Synapse loads: the same file is mounted here. */
   readonly registrationYaml: pulumi.Input<string>;
   readonly synapseUrl: string;

@@ -1,7 +1,6 @@
 /** Scheduled backups of every database and state volume, with an optional S3 copy. */
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSettings } from "../config";
 import {
   renderBackupScheduler,
   renderBackupScript,
@@ -13,8 +12,7 @@ import { adminEnv } from "../services/postgres";
 import { dataVolume, pinnedImage, serviceContainer } from "./container";
 import { envLines } from "./from-spec";
 import { HOSTS, PORTS } from "./names";
-import type { Networks } from "./networks";
-import type { Secrets } from "./secrets";
+import type { StackArgs } from "./stack-args";
 
 /** A state volume to back up, by its name in the archive. */
 export interface BackupSource {
@@ -23,10 +21,7 @@ export interface BackupSource {
 }
 
 /** Inputs of {@link Backup}. */
-export interface BackupArgs {
-  readonly settings: StackSettings;
-  readonly networks: Networks;
-  readonly secrets: Secrets;
+export interface BackupArgs extends StackArgs {
   /** The Postgres server image: its pg_dump matches the server. */
   readonly postgresImage: pulumi.Input<string>;
   readonly sources: readonly BackupSource[];

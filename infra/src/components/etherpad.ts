@@ -1,19 +1,13 @@
 /** Etherpad on Docker, rendered from its {@link etherpadSpec} (services/etherpad.ts). */
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSettings } from "../config";
 import { etherpadSpec } from "../services/etherpad";
 import { dataVolume } from "./container";
 import { specContainer } from "./from-spec";
 import { HOSTS, PORTS } from "./names";
-import type { Networks } from "./networks";
-import type { Secrets } from "./secrets";
+import type { StackArgs } from "./stack-args";
 
 /** Inputs of {@link Etherpad}. */
-export interface EtherpadArgs {
-  readonly settings: StackSettings;
-  readonly networks: Networks;
-  readonly secrets: Secrets;
-}
+export type EtherpadArgs = StackArgs;
 
 /**
  * Etherpad on the services and database networks, its `var` on a kept volume. The proxy

@@ -1,20 +1,14 @@
 /** Jitsi Meet (web, prosody, jicofo, jvb) from docker-jitsi-meet's images. */
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSettings } from "../config";
 import { jitsiRelease } from "../jitsi-release";
 import { dataVolume, pinnedImage, serviceContainer, type ServiceContainerArgs } from "./container";
 import { env, jitsiEnvs, XMPP } from "../services/jitsi";
 import { HOSTS } from "./names";
-import type { Networks } from "./networks";
-import type { Secrets } from "./secrets";
+import type { StackArgs } from "./stack-args";
 
 /** Inputs of {@link Jitsi}. */
-export interface JitsiArgs {
-  readonly settings: StackSettings;
-  readonly networks: Networks;
-  readonly secrets: Secrets;
-}
+export type JitsiArgs = StackArgs;
 
 /**
  * Rootless releases (stable-11146 on) run read-only with a tmpfs on /run, where they render

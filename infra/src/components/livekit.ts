@@ -1,17 +1,11 @@
 /** The LiveKit SFU on Docker, rendered from its {@link livekitSpec} (services/livekit.ts). */
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSettings } from "../config";
 import { livekitSpec } from "../services/livekit";
 import { specContainer } from "./from-spec";
-import type { Networks } from "./networks";
-import type { Secrets } from "./secrets";
+import type { StackArgs } from "./stack-args";
 
 /** Inputs of {@link Livekit}. */
-export interface LivekitArgs {
-  readonly settings: StackSettings;
-  readonly networks: Networks;
-  readonly secrets: Secrets;
-}
+export type LivekitArgs = StackArgs;
 
 /**
  * LiveKit on the services network: the proxy reaches its signalling websocket and the

@@ -1,20 +1,14 @@
 /** Synapse on Docker, rendered from its {@link synapseSpec} (services/synapse.ts). */
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSettings } from "../config";
 import { synapseSpec } from "../services/synapse";
 import { dataVolume } from "./container";
 import { specContainer } from "./from-spec";
 import { HOSTS, PORTS } from "./names";
-import type { Networks } from "./networks";
-import type { Secrets } from "./secrets";
+import type { StackArgs } from "./stack-args";
 
 /** Inputs of {@link Synapse}. */
-export interface SynapseArgs {
-  readonly settings: StackSettings;
-  readonly networks: Networks;
-  readonly secrets: Secrets;
-}
+export type SynapseArgs = StackArgs;
 
 /** Where the rendered files live inside the container (data stays on the volume at /data). */
 export const SYNAPSE_PATHS = {

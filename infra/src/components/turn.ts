@@ -1,18 +1,12 @@
 /** coturn on Docker, rendered from its {@link coturnSpec} (services/coturn.ts). */
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSettings } from "../config";
 import { coturnSpec } from "../services/coturn";
 import { dataVolume } from "./container";
 import { specContainer } from "./from-spec";
-import type { Networks } from "./networks";
-import type { Secrets } from "./secrets";
+import type { StackArgs } from "./stack-args";
 
 /** Inputs of {@link Turn}. */
-export interface TurnArgs {
-  readonly settings: StackSettings;
-  readonly networks: Networks;
-  readonly secrets: Secrets;
-}
+export type TurnArgs = StackArgs;
 
 /**
  * coturn publishing its listening port (UDP and TCP) and, one by one, the UDP relay range;
