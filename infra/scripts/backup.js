@@ -5,30 +5,12 @@
  * works as for `pnpm provision`.
  */
 "use strict";
-const { spawnSync } = require("node:child_process");
+const { CONTAINER, docker: dockerFor, listSets, scriptArgs } = require("./backup-container");
 
-const CONTAINER = "atrium-backup";
-
-function docker(args) {
-  const result = spawnSync("docker", args, { stdio: "inherit" });
-  if (result.error) {
-    process.stderr.write(`atrium backup: could not run docker: ${result.error.message}\n`);
-    process.exit(1);
-  }
-  return result.status ?? 1;
-}
-
-const args = process.argv.slice(2).filter((a) => a !== "--");
+const docker = (args) => dockerFor("backup", args);
+const args = scriptArgs();
 if (args.includes("--list")) {
-  process.exit(
-    docker([
-      "exec",
-      CONTAINER,
-      "sh",
-      "-c",
-      'ls -1 "$ATRIUM_BACKUP_DIR" | grep -E "^[0-9]{8}T[0-9]{6}Z$"; cat "$ATRIUM_BACKUP_DIR/.last-run" 2>/dev/null || true',
-    ]),
-  );
+  process.exit(listSets("backup", '; cat "$ATRIUM_BACKUP_DIR/.last-run" 2>/dev/null || true'));
 }
 const status = docker(["exec", CONTAINER, "sh", "/atrium-backup/backup.sh"]);
 if (status !== 0) {

@@ -6,9 +6,14 @@
  * copies, and starts the services again. Without arguments it lists the sets.
  */
 "use strict";
-const { spawnSync } = require("node:child_process");
+const {
+  CONTAINER,
+  SET_NAME,
+  docker: dockerFor,
+  listSets,
+  scriptArgs,
+} = require("./backup-container");
 
-const CONTAINER = "atrium-backup";
 /** Stopped in this order, started in reverse: nothing writes while the data is replaced. */
 const SERVICES = [
   "atrium-appservice",
@@ -18,32 +23,16 @@ const SERVICES = [
   "atrium-caddy",
 ];
 
-function docker(args, quiet = false) {
-  const result = spawnSync("docker", args, { stdio: quiet ? "ignore" : "inherit" });
-  if (result.error) {
-    process.stderr.write(`atrium restore: could not run docker: ${result.error.message}\n`);
-    process.exit(1);
-  }
-  return result.status ?? 1;
-}
-
-const args = process.argv.slice(2).filter((a) => a !== "--");
+const docker = (args, quiet = false) => dockerFor("restore", args, quiet);
+const args = scriptArgs();
 const set = args.find((a) => !a.startsWith("-"));
 if (set === undefined) {
   process.stderr.write(
     "atrium restore: backup sets (newest last); restore one with pnpm restore -- <set> --yes\n",
   );
-  process.exit(
-    docker([
-      "exec",
-      CONTAINER,
-      "sh",
-      "-c",
-      'ls -1 "$ATRIUM_BACKUP_DIR" | grep -E "^[0-9]{8}T[0-9]{6}Z$"',
-    ]),
-  );
+  process.exit(listSets("restore"));
 }
-if (!/^\d{8}T\d{6}Z$/.test(set)) {
+if (!SET_NAME.test(set)) {
   process.stderr.write(
     `atrium restore: "${set}" is not a backup set name (e.g. 20260101T030000Z)\n`,
   );
