@@ -11,13 +11,12 @@ import type { Browser } from "playwright-core";
 import { createEtherpadClient } from "@atrium/etherpad";
 import { elementOffersEdit } from "@atrium/widgets";
 import { startDev, type DevOptions } from "./dev";
-import { launchChromium } from "./access/browser";
-import { freePort } from "./harness/process-utils";
+import { launchChromium } from "./harness/chromium";
+import { devTestOptions } from "./harness/dev-options";
 import { loginUser, clientFor } from "./harness/users";
 import { waitFor } from "./harness/wait";
 
 const WIDGETS = "im.vector.modular.widgets";
-let devDir: string;
 let elementDir: string;
 let opts: DevOptions;
 let browser: Browser;
@@ -38,25 +37,14 @@ async function elementLikeRelease(): Promise<string> {
 }
 
 beforeAll(async () => {
-  devDir = await fs.mkdtemp(path.join(os.tmpdir(), "atrium-devtest-"));
   elementDir = await elementLikeRelease();
-  opts = {
-    devDir,
-    synapsePort: await freePort(),
-    etherpadPort: await freePort(),
-    appservicePort: await freePort(),
-    webPort: await freePort(),
-    imPort: await freePort(),
-    frontPort: await freePort(),
-    elementWebDir: elementDir,
-    jitsiDomain: "meet.example.org",
-  };
+  opts = await devTestOptions({ elementWebDir: elementDir });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await fs.rm(devDir, { recursive: true, force: true });
+  if (opts) await fs.rm(opts.devDir, { recursive: true, force: true });
   await fs.rm(elementDir, { recursive: true, force: true });
 });
 

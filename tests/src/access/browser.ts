@@ -1,37 +1,20 @@
 /**
- * Real Chromium (Debian's /usr/bin/chromium through playwright-core) and a small local server
- * for the test client page (fixtures/), which plays the Matrix client around a widget.
+ * The pad tests' side of the browser: a small local server for the test client page
+ * (fixtures/), which plays the Matrix client around a widget, and the steps a person takes in
+ * it (open the client, see the widget refuse, type in the pad, open the pad in its own tab).
  */
-import { promises as fs } from "node:fs";
-import http from "node:http";
+import type http from "node:http";
 import type { Duplex } from "node:stream";
 import * as path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { BrowserContext, Frame, FrameLocator, Locator, Page } from "playwright-core";
+import type { TestUser } from "../harness/atrium";
+import { serveFiles, type LocalServer } from "../harness/chromium";
 import { forward, forwardUpgrade } from "../harness/http-proxy";
+import { waitFor } from "../harness/wait";
+import type { PadRoom } from "./pad-room";
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-/** Starts headless Chromium; set ATRIUM_CHROMIUM to use another binary. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.ATRIUM_CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
-}
-
-export interface TestPageServer {
-  /** Base URL on `localhost` (the same host as the widget page, so cookies are shared). */
-  url: string;
-  close(): Promise<void>;
-}
+/** Base URL on `localhost` (the same host as the widget page, so cookies are shared). */
+export type TestPageServer = LocalServer;
 
 const FILES: Record<string, { file: string; type: string }> = {
   "/atrium-test/client.html": {
@@ -65,33 +48,111 @@ export async function startTestPageServer(
   /** Sees every request passed to Etherpad (HTTP and websocket upgrades), as Etherpad gets it. */
   onEtherpadRequest?: (req: http.IncomingMessage) => void,
 ): Promise<TestPageServer> {
-  const server = http.createServer((req, res) => {
-    const entry = FILES[new URL(req.url ?? "/", "http://localhost").pathname];
-    if (entry) {
-      fs.readFile(entry.file).then(
-        (body) => res.writeHead(200, { "Content-Type": entry.type }).end(body),
-        (error: unknown) => res.writeHead(500).end(String(error)),
-      );
-      return;
-    }
+  const pages = await serveFiles(port, FILES, (req, res) => {
     onEtherpadRequest?.(req);
     forward(req, res, etherpadUrl);
   });
   // socket.io's websocket: replayed to Etherpad.
-  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+  pages.server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     onEtherpadRequest?.(req);
     forwardUpgrade(req, socket, head, etherpadUrl);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
+  return pages;
+}
+
+/**
+ * Opens the test client at `base` (the test page server, or a proxy in front of it) for `who`
+ * in `context`, with `room`'s pad widget embedded. `extra` joins the client's query (e.g.
+ * `openidDelayMs`), `fragment` its URL.
+ */
+export async function openTestClient(
+  context: BrowserContext,
+  base: string,
+  who: TestUser,
+  room: Pick<PadRoom, "roomId" | "widgetId" | "templateUrl">,
+  extra: Record<string, string> = {},
+  fragment = "",
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.exposeFunction("atriumMintOpenId", () => who.client.requestOpenIdToken());
+  const query = new URLSearchParams({
+    widgetUrl: room.templateUrl,
+    widgetId: room.widgetId,
+    roomId: room.roomId,
+    userId: who.user.userId,
+    ...extra,
   });
-  return {
-    url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  await page.goto(`${base}/atrium-test/client.html?${query.toString()}${fragment}`);
+  return page;
+}
+
+/** The widget's document, once it has refused the person (its `body[data-state="refused"]`). */
+export async function refusedWidget(page: Page): Promise<FrameLocator> {
+  const widget = page.frameLocator("#widget");
+  await widget.locator('body[data-state="refused"]').waitFor({ timeout: 30_000 });
+  return widget;
+}
+
+/** Waits for a frame of `page` whose URL `matches` (the timeout lists the frames there were). */
+export function frameWhere(
+  page: Page,
+  what: string,
+  matches: (url: string) => boolean,
+  timeoutMs = 30_000,
+): Promise<Frame> {
+  return waitFor(what, async () => page.frames().find((f) => matches(f.url())), {
+    timeoutMs,
+    describeLast: () =>
+      `frames: ${page
+        .frames()
+        .map((f) => f.url())
+        .join(", ")}`,
+  });
+}
+
+/** The editable body of Etherpad's editor (ace_outer → ace_inner → #innerdocbody) in `outer`. */
+export function padEditor(outer: Page | FrameLocator): Locator {
+  return outer
+    .frameLocator('iframe[name="ace_outer"]')
+    .frameLocator('iframe[name="ace_inner"]')
+    .locator("#innerdocbody");
+}
+
+/**
+ * Types `text` at the end of the pad that `shown` (the page, or the frame of the widget that
+ * shows it) holds, once its "Agenda" line shows and it is editable, and waits until Etherpad's
+ * API (`padText`) reads it.
+ */
+export async function typeInPad(
+  page: Page,
+  shown: Page | FrameLocator,
+  text: string,
+  padText: () => Promise<string>,
+): Promise<void> {
+  const editor = padEditor(shown);
+  await editor.locator("text=Agenda").waitFor({ timeout: 30_000 });
+  expect(await editor.getAttribute("contenteditable")).toBe("true");
+  await editor.click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(text);
+  await waitFor(
+    `Etherpad to hold "${text}"`,
+    async () => ((await padText()).includes(text) ? true : undefined),
+    { timeoutMs: 20_000, describeLast: () => "the text did not arrive" },
+  );
+}
+
+/**
+ * The widget in `page` offers the pad in its own tab; clicks "Open in its own tab" and returns
+ * the tab once it shows a pad under `padBase`.
+ */
+export async function openOwnTab(page: Page, padBase: string): Promise<Page> {
+  const widget = page.frameLocator("#widget");
+  await widget.locator('body[data-state="own-tab"]').waitFor({ timeout: 30_000 });
+  const [tab] = await Promise.all([
+    page.context().waitForEvent("page"),
+    widget.getByRole("button", { name: "Open in its own tab" }).click(),
+  ]);
+  await tab.waitForURL(`${padBase}/p/**`, { timeout: 30_000 });
+  return tab;
 }

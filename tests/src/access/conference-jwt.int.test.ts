@@ -12,7 +12,8 @@ import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium"
 import { command, roomWithBot, widgetsIn } from "../appservice/fixtures";
 import { freePort } from "../harness/process-utils";
 import { waitFor } from "../harness/wait";
-import { launchChromium, startTestPageServer, type TestPageServer } from "./browser";
+import { launchChromium } from "../harness/chromium";
+import { startTestPageServer, type TestPageServer } from "./browser";
 
 const secret = randomBytes(32).toString("hex");
 let stack: AtriumStack;

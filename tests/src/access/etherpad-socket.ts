@@ -9,35 +9,47 @@ import io from "socket.io-client";
 
 export type PadVerdict = "grant" | "deny";
 
-/** What Etherpad answers to CLIENT_READY for `padId` with `sessionId` (or none). */
-export async function clientReady(
-  etherpadUrl: string,
-  padId: string,
-  sessionId?: string,
-): Promise<PadVerdict> {
-  const socket = io(etherpadUrl, {
+type PadSocket = ReturnType<typeof io>;
+
+/** A socket.io connection to `padId` as the pad page opens it (websocket only, no reconnect). */
+export function padSocket(etherpadUrl: string, padId: string): PadSocket {
+  return io(etherpadUrl, {
     query: { padId },
     transports: ["websocket"],
     forceNew: true,
     reconnection: false,
     timeout: 10_000,
   });
+}
+
+/** Sends CLIENT_READY for `padId` with `sessionId` (the `sessionID` cookie value) once connected. */
+export function onConnectClientReady(socket: PadSocket, padId: string, sessionId?: string): void {
+  socket.on("connect", () =>
+    socket.json.send({
+      component: "pad",
+      type: "CLIENT_READY",
+      padId,
+      sessionID: sessionId,
+      token: `t.${randomBytes(10).toString("hex")}`,
+      protocolVersion: 2,
+    }),
+  );
+}
+
+/** What Etherpad answers to CLIENT_READY for `padId` with `sessionId` (or none). */
+export async function clientReady(
+  etherpadUrl: string,
+  padId: string,
+  sessionId?: string,
+): Promise<PadVerdict> {
+  const socket = padSocket(etherpadUrl, padId);
   try {
     return await new Promise<PadVerdict>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`Etherpad did not answer CLIENT_READY for ${padId} within 15 s`)),
         15_000,
       );
-      socket.on("connect", () => {
-        socket.json.send({
-          component: "pad",
-          type: "CLIENT_READY",
-          padId,
-          sessionID: sessionId,
-          token: `t.${randomBytes(10).toString("hex")}`,
-          protocolVersion: 2,
-        });
-      });
+      onConnectClientReady(socket, padId, sessionId);
       socket.on("message", (raw: unknown) => {
         const msg = (typeof raw === "string" ? JSON.parse(raw) : raw) as {
           accessStatus?: string;

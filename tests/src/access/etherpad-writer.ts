@@ -5,8 +5,8 @@
  * session again on every message, so this shows whether an already open pad keeps its write
  * access once Atrium ended the session (REFERENCE.md §5).
  */
-import { randomBytes } from "node:crypto";
-import io from "socket.io-client";
+
+import { onConnectClientReady, padSocket } from "./etherpad-socket";
 
 interface Message {
   type?: string;
@@ -35,13 +35,7 @@ export async function openPadWriter(
   padId: string,
   sessionId: string,
 ): Promise<PadWriter> {
-  const socket = io(etherpadUrl, {
-    query: { padId },
-    transports: ["websocket"],
-    forceNew: true,
-    reconnection: false,
-    timeout: 10_000,
-  });
+  const socket = padSocket(etherpadUrl, padId);
   const waiters: Array<(m: Message) => boolean> = [];
   socket.on("message", (raw: unknown) => {
     const m = (typeof raw === "string" ? JSON.parse(raw) : raw) as Message;
@@ -61,16 +55,7 @@ export async function openPadWriter(
   const vars = next("CLIENT_VARS or deny", (m) =>
     m.type === "CLIENT_VARS" ? m.data : m.accessStatus ? null : undefined,
   );
-  socket.on("connect", () =>
-    socket.json.send({
-      component: "pad",
-      type: "CLIENT_READY",
-      padId,
-      sessionID: sessionId,
-      token: `t.${randomBytes(10).toString("hex")}`,
-      protocolVersion: 2,
-    }),
-  );
+  onConnectClientReady(socket, padId, sessionId);
   const data = await vars;
   if (!data?.collab_client_vars || !data.userId) {
     socket.close();

@@ -10,13 +10,11 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
-import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
-import { freePort } from "../harness/process-utils";
-import { waitFor } from "../harness/wait";
-import { CHROMIUM_ARGS, launchChromium, startTestPageServer, type TestPageServer } from "./browser";
-import { padRoom, type PadRoom } from "./pad-room";
+import type { TestUser } from "../harness/atrium";
+import { BLOCK_THIRD_PARTY_COOKIES, Browsers } from "../harness/chromium";
+import { useAtrium } from "../harness/world";
+import { openOwnTab as openPadTab, openTestClient, refusedWidget, typeInPad } from "./browser";
+import { padPeople, testPages } from "./pad-world";
 
 const SCREENSHOT = path.join(
   __dirname,
@@ -27,30 +25,38 @@ const SCREENSHOT = path.join(
   "screenshots",
   "pad-cross-origin.png",
 );
-let stack: AtriumStack;
-let etherpad: EtherpadClient;
-let browser: Browser;
-/** Chromium that blocks third-party cookies (as Safari does by default). */
-let strictBrowser: Browser;
-let pages: TestPageServer;
-/** The test client's base URL, on another site than the pads (127.0.0.1 vs localhost). */
-let clientBase: string;
-let owner: TestUser;
-let member: TestUser;
-let leaver: TestUser;
-let stranger: TestUser;
-let room: PadRoom;
+const w = useAtrium({}, async (stack, scope) => {
+  const pages = await testPages(scope, stack);
+  const browsers = new Browsers(scope);
+  const [browser, strictBrowser] = await Promise.all([
+    browsers.launch(),
+    browsers.launch([BLOCK_THIRD_PARTY_COOKIES]),
+  ]);
+  return {
+    browsers,
+    browser,
+    /** Chromium that blocks third-party cookies (as Safari does by default). */
+    strictBrowser,
+    /** The test client's base URL, on another site than the pads (127.0.0.1 vs localhost). */
+    clientBase: pages.url.replace("localhost", "127.0.0.1"),
+    ...(await padPeople(stack, {
+      members: ["member", "leaver"],
+      others: ["stranger"],
+      text: "Agenda\n",
+    })),
+  };
+});
+
 /** Issued at the start, redeemed at the end: by then it is past its minute. */
 let staleTicket: { url: string; issuedAt: number };
-const contexts: BrowserContext[] = [];
 
 async function askForTicket(who: TestUser): Promise<Response> {
-  return fetch(`${stack.webUrl}/atrium/pad/ticket`, {
+  return fetch(`${w.stack.webUrl}/atrium/pad/ticket`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({
-      roomId: room.roomId,
-      widgetId: room.widgetId,
+      roomId: w.room.roomId,
+      widgetId: w.room.widgetId,
       openid: await who.client.requestOpenIdToken(),
     }),
   });
@@ -61,105 +67,34 @@ async function ticketFor(who: TestUser): Promise<string> {
   expect(res.status).toBe(200);
   const { url } = (await res.json()) as { url: string };
   expect(url).toMatch(/^pad\/open\?ticket=[A-Za-z0-9_-]{43}$/);
-  return `${stack.config.web.publicUrl}/atrium/${url}`;
+  return `${w.stack.config.web.publicUrl}/atrium/${url}`;
 }
 
 beforeAll(async () => {
-  stack = await startAtrium();
-  etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
-  const pagePort = await freePort();
-  [browser, strictBrowser, pages] = await Promise.all([
-    launchChromium(),
-    chromium.launch({
-      executablePath: process.env.ATRIUM_CHROMIUM ?? "/usr/bin/chromium",
-      args: [...CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
-    }),
-    startTestPageServer(pagePort, stack.etherpad.url),
-  ]);
-  clientBase = pages.url.replace("localhost", "127.0.0.1");
-  [owner, member, leaver, stranger] = [
-    await stack.user("owner"),
-    await stack.user("member"),
-    await stack.user("leaver"),
-    await stack.user("stranger"),
-  ];
-  room = await padRoom(stack, owner);
-  await member.client.join(room.roomId);
-  await leaver.client.join(room.roomId);
-  await etherpad.setText(room.padId, "Agenda\n");
-  staleTicket = { url: await ticketFor(member), issuedAt: Date.now() };
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await strictBrowser?.close();
-  await pages?.close();
-  await stack?.stop();
+  staleTicket = { url: await ticketFor(w.member), issuedAt: Date.now() };
 });
 
-async function newContext(on: Browser = browser): Promise<BrowserContext> {
-  const context = await on.newContext({ viewport: { width: 1100, height: 800 } });
-  contexts.push(context);
-  context.on("page", (p) => {
-    p.on("pageerror", (e) => console.log(`[chromium] page error: ${e.message}`));
-  });
-  return context;
+function newContext(on: Browser = w.browser): Promise<BrowserContext> {
+  return w.browsers.newContext(on, { viewport: { width: 1100, height: 800 } });
 }
 
 /** Opens the cross-site test client for `who` with the pad widget embedded. */
-async function openWidget(who: TestUser, context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  await page.exposeFunction("atriumMintOpenId", () => who.client.requestOpenIdToken());
-  const query = new URLSearchParams({
-    widgetUrl: room.templateUrl,
-    widgetId: room.widgetId,
-    roomId: room.roomId,
-    userId: who.user.userId,
-  });
-  await page.goto(`${clientBase}/atrium-test/client.html?${query.toString()}`);
-  return page;
-}
-
-function editorIn(page: Page) {
-  return page
-    .frameLocator('iframe[name="ace_outer"]')
-    .frameLocator('iframe[name="ace_inner"]')
-    .locator("#innerdocbody");
+function openWidget(who: TestUser, context: BrowserContext): Promise<Page> {
+  return openTestClient(context, w.clientBase, who, w.room);
 }
 
 /** Types `text` at the end of the pad shown as `page`'s top-level page; Etherpad's API must read it. */
-async function typeInPad(page: Page, text: string): Promise<void> {
-  const body = editorIn(page);
-  await body.locator("text=Agenda").waitFor({ timeout: 30_000 });
-  expect(await body.getAttribute("contenteditable")).toBe("true");
-  await body.click();
-  await page.keyboard.press("Control+End");
-  await page.keyboard.type(text);
-  await waitFor(
-    `Etherpad to hold "${text}"`,
-    async () => ((await etherpad.getText(room.padId)).includes(text) ? true : undefined),
-    { timeoutMs: 20_000, describeLast: () => "the text did not arrive" },
-  );
+function typeInOwnTab(page: Page, text: string): Promise<void> {
+  return typeInPad(page, page, text, () => w.etherpad.getText(w.room.padId));
 }
 
-/** The widget offers the own tab; clicking it opens the pad there. Returns the tab. */
-async function openOwnTab(page: Page): Promise<Page> {
-  const widget = page.frameLocator("#widget");
-  await widget.locator('body[data-state="own-tab"]').waitFor({ timeout: 30_000 });
-  const [tab] = await Promise.all([
-    page.context().waitForEvent("page"),
-    widget.getByRole("button", { name: "Open in its own tab" }).click(),
-  ]);
-  await tab.waitForURL(`${stack.config.etherpad.publicUrl}/p/**`, { timeout: 30_000 });
-  return tab;
-}
+const openOwnTab = (page: Page) => openPadTab(page, w.stack.config.etherpad.publicUrl!);
 
-const padPath = () => `/p/${encodeURIComponent(room.padId)}`;
+const padPath = () => `/p/${encodeURIComponent(w.room.padId)}`;
 
 describe("a client on another site, plain http", () => {
   it("tells the member why the pad cannot open inside, and opens it in its own tab, where typing works", async () => {
-    const page = await openWidget(member, await newContext());
+    const page = await openWidget(w.member, await newContext());
     const widget = page.frameLocator("#widget");
     await widget.locator('body[data-state="own-tab"]').waitFor({ timeout: 30_000 });
     expect(await widget.locator("#status").textContent()).toMatch(
@@ -171,41 +106,40 @@ describe("a client on another site, plain http", () => {
     await page.screenshot({ path: SCREENSHOT.replace(".png", "-widget.png") });
     const tab = await openOwnTab(page);
     expect(new URL(tab.url()).pathname).toBe(padPath());
-    await typeInPad(tab, "typed in the own tab");
+    await typeInOwnTab(tab, "typed in the own tab");
     await tab.bringToFront();
     await tab.screenshot({ path: SCREENSHOT });
   });
 
   it("refuses a non-member in the widget: no button, no session", async () => {
-    const page = await openWidget(stranger, await newContext());
-    const widget = page.frameLocator("#widget");
-    await widget.locator('body[data-state="refused"]').waitFor({ timeout: 30_000 });
+    const page = await openWidget(w.stranger, await newContext());
+    const widget = await refusedWidget(page);
     expect(await widget.locator("body").getAttribute("data-errcode")).toBe("M_FORBIDDEN");
     expect(await widget.locator("#error").textContent()).toContain("not a member of this room");
     expect(await widget.getByRole("button", { name: "Open in its own tab" }).isVisible()).toBe(
       false,
     );
-    const author = await etherpad.authorForUser(stranger.user.userId);
-    expect(await etherpad.listSessionsOfAuthor(author)).toEqual([]);
-    expect((await askForTicket(stranger)).status).toBe(403);
+    const author = await w.etherpad.authorForUser(w.stranger.user.userId);
+    expect(await w.etherpad.listSessionsOfAuthor(author)).toEqual([]);
+    expect((await askForTicket(w.stranger)).status).toBe(403);
   });
 });
 
 describe("pop-out (the page opened on its own)", () => {
   it("opens the pad for the member whose browser holds the room's session; typing works", async () => {
     const context = await newContext();
-    await openOwnTab(await openWidget(member, context));
+    await openOwnTab(await openWidget(w.member, context));
     const popped = await context.newPage();
     // What Element's "Pop out" opens: the widget URL, without the widget API.
-    await popped.goto(room.widgetUrl);
-    await popped.waitForURL(`${stack.config.etherpad.publicUrl}/p/**`, { timeout: 30_000 });
+    await popped.goto(w.room.widgetUrl);
+    await popped.waitForURL(`${w.stack.config.etherpad.publicUrl}/p/**`, { timeout: 30_000 });
     expect(new URL(popped.url()).pathname).toBe(padPath());
-    await typeInPad(popped, "typed in the popped-out tab");
+    await typeInOwnTab(popped, "typed in the popped-out tab");
   });
 
   it("refuses the popped-out URL in a non-member's browser with a page that says what to do", async () => {
     const page = await (await newContext()).newPage();
-    await page.goto(room.widgetUrl);
+    await page.goto(w.room.widgetUrl);
     await page.locator('body[data-state="refused"]').waitFor({ timeout: 30_000 });
     expect(await page.locator("#error").textContent()).toMatch(
       /opened outside your Matrix client.*Open in its own tab/,
@@ -215,11 +149,11 @@ describe("pop-out (the page opened on its own)", () => {
 
   it("refuses a member who left the room: resume and a ticket issued before leaving", async () => {
     const context = await newContext();
-    await openOwnTab(await openWidget(leaver, context));
-    const ticket = await ticketFor(leaver);
-    await leaver.client.leave(room.roomId);
+    await openOwnTab(await openWidget(w.leaver, context));
+    const ticket = await ticketFor(w.leaver);
+    await w.leaver.client.leave(w.room.roomId);
     const popped = await context.newPage();
-    await popped.goto(room.widgetUrl);
+    await popped.goto(w.room.widgetUrl);
     await popped.locator('body[data-state="refused"]').waitFor({ timeout: 30_000 });
     expect(popped.url()).toContain("/atrium/pad?");
     const tab = await context.newPage();
@@ -232,10 +166,10 @@ describe("pop-out (the page opened on its own)", () => {
 
 describe("tickets", () => {
   it("open once: the second use is refused, and sets no cookie", async () => {
-    const ticket = await ticketFor(member);
+    const ticket = await ticketFor(w.member);
     const first = await fetch(ticket, { redirect: "manual" });
     expect(first.status).toBe(303);
-    expect(first.headers.get("location")).toBe(`${stack.config.etherpad.publicUrl}${padPath()}`);
+    expect(first.headers.get("location")).toBe(`${w.stack.config.etherpad.publicUrl}${padPath()}`);
     expect(first.headers.get("set-cookie")).toMatch(/^sessionID=s\./);
     const second = await fetch(ticket, { redirect: "manual" });
     expect(second.status).toBe(404);
@@ -255,15 +189,14 @@ describe("tickets", () => {
 
 describe("third-party cookies blocked", () => {
   it("still opens the pad for a member, in its own tab, where typing works", async () => {
-    const page = await openWidget(member, await newContext(strictBrowser));
+    const page = await openWidget(w.member, await newContext(w.strictBrowser));
     const tab = await openOwnTab(page);
-    await typeInPad(tab, "typed with third-party cookies blocked");
+    await typeInOwnTab(tab, "typed with third-party cookies blocked");
   });
 
   it("gives a non-member nothing", async () => {
-    const page = await openWidget(stranger, await newContext(strictBrowser));
-    const widget = page.frameLocator("#widget");
-    await widget.locator('body[data-state="refused"]').waitFor({ timeout: 30_000 });
+    const page = await openWidget(w.stranger, await newContext(w.strictBrowser));
+    const widget = await refusedWidget(page);
     expect(await widget.locator("body").getAttribute("data-errcode")).toBe("M_FORBIDDEN");
   });
 });

@@ -7,49 +7,37 @@
  * its own tab (and the Storage Access button), where the pad opens. A non-member gets nothing
  * either way.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
-import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
+import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
+import type { TestUser } from "../harness/atrium";
+import { BLOCK_THIRD_PARTY_COOKIES, Browsers } from "../harness/chromium";
 import { freePort } from "../harness/process-utils";
 import { waitFor } from "../harness/wait";
-import { CHROMIUM_ARGS, startTestPageServer, type TestPageServer } from "./browser";
-import { padRoom, type PadRoom } from "./pad-room";
+import { useWorld, type WorldScope } from "../harness/world";
+import { frameWhere, openOwnTab, openTestClient, refusedWidget, typeInPad } from "./browser";
+import { padPeople, testPages } from "./pad-world";
 
-let stack: AtriumStack;
-let etherpad: EtherpadClient;
-let browser: Browser;
-let strictBrowser: Browser;
-let pages: TestPageServer;
-let caddy: ChildProcess;
-let caddyDir: string;
-let padBase: string;
-let clientBase: string;
-let member: TestUser;
-let stranger: TestUser;
-let room: PadRoom;
-const contexts: BrowserContext[] = [];
-const profiles: string[] = [];
-
-async function startCaddy(ports: {
-  pad: number;
-  client: number;
-  web: number;
-  page: number;
-  etherpadUrl: string;
-}) {
+/**
+ * Caddy in front of the stack with its internal CA: the pads and pad pages under one https
+ * origin (`padBase`, as the production proxy serves them), the test client on another
+ * (`clientBase`). Stopped, and its folder removed, after the file.
+ */
+async function startCaddy(
+  scope: WorldScope,
+  ports: { pad: number; client: number; web: number; page: number; etherpadUrl: string },
+): Promise<{ dir: string; padBase: string }> {
   const { pad: padPort, client: clientPort, web: webPort, page: pagePort } = ports;
   const httpPort = await freePort();
-  caddyDir = await fs.mkdtemp(path.join(os.tmpdir(), "atrium-caddy-"));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "atrium-caddy-"));
+  scope.onStop(() => fs.rm(dir, { recursive: true, force: true }));
   const ep = new URL(ports.etherpadUrl);
   const caddyfile = `{
   admin off
-  storage file_system ${caddyDir}/data
+  storage file_system ${dir}/data
   skip_install_trust
   local_certs
   http_port ${httpPort}
@@ -65,13 +53,15 @@ https://127.0.0.1:${clientPort} {
   reverse_proxy 127.0.0.1:${pagePort}
 }
 `;
-  await fs.writeFile(path.join(caddyDir, "Caddyfile"), caddyfile);
-  caddy = spawn("caddy", ["run", "--config", path.join(caddyDir, "Caddyfile")], {
+  await fs.writeFile(path.join(dir, "Caddyfile"), caddyfile);
+  const caddy = spawn("caddy", ["run", "--config", path.join(dir, "Caddyfile")], {
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, HOME: caddyDir, XDG_DATA_HOME: caddyDir, XDG_CONFIG_HOME: caddyDir },
+    env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
   });
+  scope.onStop(() => caddy.kill("SIGTERM"));
   let log = "";
   caddy.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+  const padBase = `https://localhost:${padPort}`;
   await waitFor(
     "Caddy to serve https",
     () =>
@@ -82,10 +72,11 @@ https://127.0.0.1:${clientPort} {
       ),
     { timeoutMs: 30_000, describeLast: () => log.slice(-2000) },
   );
+  return { dir, padBase };
 }
 
 /** base64 SHA-256 of the SPKI of each certificate Caddy's local CA made (root, intermediate). */
-async function caddyRootSpki(): Promise<string> {
+async function caddyRootSpki(caddyDir: string): Promise<string> {
   const dir = path.join(caddyDir, "data", "pki", "authorities", "local");
   const hashes: string[] = [];
   for (const name of ["root.crt", "intermediate.crt"]) {
@@ -96,26 +87,26 @@ async function caddyRootSpki(): Promise<string> {
   return hashes.join(",");
 }
 
-beforeAll(async () => {
+const profiles: string[] = [];
+
+const w = useWorld(async (scope) => {
   const [webPort, pagePort, padPort, clientPort] = [
     await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
   ];
-  padBase = `https://localhost:${padPort}`;
-  clientBase = `https://127.0.0.1:${clientPort}`;
+  const padBase = `https://localhost:${padPort}`;
   // Pads and pad pages under one https origin, as the production proxy serves them.
-  stack = await startAtrium({
+  const stack = await scope.atrium({
     config: (c) => ({
       ...c,
       web: { ...c.web, port: webPort, publicUrl: padBase },
       etherpad: { ...c.etherpad, publicUrl: padBase },
     }),
   });
-  etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
-  pages = await startTestPageServer(pagePort, stack.etherpad.url);
-  await startCaddy({
+  await testPages(scope, stack, pagePort);
+  const caddy = await startCaddy(scope, {
     pad: padPort,
     client: clientPort,
     web: webPort,
@@ -124,33 +115,21 @@ beforeAll(async () => {
   });
   // Chromium trusts Caddy's local root for this run only (a certificate error would make the
   // pages "not secure", and then their Secure cookies do not count as such).
-  const trust = `--ignore-certificate-errors-spki-list=${await caddyRootSpki()}`;
-  [browser, strictBrowser] = await Promise.all([
-    chromium.launch({
-      executablePath: process.env.ATRIUM_CHROMIUM ?? "/usr/bin/chromium",
-      args: [...CHROMIUM_ARGS, trust],
-    }),
-    chromium.launch({
-      executablePath: process.env.ATRIUM_CHROMIUM ?? "/usr/bin/chromium",
-      args: [...CHROMIUM_ARGS, trust, "--test-third-party-cookie-phaseout"],
-    }),
-  ]);
-  const owner = await stack.user("owner");
-  [member, stranger] = [await stack.user("member"), await stack.user("stranger")];
-  room = await padRoom(stack, owner);
-  await member.client.join(room.roomId);
-  await etherpad.setText(room.padId, "Agenda\n");
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await strictBrowser?.close();
-  await pages?.close();
-  caddy?.kill("SIGTERM");
-  await stack?.stop();
-  if (caddyDir) await fs.rm(caddyDir, { recursive: true, force: true });
-  for (const p of profiles) await fs.rm(p, { recursive: true, force: true });
+  const trust = `--ignore-certificate-errors-spki-list=${await caddyRootSpki(caddy.dir)}`;
+  const browsers = new Browsers(scope);
+  scope.onStop(async () => {
+    for (const p of profiles) await fs.rm(p, { recursive: true, force: true });
+  });
+  const strictBrowser = await browsers.launch([trust, BLOCK_THIRD_PARTY_COOKIES]);
+  return {
+    stack,
+    padBase,
+    clientBase: `https://127.0.0.1:${clientPort}`,
+    trust,
+    browsers,
+    strictBrowser,
+    ...(await padPeople(stack, { members: ["member"], others: ["stranger"], text: "Agenda\n" })),
+  };
 });
 
 /**
@@ -167,100 +146,50 @@ async function allowingContext(): Promise<BrowserContext> {
     path.join(profile, "Default", "Preferences"),
     JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
   );
-  return chromium.launchPersistentContext(profile, {
-    executablePath: process.env.ATRIUM_CHROMIUM ?? "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${await caddyRootSpki()}`],
-  });
+  return w.browsers.persistentContext(profile, [w.trust]);
 }
 
 async function openWidget(who: TestUser, on: Browser | BrowserContext): Promise<Page> {
   // The test only: Chromium accepts the certificates of Caddy's internal CA.
-  const context = "newContext" in on ? await on.newContext({ ignoreHTTPSErrors: true }) : on;
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (e) => console.log(`[chromium] page error: ${e.message}`));
-  await page.exposeFunction("atriumMintOpenId", () => who.client.requestOpenIdToken());
-  const query = new URLSearchParams({
-    widgetUrl: room.templateUrl,
-    widgetId: room.widgetId,
-    roomId: room.roomId,
-    userId: who.user.userId,
-  });
-  await page.goto(`${clientBase}/atrium-test/client.html?${query.toString()}`);
-  return page;
+  const context =
+    "newContext" in on ? await w.browsers.newContext(on, { ignoreHTTPSErrors: true }) : on;
+  return openTestClient(context, w.clientBase, who, w.room);
 }
 
-async function typeInto(
-  page: Page,
-  frames: (p: Page) => ReturnType<Page["frameLocator"]>,
-  text: string,
-) {
-  const body = frames(page).frameLocator('iframe[name="ace_inner"]').locator("#innerdocbody");
-  await body.locator("text=Agenda").waitFor({ timeout: 30_000 });
-  expect(await body.getAttribute("contenteditable")).toBe("true");
-  await body.click();
-  await page.keyboard.press("Control+End");
-  await page.keyboard.type(text);
-  await waitFor(
-    `Etherpad to hold "${text}"`,
-    async () => ((await etherpad.getText(room.padId)).includes(text) ? true : undefined),
-    { timeoutMs: 20_000, describeLast: () => "the text did not arrive" },
-  );
-}
+const typeInto = (page: Page, shown: Page | FrameLocator, text: string) =>
+  typeInPad(page, shown, text, () => w.etherpad.getText(w.room.padId));
 
 describe("https, client on another site", () => {
   it("third-party cookies allowed: the member types in the pad inside the widget", async () => {
     const context = await allowingContext();
-    const page = await openWidget(member, context);
-    await waitFor(
-      "the widget to show the pad",
-      async () => page.frames().find((f) => f.url().startsWith(`${padBase}/p/`)),
-      {
-        timeoutMs: 30_000,
-        describeLast: () =>
-          `frames: ${page
-            .frames()
-            .map((f) => f.url())
-            .join(", ")}`,
-      },
+    const page = await openWidget(w.member, context);
+    await frameWhere(page, "the widget to show the pad", (url) =>
+      url.startsWith(`${w.padBase}/p/`),
     ).catch(async (error: unknown) => {
       const widget = page.frameLocator("#widget");
       throw new Error(
         `${String(error)}; widget state ${await widget.locator("body").getAttribute("data-state")}: ${await widget.locator("main").textContent()}`,
       );
     });
-    await typeInto(
-      page,
-      (p) => p.frameLocator("#widget").frameLocator('iframe[name="ace_outer"]'),
-      "typed inside the widget over https",
-    );
+    await typeInto(page, page.frameLocator("#widget"), "typed inside the widget over https");
   });
 
   it("third-party cookies blocked: the widget offers its own tab, where typing works", async () => {
-    const page = await openWidget(member, strictBrowser);
+    const page = await openWidget(w.member, w.strictBrowser);
     const widget = page.frameLocator("#widget");
     await widget.locator('body[data-state="own-tab"]').waitFor({ timeout: 30_000 });
     expect(await widget.locator("#status").textContent()).toContain("blocks cookies");
     expect(await widget.getByRole("button", { name: "Allow the pad here" }).isVisible()).toBe(true);
-    const [tab] = await Promise.all([
-      page.context().waitForEvent("page"),
-      widget.getByRole("button", { name: "Open in its own tab" }).click(),
-    ]);
-    await tab.waitForURL(`${padBase}/p/**`, { timeout: 30_000 });
-    await typeInto(
-      tab,
-      (p) => p.frameLocator('iframe[name="ace_outer"]'),
-      "typed in the own tab over https",
-    );
+    const tab = await openOwnTab(page, w.padBase);
+    await typeInto(tab, tab, "typed in the own tab over https");
   });
 
   it.each([
     ["allowed", () => allowingContext()],
-    ["blocked", async () => strictBrowser],
+    ["blocked", async () => w.strictBrowser],
   ])("third-party cookies %s: a non-member gets nothing", async (_name, which) => {
-    const page = await openWidget(stranger, await which());
-    const widget = page.frameLocator("#widget");
-    await widget.locator('body[data-state="refused"]').waitFor({ timeout: 30_000 });
+    const page = await openWidget(w.stranger, await which());
+    const widget = await refusedWidget(page);
     expect(await widget.locator("body").getAttribute("data-errcode")).toBe("M_FORBIDDEN");
     expect(page.frames().some((f) => f.url().includes("/p/"))).toBe(false);
   });

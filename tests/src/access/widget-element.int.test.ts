@@ -13,53 +13,26 @@
 import { promises as fs } from "node:fs";
 import type http from "node:http";
 import * as path from "node:path";
-import type { Browser, BrowserContext, Frame, Page, Request } from "playwright-core";
-import { createEtherpadClient, type EtherpadClient } from "@atrium/etherpad";
+import type { Frame, Page, Request } from "playwright-core";
 import { integrationsWidgetsUrls } from "@atrium/widgets";
-import { startAtrium, type AtriumStack, type TestUser } from "../harness/atrium";
-import { freePort } from "../harness/process-utils";
+import type { TestUser } from "../harness/atrium";
 import { waitFor } from "../harness/wait";
-import { launchChromium, startTestPageServer, type TestPageServer } from "./browser";
-import { padRoom, type PadRoom } from "./pad-room";
+import { useWorld } from "../harness/world";
+import { frameWhere, openTestClient, padEditor } from "./browser";
+import { padPeople, padsThroughTestPages } from "./pad-world";
 
 const SCREENSHOTS = path.join(__dirname, "..", "..", "..", "docs", "screenshots");
-let stack: AtriumStack;
-let etherpad: EtherpadClient;
-let browser: Browser;
-let pages: TestPageServer;
-let member: TestUser;
-let room: PadRoom;
-const contexts: BrowserContext[] = [];
 /** Every request Etherpad got through the client's origin: its URL and headers. */
 const etherpadSaw: string[] = [];
 
-beforeAll(async () => {
-  const pagePort = await freePort();
-  stack = await startAtrium({
-    config: (c) => ({
-      ...c,
-      etherpad: { ...c.etherpad, publicUrl: `http://localhost:${pagePort}` },
-    }),
-  });
-  etherpad = createEtherpadClient({ url: stack.etherpad.url, apiKey: stack.etherpad.apiKey });
+const w = useWorld(async (scope) => {
   const record = (req: http.IncomingMessage) =>
     etherpadSaw.push(`${req.method} ${req.url} ${JSON.stringify(req.headers)}`);
-  [browser, pages] = await Promise.all([
-    launchChromium(),
-    startTestPageServer(pagePort, stack.etherpad.url, record),
-  ]);
-  const owner = await stack.user("owner");
-  member = await stack.user("member");
-  room = await padRoom(stack, owner);
-  await member.client.join(room.roomId);
-  await etherpad.setText(room.padId, "Agenda\n");
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await pages?.close();
-  await stack?.stop();
+  const opened = await padsThroughTestPages(scope, undefined, record);
+  return {
+    ...opened,
+    ...(await padPeople(opened.stack, { members: ["member"], text: "Agenda\n" })),
+  };
 });
 
 interface Opened {
@@ -74,50 +47,27 @@ async function openWidget(
   extra: Record<string, string> = {},
   fragment = "",
 ): Promise<Opened> {
-  const context = await browser.newContext();
-  contexts.push(context);
+  const context = await w.browsers.newContext(w.browser);
   const requests: Request[] = [];
   context.on("request", (r) => requests.push(r));
-  const page = await context.newPage();
-  page.on("pageerror", (e) => console.log(`[chromium] page error: ${e.message}`));
-  await page.exposeFunction("atriumMintOpenId", () => who.client.requestOpenIdToken());
-  const query = new URLSearchParams({
-    widgetUrl: room.templateUrl,
-    widgetId: room.widgetId,
-    roomId: room.roomId,
-    userId: who.user.userId,
-    ...extra,
-  });
-  await page.goto(`${pages.url}/atrium-test/client.html?${query.toString()}${fragment}`);
+  const page = await openTestClient(context, w.pages.url, who, w.room, extra, fragment);
   return { page, requests };
 }
 
-const padBase = () => `${stack.config.etherpad.publicUrl ?? stack.config.etherpad.url}/p/`;
+const padBase = () => `${w.stack.config.etherpad.publicUrl ?? w.stack.config.etherpad.url}/p/`;
 
 /** The widget's frame once it shows Etherpad. */
 function padFrame(page: Page, timeoutMs = 30_000): Promise<Frame> {
-  return waitFor(
+  return frameWhere(
+    page,
     "the widget to open the pad",
-    async () => page.frames().find((f) => f.url().startsWith(padBase())),
-    {
-      timeoutMs,
-      describeLast: () =>
-        page
-          .frames()
-          .map((f) => f.url())
-          .join(", "),
-    },
+    (url) => url.startsWith(padBase()),
+    timeoutMs,
   );
 }
 
 async function editorShowsAgenda(page: Page): Promise<void> {
-  await page
-    .frameLocator("#widget")
-    .frameLocator('iframe[name="ace_outer"]')
-    .frameLocator('iframe[name="ace_inner"]')
-    .locator("#innerdocbody")
-    .locator("text=Agenda")
-    .waitFor({ timeout: 30_000 });
+  await padEditor(page.frameLocator("#widget")).locator("text=Agenda").waitFor({ timeout: 30_000 });
 }
 
 const events = (page: Page) =>
@@ -125,7 +75,7 @@ const events = (page: Page) =>
 
 describe("the identity prompt", () => {
   it("waits while the person takes 35 s to answer, says what to do, then opens the pad", async () => {
-    const { page } = await openWidget(member, { openidDelayMs: "35000" });
+    const { page } = await openWidget(w.member, { openidDelayMs: "35000" });
     const widget = page.frameLocator("#widget");
     await widget.getByText("your Matrix client", { exact: false }).waitFor({ timeout: 20_000 });
     // Past the 30 s the page used to give up after: no error anywhere, still asking, saying how.
@@ -147,14 +97,14 @@ describe("Element's Edit and its token", () => {
   it("offers Edit, and the IM token Element appends reaches no one", async () => {
     const token = `scalar-${Date.now().toString(36)}-never-sent-on`;
     const widgetsUrls = integrationsWidgetsUrls({
-      webPublicUrl: stack.config.web.publicUrl,
-      imUrl: stack.imUrl,
+      webPublicUrl: w.stack.config.web.publicUrl,
+      imUrl: w.stack.imUrl,
     });
     const { page, requests } = await openWidget(
-      member,
+      w.member,
       {
         widgetsUrls: JSON.stringify(widgetsUrls),
-        imApiUrl: `${stack.imUrl}/api`,
+        imApiUrl: `${w.stack.imUrl}/api`,
         openidDelayMs: "2000",
       },
       `#scalarToken=${token}`,
@@ -180,7 +130,7 @@ describe("Element's Edit and its token", () => {
       (r) => r.url().includes(token) || JSON.stringify(r.headers()).includes(token),
     );
     expect(carrying.map((r) => r.url().split("?")[0])).toEqual([
-      `${stack.config.web.publicUrl}/atrium/pad`,
+      `${w.stack.config.web.publicUrl}/atrium/pad`,
     ]);
     const padRequest = requests.find((r) => r.url().startsWith(padBase()));
     expect(padRequest).toBeDefined();
@@ -191,8 +141,8 @@ describe("Element's Edit and its token", () => {
       etherpadSaw.filter((line) => /referer/i.test(line) && line.includes("/atrium/")),
     ).toEqual([]);
     const [etherpadLog, atriumLog] = await Promise.all([
-      fs.readFile(stack.etherpad.logFile, "utf8"),
-      fs.readFile(stack.atrium.logFile, "utf8"),
+      fs.readFile(w.stack.etherpad.logFile, "utf8"),
+      fs.readFile(w.stack.atrium.logFile, "utf8"),
     ]);
     expect(etherpadLog).not.toContain(token);
     expect(atriumLog).not.toContain(token);
@@ -202,7 +152,7 @@ describe("Element's Edit and its token", () => {
 
 describe("the client's theme", () => {
   it("acknowledges theme_change and follows it", async () => {
-    const { page } = await openWidget(member, { openidDelayMs: "60000" });
+    const { page } = await openWidget(w.member, { openidDelayMs: "60000" });
     const widget = page.frameLocator("#widget");
     await widget.locator('body[data-state="asking"]').waitFor({ timeout: 20_000 });
     const reply = await page.evaluate(() =>
@@ -230,7 +180,7 @@ describe("the client's theme", () => {
 
 describe("a widget Element re-renders", () => {
   it("opens the pad again without asking for the person's identity a second time", async () => {
-    const { page } = await openWidget(member);
+    const { page } = await openWidget(w.member);
     await padFrame(page);
     await editorShowsAgenda(page);
     expect((await events(page)).filter((e) => e === "openid-asked")).toHaveLength(1);

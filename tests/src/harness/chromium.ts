@@ -45,7 +45,10 @@ export class Browsers {
   private readonly browsers: Browser[] = [];
   private readonly contexts: BrowserContext[] = [];
 
-  /** Create it after the stack, so it is closed before the stack stops. */
+  /**
+   * Create it after the stack and the servers its pages talk to, so it is closed before they
+   * stop: a server does not finish closing while a page holds a websocket to it.
+   */
   constructor(scope: WorldScope) {
     scope.onStop(() => this.close());
   }
