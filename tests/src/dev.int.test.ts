@@ -3,41 +3,29 @@
  * bot and gets a pad and a conference; after a restart the data is still there.
  */
 import { promises as fs } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { elementOffersEdit } from "@atrium/widgets";
 import { imConfigLines, startDev, type DevOptions } from "./dev";
-import { freePort } from "./harness/process-utils";
+import { devTestOptions } from "./harness/dev-options";
 import { loginUser, clientFor } from "./harness/users";
 import { readStackJson } from "./harness/stack";
 
 const WIDGETS = "im.vector.modular.widgets";
-let devDir: string;
 let opts: DevOptions;
 
 beforeAll(async () => {
-  devDir = await fs.mkdtemp(path.join(os.tmpdir(), "atrium-devtest-"));
-  opts = {
-    devDir,
-    synapsePort: await freePort(),
-    etherpadPort: await freePort(),
-    appservicePort: await freePort(),
-    webPort: await freePort(),
-    imPort: await freePort(),
-    frontPort: await freePort(),
-    jitsiDomain: "meet.example.org",
-  };
+  opts = await devTestOptions();
 });
 
 afterAll(async () => {
-  await fs.rm(devDir, { recursive: true, force: true });
+  if (opts) await fs.rm(opts.devDir, { recursive: true, force: true });
 });
 
 it("comes up, writes stack.json, and gives the demo user a pad and a conference; data survives a restart", async () => {
   let { stack, appservice, info } = await startDev(opts);
   let roomId: string;
   try {
-    const written = await readStackJson(path.join(devDir, "stack.json"));
+    const written = await readStackJson(path.join(opts.devDir, "stack.json"));
     expect(written).toEqual(info);
     expect(info.botUserId).toBe("@atrium:localhost");
     expect(info.publicUrl).toBe(`http://localhost:${opts.frontPort}`);
