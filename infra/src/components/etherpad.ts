@@ -6,9 +6,6 @@ import { specContainer } from "./from-spec";
 import { HOSTS, PORTS } from "./names";
 import type { StackArgs } from "./stack-args";
 
-/** Inputs of {@link Etherpad}. */
-export type EtherpadArgs = StackArgs;
-
 /**
  * Etherpad on the services and database networks, its `var` on a kept volume. The proxy
  * publishes only what a pad page needs (see render/caddyfile.ts).
@@ -18,7 +15,7 @@ export class Etherpad extends pulumi.ComponentResource {
   /** Internal URL the appservice calls the API on. */
   readonly internalUrl = `http://${HOSTS.etherpad}:${PORTS.etherpad}`;
 
-  constructor(name: string, args: EtherpadArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: StackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Etherpad", name, {}, opts);
     const spec = etherpadSpec(args.settings, args.secrets, {
       host: HOSTS.postgres,

@@ -4,9 +4,6 @@ import { livekitSpec } from "../services/livekit";
 import { specContainer } from "./from-spec";
 import type { StackArgs } from "./stack-args";
 
-/** Inputs of {@link Livekit}. */
-export type LivekitArgs = StackArgs;
-
 /**
  * LiveKit on the services network: the proxy reaches its signalling websocket and the
  * appservice its RoomService API on 7880 (never published); ICE on TCP 7881 and UDP 7882 is
@@ -17,7 +14,7 @@ export class Livekit extends pulumi.ComponentResource {
   /** livekit.yaml (secret: it holds the API secret). */
   readonly configYaml: pulumi.Output<string>;
 
-  constructor(name: string, args: LivekitArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: StackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Livekit", name, {}, opts);
     const c = args.settings;
     const spec = livekitSpec(c, args.secrets, { ip: c.publicIp });

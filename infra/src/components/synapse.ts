@@ -7,9 +7,6 @@ import { specContainer } from "./from-spec";
 import { HOSTS, PORTS } from "./names";
 import type { StackArgs } from "./stack-args";
 
-/** Inputs of {@link Synapse}. */
-export type SynapseArgs = StackArgs;
-
 /** Where the rendered files live inside the container (data stays on the volume at /data). */
 export const SYNAPSE_PATHS = {
   configDir: "/config",
@@ -29,7 +26,7 @@ export class Synapse extends pulumi.ComponentResource {
   /** The data volume: signing key and media store (backed up). */
   readonly data: docker.Volume;
 
-  constructor(name: string, args: SynapseArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: StackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Synapse", name, {}, opts);
     const { settings: c, secrets: s } = args;
     const spec = synapseSpec(c, s, {

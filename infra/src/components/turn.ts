@@ -5,9 +5,6 @@ import { dataVolume } from "./container";
 import { specContainer } from "./from-spec";
 import type { StackArgs } from "./stack-args";
 
-/** Inputs of {@link Turn}. */
-export type TurnArgs = StackArgs;
-
 /**
  * coturn publishing its listening port (UDP and TCP) and, one by one, the UDP relay range;
  * relay candidates carry the host's public IP.
@@ -15,7 +12,7 @@ export type TurnArgs = StackArgs;
 export class Turn extends pulumi.ComponentResource {
   readonly turnserverConf: pulumi.Output<string>;
 
-  constructor(name: string, args: TurnArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: StackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("atrium:infra:Turn", name, {}, opts);
     const c = args.settings;
     const spec = coturnSpec(c, args.secrets.get("turnSharedSecret"), { externalIp: c.publicIp });
