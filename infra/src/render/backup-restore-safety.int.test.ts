@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { LOCAL_PG_ENV, psql, sqlValue, testDatabases } from "../test-support/postgres";
 import { runProgram, tempDir } from "../test-support/process";
 import { renderBackupScript, renderRestoreScript, type BackupOptions } from "./backup";
-import type { PostgresDatabase } from "./postgres-init";
 
 /**
  * A restore checks the whole set before it touches anything (issue 22 item 7): a set that
@@ -14,11 +13,7 @@ import type { PostgresDatabase } from "./postgres-init";
  */
 describe("a restore that cannot complete changes nothing", () => {
   const suffix = randomBytes(4).toString("hex");
-  const [synapse, etherpad, atrium] = testDatabases("rs", ["syn", "pad", "atr"], suffix) as [
-    PostgresDatabase,
-    PostgresDatabase,
-    PostgresDatabase,
-  ];
+  const [synapse, etherpad, atrium] = testDatabases("rs", ["syn", "pad", "atr"], suffix);
   const root = tempDir("restore-safety");
   const backups = join(root, "backups");
   const media = join(root, "synapse-data");

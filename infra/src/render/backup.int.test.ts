@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { LOCAL_PG_ENV, psql, sqlValue, testDatabases } from "../test-support/postgres";
 import { runProgram, tempDir } from "../test-support/process";
 import { renderBackupScript, renderRestoreScript, type BackupOptions } from "./backup";
-import type { PostgresDatabase } from "./postgres-init";
 
 /**
  * The rendered backup and restore scripts, run by sh against the local PostgreSQL: three
@@ -13,11 +12,7 @@ import type { PostgresDatabase } from "./postgres-init";
  */
 describe("backup and restore against the local PostgreSQL", () => {
   const suffix = randomBytes(4).toString("hex");
-  const [synapse, etherpad, atrium] = testDatabases("bk", ["syn", "pad", "atr"], suffix) as [
-    PostgresDatabase,
-    PostgresDatabase,
-    PostgresDatabase,
-  ];
+  const [synapse, etherpad, atrium] = testDatabases("bk", ["syn", "pad", "atr"], suffix);
   const root = tempDir("backup");
   const backups = join(root, "backups");
   const media = join(root, "synapse-data");

@@ -51,15 +51,15 @@ export async function sqlValue(text: string, db = "postgres"): Promise<string> {
  * and the first with C collation (like Synapse's): `t_<tag>_<service>_<suffix>`, so runs never
  * collide, the password read from `<SERVICE>_PW`.
  */
-export function testDatabases(
+export function testDatabases<const S extends readonly string[]>(
   tag: string,
-  services: readonly string[],
+  services: S,
   suffix: string,
-): PostgresDatabase[] {
+): { [K in keyof S]: PostgresDatabase } {
   return services.map((service, i) => ({
     name: `t_${tag}_${service}_${suffix}`,
     owner: `t_${tag}_${service}_${suffix}`,
     passwordEnv: `${service.toUpperCase()}_PW`,
     cCollation: i === 0,
-  }));
+  })) as { [K in keyof S]: PostgresDatabase };
 }
