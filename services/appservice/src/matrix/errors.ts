@@ -1,19 +1,13 @@
 /** Helpers over the bot-sdk's MatrixError (errcode, statusCode, retryAfterMs). */
 
+import { errorField } from "../util/error-fields";
+
 export function errcodeOf(error: unknown): string | undefined {
-  if (!error || typeof error !== "object") return undefined;
-  const e = error as { errcode?: unknown; body?: { errcode?: unknown } };
-  if (typeof e.errcode === "string") return e.errcode;
-  if (typeof e.body?.errcode === "string") return e.body.errcode;
-  return undefined;
+  return errorField(error, "string", "errcode", "body.errcode");
 }
 
 export function statusOf(error: unknown): number | undefined {
-  if (!error || typeof error !== "object") return undefined;
-  const e = error as { statusCode?: unknown; status?: unknown };
-  if (typeof e.statusCode === "number") return e.statusCode;
-  if (typeof e.status === "number") return e.status;
-  return undefined;
+  return errorField(error, "number", "statusCode", "status");
 }
 
 /** Network trouble or a 5xx: safe to retry for idempotent calls. */

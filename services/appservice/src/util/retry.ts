@@ -1,4 +1,5 @@
 /** Retries with exponential backoff where it is safe; honours the homeserver's retry_after_ms. */
+import { errorField } from "./error-fields";
 
 export interface RetryOptions {
   attempts?: number;
@@ -13,11 +14,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** The delay an error asks for (Matrix M_LIMIT_EXCEEDED's retry_after_ms), if any. */
 export function retryAfterMs(error: unknown): number | undefined {
-  if (!error || typeof error !== "object") return undefined;
-  const e = error as { retryAfterMs?: unknown; body?: { retry_after_ms?: unknown } };
-  if (typeof e.retryAfterMs === "number") return e.retryAfterMs;
-  if (typeof e.body?.retry_after_ms === "number") return e.body.retry_after_ms;
-  return undefined;
+  return errorField(error, "number", "retryAfterMs", "body.retry_after_ms");
 }
 
 /**
