@@ -11,9 +11,7 @@ let resources: CapturedResource[];
 let outputs: Record<string, unknown>;
 
 beforeAll(async () => {
-  ({ resources, outputs } = await runProgram({
-    ...MINIMAL_CONFIG,
-  }));
+  ({ resources, outputs } = await runProgram(MINIMAL_CONFIG));
 }, 30000);
 
 const view = (): StackView => new StackView(resources);
