@@ -235,11 +235,7 @@ export function keptClaim(
     {
       // WaitForFirstConsumer classes bind a claim only once a pod mounts it: do not wait.
       metadata: { ...meta(ctx, name), annotations: { "pulumi.com/skipAwait": "true" } },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        resources: { requests: { storage: size } },
-        ...(ctx.k.storageClass === undefined ? {} : { storageClassName: ctx.k.storageClass }),
-      },
+      spec: claimSpec(ctx, size),
     },
     { parent, retainOnDelete: true },
   );
@@ -251,13 +247,18 @@ export function claimTemplate(
   name: string,
   size: string,
 ): k8s.types.input.core.v1.PersistentVolumeClaim {
+  return { metadata: { name }, spec: claimSpec(ctx, size) };
+}
+
+/** A claim of `size` on one node at a time, of the stack's StorageClass (or the default). */
+function claimSpec(
+  ctx: KubeContext,
+  size: string,
+): k8s.types.input.core.v1.PersistentVolumeClaimSpec {
   return {
-    metadata: { name },
-    spec: {
-      accessModes: ["ReadWriteOnce"],
-      resources: { requests: { storage: size } },
-      ...(ctx.k.storageClass === undefined ? {} : { storageClassName: ctx.k.storageClass }),
-    },
+    accessModes: ["ReadWriteOnce"],
+    resources: { requests: { storage: size } },
+    ...(ctx.k.storageClass === undefined ? {} : { storageClassName: ctx.k.storageClass }),
   };
 }
 

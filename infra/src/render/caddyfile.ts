@@ -53,12 +53,16 @@ function jsonRoute(path: string, body: string): string[] {
   ];
 }
 
-const blocked = (matcher: string, paths: string): string[] => [
+/** Requests on `paths` (a named matcher) answered by `body`. */
+const matched = (matcher: string, paths: string, body: string): string[] => [
   `\t@${matcher} path ${paths}`,
   `\thandle @${matcher} {`,
-  "\t\trespond 404",
+  `\t\t${body}`,
   "\t}",
 ];
+
+const blocked = (matcher: string, paths: string): string[] =>
+  matched(matcher, paths, "respond 404");
 
 const proxied = (paths: string, upstream: string): string[] => [
   `\thandle ${paths} {`,
@@ -129,10 +133,11 @@ export function renderCaddyfile(o: CaddyfileOptions): string {
       // Only the SFU posts webhooks, from the private network; signed, and still not public.
       ...blocked("rtcWebhook", "/atrium/rtc/webhook"),
       ...proxied("/atrium/*", o.upstreams.appserviceWeb),
-      `\t@etherpad path ${ETHERPAD_PUBLIC_PATHS.join(" ")}`,
-      "\thandle @etherpad {",
-      `\t\treverse_proxy ${o.upstreams.etherpad}`,
-      "\t}",
+      ...matched(
+        "etherpad",
+        ETHERPAD_PUBLIC_PATHS.join(" "),
+        `reverse_proxy ${o.upstreams.etherpad}`,
+      ),
       ...fallback("respond 404"),
     ]),
   );
@@ -146,10 +151,7 @@ export function renderCaddyfile(o: CaddyfileOptions): string {
     // the RoomService API (`/twirp/*`) on the same port stays private to Atrium.
     sites.push(
       site(o.sfuDomain, [
-        "\t@signalling path /rtc /rtc/*",
-        "\thandle @signalling {",
-        `\t\treverse_proxy ${o.upstreams.livekit}`,
-        "\t}",
+        ...matched("signalling", "/rtc /rtc/*", `reverse_proxy ${o.upstreams.livekit}`),
         ...fallback("respond 404"),
       ]),
     );
