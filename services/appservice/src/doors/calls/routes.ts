@@ -17,7 +17,7 @@ import type { Logger } from "pino";
 import type { WebhookReceiver } from "livekit-server-sdk";
 import { tokenMatches, tokenOf } from "../../matrix/hs-token";
 import { AccessError } from "../pages/access-error";
-import { exchangeLimiter, guarded } from "../pages/routes";
+import { exchangeLimiter, guarded } from "../pages/route-guards";
 import type { CallService } from "./service";
 
 /** The paths Synapse forwards a client's `get_token` to (stable and unstable MSC4195). */

@@ -11,7 +11,7 @@ import type { ImTokens } from "../../store/im-tokens";
 import type { Metrics } from "../../util/metrics";
 import { AccessError, badRequest } from "../pages/access-error";
 import type { OpenIdVerifier } from "../pages/openid";
-import { exchangeLimiter, guarded, EXCHANGES_PER_MINUTE } from "../pages/routes";
+import { exchangeLimiter, guarded, EXCHANGES_PER_MINUTE } from "../pages/route-guards";
 import { tokenOf, userOfRequest } from "./auth";
 
 export interface ImProtocolDeps {

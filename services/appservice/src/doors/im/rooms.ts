@@ -14,7 +14,7 @@ import {
 import type { ActionResult, RoomActions } from "../../workspace/room-actions";
 import type { WidgetRow } from "../../store/store";
 import { AccessError, badRequest } from "../pages/access-error";
-import { guarded } from "../pages/routes";
+import { guarded } from "../pages/route-guards";
 import { tokenOf, userOfRequest } from "./auth";
 import { RefusalBudget } from "./refusal-budget";
 import { requireTerms, type ImProtocolDeps } from "./protocol";

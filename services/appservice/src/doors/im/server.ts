@@ -3,9 +3,9 @@
  * any frame on the IM's origin, so no widget page may live there). It serves the protocol
  * routes, Atrium's room routes and the browser app (`@atrium/im-ui`) at `/element/`.
  */
-import path from "node:path";
 import express from "express";
 import { appCsp, listenHttp, type WebServer } from "../../util/http";
+import { uiDistDir } from "../ui-dist";
 import type { FeedCommands } from "../../workspace/feeds";
 import { addFeedRoutes } from "./feeds";
 import { addProtocolRoutes } from "./protocol";
@@ -18,15 +18,6 @@ export interface ImServerDeps extends ImRoomDeps {
 
 /** The UI's Content-Security-Policy: its own scripts, styles and API only. */
 export const IM_UI_CSP = appCsp("form-action 'none'");
-
-/** The built UI's folder, or null when `@atrium/im-ui` is not built. */
-export function uiDistDir(): string | null {
-  try {
-    return path.join(path.dirname(require.resolve("@atrium/im-ui/package.json")), "dist");
-  } catch {
-    return null;
-  }
-}
 
 /**
  * CORS for the API: Element calls it with `fetch` from its own origin (any origin: Element Web

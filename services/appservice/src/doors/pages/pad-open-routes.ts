@@ -11,7 +11,7 @@ import { AccessError } from "./access-error";
 import { openPadSession, padMember } from "./pad-access";
 import { CONFIRM_PAGE_CSP, confirmOpenPage, otherIdentities } from "./pad-open-page";
 import { OPEN_FROM_WIDGET } from "./pad-resume";
-import type { PadRouteContext } from "./pad-routes";
+import type { PadRouteContext } from "./pad-route-context";
 import type { Ticket, TicketRefusal } from "./pad-tickets";
 import { messagePage, PAGE_CSP } from "./pages";
 import { sessionCookie } from "./session-cookie";

@@ -5,46 +5,18 @@
  * safe.
  */
 import type express from "express";
-import type { Logger } from "pino";
 import { AccessError } from "./access-error";
-import {
-  openPad,
-  padMember,
-  parseSessionRequest,
-  parseWidgetRef,
-  type PadAccessDeps,
-} from "./pad-access";
-import { resumePad, type PadSessionLookup } from "./pad-resume";
-import { TicketBook, TICKET_SECONDS } from "./pad-tickets";
+import { openPad, padMember, parseSessionRequest, parseWidgetRef } from "./pad-access";
+import { resumePad } from "./pad-resume";
+import { TICKET_SECONDS } from "./pad-tickets";
 import { registerPadOpenRoutes } from "./pad-open-routes";
 import { embeddedSessionCookies, sessionIdsOf } from "./session-cookie";
 import { PAGE_CSP } from "./pages";
 import { registerPadViewRoutes } from "./pad-view-routes";
-import type { ReadOnlyViews } from "./pad-view";
 
-export interface PadRouteContext {
-  deps: PadAccessDeps;
-  sessions: PadSessionLookup;
-  tickets: TicketBook;
-  /** Read-only view links (the same book as `deps.views`). */
-  views: Pick<ReadOnlyViews, "find">;
-  log: Logger;
-  /** The public web URL is https (cookies get Secure, SameSite=None, and CHIPS in the widget). */
-  https: boolean;
-  /** This listener's public origin: resume answers only same-origin requests. */
-  webOrigin: string;
-  /** Rate limit of OpenID exchanges (shared with the conference page). */
-  exchanges: express.RequestHandler;
-  /** Rate limit of ticket redemptions and resumes (each asks the homeserver). */
-  redemptions: express.RequestHandler;
-  /** Rate limit of read-only view loads (each asks the homeserver and Etherpad). */
-  viewLoads: express.RequestHandler;
-  /** Who this browser is signed in as on the workspace page, if anyone. */
-  signedInAs?: (cookieHeader: string | undefined) => Promise<string | null>;
-  guarded: (
-    handler: (req: express.Request, res: express.Response) => Promise<void>,
-  ) => express.RequestHandler;
-}
+import type { PadRouteContext } from "./pad-route-context";
+
+export type { PadRouteContext };
 
 export const PAGE_HEADERS = {
   "Content-Security-Policy": PAGE_CSP,

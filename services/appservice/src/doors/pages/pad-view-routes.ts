@@ -6,7 +6,7 @@ import type express from "express";
 import { AccessError } from "./access-error";
 import { padMember } from "./pad-access";
 import { OPEN_FROM_WIDGET } from "./pad-resume";
-import type { PadRouteContext } from "./pad-routes";
+import type { PadRouteContext } from "./pad-route-context";
 import { PAD_VIEW_CSS, VIEW_CSP, viewPage } from "./pad-view";
 import { messagePage } from "./pages";
 

@@ -3,26 +3,12 @@
  * exchange and Jitsi user verification. Routes are added by the modules under doors/pages/.
  */
 import express from "express";
-import type { Logger } from "pino";
-import type { EtherpadClient } from "@atrium/etherpad";
-import type { AtriumConfig } from "../../config/schema";
-import type { Store } from "../../store/store";
-import type { MatrixGateway } from "../../matrix/gateway";
 import { listenHttp, type WebServer } from "../../util/http";
 import { registerRoutes } from "./routes";
-import type { WorkspacePage } from "./room";
 
-export interface WebDeps {
-  config: AtriumConfig;
-  store: Store;
-  etherpad: EtherpadClient;
-  gateway: MatrixGateway;
-  log: Logger;
-  /** Routes of other parts (the calls' legacy token endpoint and SFU webhook), before the 404. */
-  extraRoutes?: (app: express.Express) => void;
-  /** The workspace page per room (issue 21), when the app wires it. */
-  workspacePage?: WorkspacePage;
-}
+import type { WebDeps } from "./web-deps";
+
+export type { WebDeps };
 
 export type { WebServer } from "../../util/http";
 /** The public app: health, then the routes of doors/pages/routes.ts, then 404. */

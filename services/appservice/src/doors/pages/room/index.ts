@@ -11,7 +11,7 @@ import type { Store } from "../../../store/store";
 import type { PadAccessDeps } from "../pad-access";
 import type { StateReader } from "../../../matrix/membership";
 import type { MatrixGateway, MessageSender } from "../../../matrix/gateway";
-import { exchangeLimiter, guarded } from "../routes";
+import { exchangeLimiter, guarded } from "../route-guards";
 import { DirectMessages, type DmPort } from "./direct-messages";
 import { WorkspacePins, type PinPort } from "./pinned-message";
 import { SignInLimiter } from "./rate-limits";

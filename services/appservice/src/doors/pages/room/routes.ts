@@ -8,7 +8,7 @@ import path from "node:path";
 import { promises as fs } from "node:fs";
 import express from "express";
 import type { Logger } from "pino";
-import { uiDistDir } from "../../im/server";
+import { uiDistDir } from "../../ui-dist";
 import { openPadSession, padMember, type PadAccessDeps } from "../pad-access";
 import { AccessError } from "../access-error";
 import { sessionCookie } from "../session-cookie";
