@@ -7,6 +7,7 @@ import { matrixRtcEnabled } from "./calls";
 import type { StackConfig } from "./config";
 import { Appservice } from "./components/appservice";
 import { Backup } from "./components/backup";
+import { APPSERVICE_PATHS } from "./services/appservice";
 import { ElementWeb } from "./components/element-web";
 import { Etherpad } from "./components/etherpad";
 import { Jitsi } from "./components/jitsi";
@@ -66,7 +67,12 @@ export function deployDocker(config: StackConfig): DockerOutputs {
         : [{ name: "prosody-data", volume: jitsi.prosodyData }]),
       { name: "caddy-data", volume: proxy.data },
       // The bot's crypto store: without it a restore makes a new device (README, Encryption).
-      { name: "appservice-data", volume: appservice.data },
+      // Its SQLite file is archived by the copy the appservice keeps consistent beside it.
+      {
+        name: "appservice-data",
+        volume: appservice.data,
+        sqlite: [path.posix.relative(APPSERVICE_PATHS.data, APPSERVICE_PATHS.cryptoStore)],
+      },
     ],
   });
 

@@ -338,6 +338,14 @@ describe("backups", () => {
     for (const v of ["synapse-data", "prosody-data", "caddy-data", "appservice-data"])
       expect(backup).toContain(`volumes/${v}.tar.gz`);
     expect(backup).toContain("excess=$((count - 14))");
+    // The bot's crypto store goes in as the copy the appservice keeps consistent, and comes back
+    // in the live file's place.
+    expect(backup).toContain(
+      'if [ -f /sources/appservice-data/e2ee/crypto.sqlite.snapshot ]; then set -- "$@" --exclude=./e2ee/crypto.sqlite ',
+    );
+    expect(upload("backup", "/atrium-backup/restore.sh")).toContain(
+      "mv -f /sources/appservice-data/e2ee/crypto.sqlite.snapshot /sources/appservice-data/e2ee/crypto.sqlite",
+    );
     expect(upload("backup", "/atrium-backup/schedule.sh")).toContain("(10800 - now + 86400)");
     expect(upload("backup", "/atrium-backup/restore.sh")).toContain(
       "pg_restore --exit-on-error --no-owner --role=synapse --dbname=synapse",

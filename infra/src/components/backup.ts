@@ -18,6 +18,8 @@ import type { StackArgs } from "./stack-args";
 export interface BackupSource {
   readonly name: string;
   readonly volume: docker.Volume;
+  /** SQLite files in it that are archived by their consistent copy (render/backup-options.ts). */
+  readonly sqlite?: readonly string[];
 }
 
 /** Inputs of {@link Backup}. */
@@ -40,7 +42,11 @@ export class Backup extends pulumi.ComponentResource {
     const { settings: c, secrets: s } = args;
     const options = backupOptions(
       c,
-      args.sources.map((v) => ({ name: v.name, path: `/sources/${v.name}` })),
+      args.sources.map((v) => ({
+        name: v.name,
+        path: `/sources/${v.name}`,
+        ...(v.sqlite ? { sqlite: v.sqlite } : {}),
+      })),
     );
     const backups = dataVolume(`${name}-volume`, "atrium-backups", { parent: this });
     serviceContainer(

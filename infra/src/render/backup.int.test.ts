@@ -17,11 +17,13 @@ describe("backup and restore against the local PostgreSQL", () => {
   const backups = join(root, "backups");
   const media = join(root, "synapse-data");
   const prosody = join(root, "prosody-data");
+  const appservice = join(root, "appservice-data");
   const options: BackupOptions = {
     databases: [synapse, etherpad, atrium],
     volumes: [
       { name: "synapse-data", path: media },
       { name: "prosody-data", path: prosody },
+      { name: "appservice-data", path: appservice, sqlite: ["e2ee/crypto.sqlite"] },
     ],
     keep: 2,
   };
@@ -61,6 +63,14 @@ describe("backup and restore against the local PostgreSQL", () => {
     writeFileSync(join(media, "media_store", "local_content", "abc"), Buffer.from([0, 1, 2, 255]));
     mkdirSync(prosody, { recursive: true });
     writeFileSync(join(prosody, "accounts.dat"), "focus");
+    // The bot's crypto store as the appservice leaves it while running: the live file and its
+    // WAL (which a checkpoint may be emptying as tar reads), and the copy it keeps consistent.
+    mkdirSync(join(appservice, "e2ee"), { recursive: true });
+    writeFileSync(join(appservice, "e2ee", "crypto.sqlite"), "live, maybe torn");
+    writeFileSync(join(appservice, "e2ee", "crypto.sqlite-wal"), "wal frames");
+    writeFileSync(join(appservice, "e2ee", "crypto.sqlite-shm"), "shared memory");
+    writeFileSync(join(appservice, "e2ee", "crypto.sqlite.snapshot"), "consistent copy");
+    writeFileSync(join(appservice, "e2ee", "crypto.sqlite.snapshot.partial"), "half a copy");
   }, 30000);
 
   afterAll(async () => {
@@ -82,6 +92,7 @@ describe("backup and restore against the local PostgreSQL", () => {
       `${atrium.name}.dump`,
       "volumes/synapse-data.tar.gz",
       "volumes/prosody-data.tar.gz",
+      "volumes/appservice-data.tar.gz",
     ])
       expect(files).toContain(`./${name}`);
 
@@ -90,6 +101,7 @@ describe("backup and restore against the local PostgreSQL", () => {
     rmSync(media, { recursive: true });
     rmSync(join(prosody, "accounts.dat"));
     writeFileSync(join(prosody, "stray"), "written after the backup");
+    rmSync(appservice, { recursive: true });
 
     const restore = await runProgram("sh", [restoreSh, set ?? ""], { env });
     expect([restore.code, restore.stderr]).toEqual([0, ""]);
@@ -119,6 +131,23 @@ describe("backup and restore against the local PostgreSQL", () => {
     ]);
     expect(readFileSync(join(prosody, "accounts.dat"), "utf8")).toBe("focus");
     expect(existsSync(join(prosody, "stray"))).toBe(false);
+    // The crypto store comes back as its consistent copy, with no WAL of another moment.
+    expect(readdirSync(join(appservice, "e2ee")).sort()).toEqual(["crypto.sqlite"]);
+    expect(readFileSync(join(appservice, "e2ee", "crypto.sqlite"), "utf8")).toBe("consistent copy");
+  }, 60000);
+
+  it("archives a live SQLite file whose owner has written no consistent copy yet", async () => {
+    rmSync(join(appservice, "e2ee"), { recursive: true });
+    mkdirSync(join(appservice, "e2ee"));
+    writeFileSync(join(appservice, "e2ee", "crypto.sqlite"), "only the live file");
+    const backup = await runProgram("sh", [backupSh], { env });
+    expect([backup.code, backup.stderr]).toEqual([0, ""]);
+    const [newest] = sets().slice(-1);
+    const listed = await runProgram("tar", [
+      "-tzf",
+      join(backups, newest ?? "", "volumes", "appservice-data.tar.gz"),
+    ]);
+    expect(listed.stdout.split("\n")).toContain("./e2ee/crypto.sqlite");
   }, 60000);
 
   it("refuses a set whose files do not match their checksums, changing nothing", async () => {

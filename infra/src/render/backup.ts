@@ -3,40 +3,15 @@
  * pg_restore, psql, tar and sha256sum). Pure renderers, so tests run the very same scripts
  * against a local PostgreSQL and local directories.
  */
-import { checkDatabaseNames, createDatabaseOptions, type PostgresDatabase } from "./postgres-init";
+import {
+  check,
+  sqliteExclusions,
+  sqliteSnapshotRestore,
+  type BackupOptions,
+} from "./backup-options";
+import { createDatabaseOptions } from "./postgres-init";
 
-/** A directory with state, archived into each backup set as `volumes/<name>.tar.gz`. */
-export interface BackupVolume {
-  /** File-name-safe name, e.g. `synapse-data`. */
-  readonly name: string;
-  /** Where the volume is mounted in the backup container. */
-  readonly path: string;
-}
-
-/** Inputs of {@link renderBackupScript} and {@link renderRestoreScript}. */
-export interface BackupOptions {
-  readonly databases: readonly PostgresDatabase[];
-  readonly volumes: readonly BackupVolume[];
-  /** Backup sets kept; older ones are deleted after a successful backup. */
-  readonly keep: number;
-}
-
-const VOLUME_NAME = /^[a-z0-9][a-z0-9-]*$/;
-const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
-
-function check(o: BackupOptions): void {
-  for (const db of o.databases) {
-    checkDatabaseNames(db, "backup");
-    // A restore builds <name>_restore beside it; PostgreSQL names stop at 63 bytes.
-    if (db.name.length > 63 - 8) throw new Error(`backup: database name "${db.name}" is too long`);
-  }
-  for (const v of o.volumes) {
-    if (!VOLUME_NAME.test(v.name))
-      throw new Error(`backup: volume name "${v.name}" is not a-z0-9-`);
-    if (!SAFE_PATH.test(v.path)) throw new Error(`backup: volume path "${v.path}" is not absolute`);
-  }
-  if (!Number.isInteger(o.keep) || o.keep < 1) throw new Error("backup: keep must be at least 1");
-}
+export type { BackupOptions, BackupVolume } from "./backup-options";
 
 /** The shell prologue both scripts share: strict mode, private files, the backup directory. */
 const PROLOGUE = [
@@ -73,7 +48,8 @@ export function renderBackupScript(o: BackupOptions): string {
     lines.push(
       `if [ -d ${v.path} ]; then`,
       `  echo "archiving volume ${v.name}"`,
-      `  tar -czf "$work/volumes/${v.name}.tar.gz" -C ${v.path} .`,
+      ...sqliteExclusions(v),
+      `  tar -czf "$work/volumes/${v.name}.tar.gz" "$@" -C ${v.path} .`,
       "fi",
     );
   }
@@ -194,6 +170,7 @@ export function renderRestoreScript(o: BackupOptions): string {
       `  mkdir -p ${v.path}`,
       `  find ${v.path} -mindepth 1 -delete`,
       `  tar -xzf "$set_dir/volumes/${v.name}.tar.gz" -C ${v.path}`,
+      ...sqliteSnapshotRestore(v),
       "fi",
     );
   }

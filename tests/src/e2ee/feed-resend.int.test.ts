@@ -3,6 +3,7 @@
  * the first send's transaction id, and the entry's body is ciphertext in the room's history, so
  * the bot reads its own message with its own keys to see that it was already posted.
  */
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Store } from "@atrium/appservice/dist/store/store";
 import { rss, startFeedServer } from "../feeds/feed-server";
@@ -87,4 +88,10 @@ it("does not post an entry twice when it is resent after the homeserver forgot t
   const copies = w.alice.messages(w.roomId).filter(w.fromBot(/Sent once only/));
   expect(copies).toHaveLength(1);
   expect(copies[0]).toMatchObject({ eventId: first.eventId, encrypted: true, failed: false });
+});
+
+it("keeps a consistent copy of its crypto store beside it, which the backup archives", async () => {
+  const copy = path.join(w.stack.dataDir, "e2ee", "crypto.sqlite.snapshot");
+  // Written at start and renewed while running; a whole SQLite database, not a WAL fragment.
+  expect(readFileSync(copy).subarray(0, 16).toString("latin1")).toBe("SQLite format 3\u0000");
 });

@@ -45,6 +45,14 @@ export interface BotCrypto extends MessageEncryptor {
   stop(): Promise<void>;
 }
 
+/** How often the crypto store's consistent copy (what backups archive) is renewed. */
+const SNAPSHOT_MS = 10 * 60 * 1000;
+
+/** Where the consistent copy of the crypto store is kept (infra's backup archives this file). */
+export function snapshotPathOf(storePath: string): string {
+  return `${storePath}.snapshot`;
+}
+
 /** Opens the store and the device; the start fails with a StartupError naming the remedy. */
 export async function openBotCrypto(o: BotCryptoOptions): Promise<BotCrypto> {
   const metrics = createCryptoMetrics(o.registry);
@@ -67,6 +75,17 @@ export async function openBotCrypto(o: BotCryptoOptions): Promise<BotCrypto> {
   });
   machine.registerRoomKeyUpdatedCallback((infos) => inbound.onRoomKeys(infos));
   let stopped = false;
+  // Backups archive this copy, never the live file: a checkpoint may be emptying its WAL.
+  const snapshot = () => {
+    try {
+      durable.snapshot(snapshotPathOf(o.storePath));
+    } catch (error: unknown) {
+      o.log.warn({ err: error }, "could not renew the crypto store's copy for backups");
+    }
+  };
+  snapshot();
+  const snapshots = setInterval(snapshot, SNAPSHOT_MS);
+  snapshots.unref();
   o.log.info(
     {
       device_id: device.deviceId,
@@ -108,8 +127,10 @@ export async function openBotCrypto(o: BotCryptoOptions): Promise<BotCrypto> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(snapshots);
       await keys.stop();
       await inbound.stop();
+      snapshot();
       device.meta.close();
       machine.close();
       await durable.close();

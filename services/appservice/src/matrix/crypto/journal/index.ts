@@ -10,7 +10,15 @@
  * are structured-clone values, kept with `node:v8`'s serialiser; the crypto SDK's own store
  * cipher has already encrypted them with the store passphrase.
  */
-import { closeSync, mkdirSync, openSync, realpathSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -38,6 +46,11 @@ export interface DurableIndexedDb {
   };
   /** Waits for pending writes, closes the SQLite file. */
   close(): Promise<void>;
+  /**
+   * Replaces `target` with a consistent copy of the journal (written beside it as
+   * `<target>.partial`, then renamed): what backups archive instead of the live file.
+   */
+  snapshot(target: string): void;
   /** stats for metrics/bench: records replayed, open time ms, file path */
   readonly stats: { replayedRecords: number; openMs: number; file: string };
 }
@@ -94,6 +107,13 @@ export async function openDurableIndexedDb(options: {
       IDBKeyRange: engine.api.IDBKeyRange,
     },
     stats: { replayedRecords, openMs, file },
+    snapshot(target) {
+      const partial = `${target}.partial`;
+      rmSync(partial, { force: true });
+      mirror.copyTo(partial);
+      chmodSync(partial, 0o600);
+      renameSync(partial, target);
+    },
     close() {
       closing ??= (async () => {
         const deadline = Date.now() + CLOSE_WAIT_MS;

@@ -208,6 +208,14 @@ export class Mirror {
     }
   }
 
+  /**
+   * Writes a consistent copy of the journal to `target` (VACUUM INTO: one read transaction, so
+   * the copy holds whole commits only, whatever the WAL is doing). `target` must not exist.
+   */
+  copyTo(target: string): void {
+    this.sql.prepare("VACUUM INTO ?").run(target);
+  }
+
   /** Closes the file (a checkpoint folds the WAL back into it). */
   close(): void {
     if (this.sql.isOpen) this.sql.close();
