@@ -12,6 +12,7 @@ import type { TestUser } from "../harness/atrium";
 import { command, roomWithBot } from "../appservice/fixtures";
 import { rss } from "./feed-server";
 import { useFeedWorld } from "./fixtures";
+import { inThreadParser } from "@atrium/appservice/dist/workspace/feeds/parse-pool";
 
 const PREVIEWS_PER_MINUTE = 10;
 const PREVIEW_NOTE = "Preview (nothing was added):";
@@ -33,7 +34,7 @@ function bodiesOfBot(events: Awaited<ReturnType<TestUser["client"]["messages"]>>
     .map((e) => String(e.content.body));
 }
 
-it("answers the room's next command while a preview waits for a slow feedServer", async () => {
+it("answers the room's next command while a preview waits for a slow server", async () => {
   const roomId = await roomWithBot(w.stack, w.alice, { name: "Slow" });
   let release!: () => void;
   w.feedServer.set("/slow.xml", {
@@ -88,6 +89,16 @@ it("keeps answering while ten previews of a 5 MiB feed run at once, and bounds t
     body: gz,
   });
 
+  // What one parse of this feed blocks an event loop for on this machine now (the appservice
+  // parsed on its own loop before issue 22): the bound below scales with the machine's load.
+  const parseStarted = performance.now();
+  await inThreadParser.parse({
+    body: Buffer.from(big),
+    contentType: "application/rss+xml",
+    url: w.feedServer.url("/big.xml"),
+    maxItems: 20,
+  });
+  const inThreadMs = performance.now() - parseStarted;
   await loopLagMaxMs(); // resets the appservice's histogram
   const latencies: number[] = [];
   let probing = true;
@@ -129,11 +140,12 @@ it("keeps answering while ten previews of a 5 MiB feed run at once, and bounds t
   process.stdout.write(
     `feed previews: ${PREVIEWS_PER_MINUTE} × ${(Buffer.byteLength(big) / 1048576).toFixed(1)} MiB ` +
       `(${(gz.length / 1024).toFixed(0)} KiB gzipped) in ${took.toFixed(0)} ms; appservice event-loop ` +
-      `delay max ${lagMs.toFixed(1)} ms; ${latencies.length} HTTP probes, median ` +
+      `delay max ${lagMs.toFixed(1)} ms (one parse in-thread: ${inThreadMs.toFixed(0)} ms); ${latencies.length} HTTP probes, median ` +
       `${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms\n`,
   );
   expect(previews).toBe(PREVIEWS_PER_MINUTE);
-  expect(lagMs).toBeLessThan(200);
+  // 200 ms, or half of one parse on the main thread when this machine is slower than that.
+  expect(lagMs).toBeLessThan(Math.max(200, inThreadMs / 2));
 
   // One more in the same minute is refused with when to try again, and reads nothing.
   const before = w.feedServer.requests("/big.xml").length;
