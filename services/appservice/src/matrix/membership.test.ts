@@ -1,4 +1,4 @@
-import { AccessError } from "../doors/pages/access-error";
+import { AccessError } from "./access-error";
 import { roomAccess } from "./membership";
 import { fakeGateway, ROOM, type FakeRoom } from "../doors/pages/test-support/fakes";
 

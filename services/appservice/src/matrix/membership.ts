@@ -5,7 +5,7 @@
 import type { MatrixGateway } from "./gateway";
 import { errcodeOf } from "./errors";
 import { privilegedCreatorsOf, userLevel } from "./power";
-import { AccessError } from "../doors/pages/access-error";
+import { AccessError } from "./access-error";
 
 export interface RoomAccess {
   /** `join`, `invite`, `leave`, `ban`, `knock`, or null when the user never was in the room. */

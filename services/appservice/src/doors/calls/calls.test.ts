@@ -4,7 +4,7 @@ import { callsConfigSchema } from "./config";
 import { legacyLivekitIdentity, livekitIdentity, livekitRoomName } from "./naming";
 import { admitToCall, type CallPolicyDeps } from "./policy";
 import { callsRegistrationKeys, callsRegistrationProblems } from "./registration";
-import { AccessError } from "../pages/access-error";
+import { AccessError } from "../../matrix/access-error";
 
 const minimal = configInput("localhost", {
   encryption: { storePassphrase: "a-secret-of-the-operator" },

@@ -15,7 +15,7 @@
  */
 import type { MatrixGateway } from "../../matrix/gateway";
 import { errcodeOf } from "../../matrix/errors";
-import { AccessError } from "../pages/access-error";
+import { AccessError } from "../../matrix/access-error";
 import { serverOfUserId } from "../pages/openid";
 import type { CallsConfig } from "./config";
 

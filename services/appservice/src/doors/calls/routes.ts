@@ -16,7 +16,7 @@ import type { Bridge } from "matrix-appservice-bridge";
 import type { Logger } from "pino";
 import type { WebhookReceiver } from "livekit-server-sdk";
 import { tokenMatches, tokenOf } from "../../matrix/hs-token";
-import { AccessError } from "../pages/access-error";
+import { AccessError } from "../../matrix/access-error";
 import { exchangeLimiter, guarded } from "../pages/route-guards";
 import type { CallService } from "./service";
 

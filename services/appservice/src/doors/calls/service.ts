@@ -13,7 +13,7 @@
  */
 import type { Logger } from "pino";
 import type { WebhookEvent } from "livekit-server-sdk";
-import { AccessError, badRequest } from "../pages/access-error";
+import { AccessError, badRequest } from "../../matrix/access-error";
 import type { OpenIdVerifier } from "../pages/openid";
 import type { EnabledCallsConfig } from "./config";
 import { legacyLivekitIdentity, livekitIdentity, livekitRoomName, ROOM_CALL_SLOT } from "./naming";

@@ -7,7 +7,7 @@
 import type express from "express";
 import type { Logger } from "pino";
 import type { Metrics } from "../../util/metrics";
-import { AccessError } from "../pages/access-error";
+import { AccessError } from "../../matrix/access-error";
 import { guarded } from "../pages/route-guards";
 
 /** A refused action, as RoomActions and FeedCommands both answer it. */

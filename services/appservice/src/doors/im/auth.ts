@@ -5,7 +5,7 @@
  */
 import type express from "express";
 import type { ImTokens } from "../../store/im-tokens";
-import { AccessError } from "../pages/access-error";
+import { AccessError } from "../../matrix/access-error";
 
 /** The IM token a request carries, or null. */
 export function tokenOf(req: express.Request): string | null {

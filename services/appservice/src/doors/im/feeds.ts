@@ -8,7 +8,7 @@
 import type express from "express";
 import type { ImFeed, ImFeedActionResult, ImFeedList } from "@atrium/widgets";
 import type { FeedCommands, FeedRefusalKind, FeedResult, FeedSummary } from "../../workspace/feeds";
-import { badRequest } from "../pages/access-error";
+import { badRequest } from "../../matrix/access-error";
 import { guarded } from "../pages/route-guards";
 import type { ImProtocolDeps } from "./protocol";
 import { imAction } from "./action";

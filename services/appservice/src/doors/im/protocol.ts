@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import type { AtriumConfig } from "../../config/schema";
 import type { ImTokens } from "../../store/im-tokens";
 import type { Metrics } from "../../util/metrics";
-import { AccessError, badRequest } from "../pages/access-error";
+import { AccessError, badRequest } from "../../matrix/access-error";
 import type { OpenIdVerifier } from "../pages/openid";
 import { exchangeLimiter, guarded, EXCHANGES_PER_MINUTE } from "../pages/route-guards";
 import { tokenOf, userOfRequest } from "./auth";

@@ -5,7 +5,7 @@
  * without asking anyone until the minute is over. Kept by SHA-256 of the token, in memory.
  */
 import { createHash } from "node:crypto";
-import { AccessError } from "../pages/access-error";
+import { AccessError } from "../../matrix/access-error";
 
 /** Refusals a token may collect per minute; a person in a client needs a handful at most. */
 export const REFUSALS_PER_MINUTE = 10;

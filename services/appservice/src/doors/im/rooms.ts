@@ -13,7 +13,7 @@ import {
 } from "@atrium/widgets";
 import type { ActionResult, RoomActions } from "../../workspace/room-actions";
 import type { WidgetRow } from "../../store/store";
-import { AccessError, badRequest } from "../pages/access-error";
+import { AccessError, badRequest } from "../../matrix/access-error";
 import { guarded } from "../pages/route-guards";
 import { tokenOf, userOfRequest } from "./auth";
 import { RefusalBudget } from "./refusal-budget";

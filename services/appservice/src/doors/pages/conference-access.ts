@@ -5,7 +5,7 @@
 import { conferenceUrl, mintJitsiJwt } from "@atrium/jitsi";
 import type { AtriumConfig } from "../../config/schema";
 import type { Store } from "../../store/store";
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import { roomAccess, type StateReader } from "../../matrix/membership";
 import type { OpenIdVerifier } from "./openid";
 import type { PadSessionRequest } from "./pad-access";

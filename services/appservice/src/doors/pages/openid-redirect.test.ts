@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import { OpenIdVerifier } from "./openid";
 
 let foreign: http.Server;

@@ -1,4 +1,4 @@
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import { OpenIdVerifier, serverOfUserId, type OpenIdVerifierOptions } from "./openid";
 
 type Answer = { status: number; body?: unknown } | "network-error";

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { AccessError, badRequest } from "./access-error";
+import { AccessError, badRequest } from "../../matrix/access-error";
 
 /** What a widget receives from `get_openid` (the parts Atrium needs). */
 export interface OpenIdCredentials {

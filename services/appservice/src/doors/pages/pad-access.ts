@@ -8,7 +8,7 @@
 import type { EtherpadClient } from "@atrium/etherpad";
 import type { AtriumConfig } from "../../config/schema";
 import type { Store } from "../../store/store";
-import { AccessError, badRequest } from "./access-error";
+import { AccessError, badRequest } from "../../matrix/access-error";
 import { roomAccess, type StateReader } from "../../matrix/membership";
 import type { OpenIdCredentials, OpenIdVerifier } from "./openid";
 import { viewPath, type ReadOnlyViews } from "./pad-view";

@@ -7,7 +7,7 @@
  * owner's sessions, opens at once as before.
  */
 import express from "express";
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import { openPadSession, padMember } from "./pad-access";
 import { CONFIRM_PAGE_CSP, confirmOpenPage, otherIdentities } from "./pad-open-page";
 import { OPEN_FROM_WIDGET } from "./pad-resume";

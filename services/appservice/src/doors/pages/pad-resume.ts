@@ -10,7 +10,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database, PadSessionTable } from "../../store/schema";
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import { padMember, padUrl, type PadAccessDeps, type WidgetRef } from "./pad-access";
 
 /** Finds Atrium's records of session ids (the narrow slice of the store resume needs). */

@@ -5,7 +5,7 @@
  * safe.
  */
 import type express from "express";
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import { openPad, padMember, parseSessionRequest, parseWidgetRef } from "./pad-access";
 import { resumePad } from "./pad-resume";
 import { TICKET_SECONDS } from "./pad-tickets";

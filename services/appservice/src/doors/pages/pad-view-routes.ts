@@ -3,7 +3,7 @@
  * the member again (joined now, the widget still Atrium's pad) and reads the pad's current text.
  */
 import type express from "express";
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import { padMember } from "./pad-access";
 import { OPEN_FROM_WIDGET } from "./pad-resume";
 import type { PadRouteContext } from "./pad-route-context";

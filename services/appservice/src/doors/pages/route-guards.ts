@@ -2,7 +2,7 @@
 import type express from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Logger } from "pino";
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 
 /**
  * Each OpenID exchange costs a call to a homeserver and Etherpad: a browser needs a handful a

@@ -15,7 +15,7 @@
 import { lookup } from "node:dns/promises";
 import type { MatrixHostResolver } from "matrix-appservice-bridge";
 import { nonPublicAddress } from "@atrium/widgets";
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import type { ServerResolver } from "./openid";
 
 export interface DiscoveryOptions {

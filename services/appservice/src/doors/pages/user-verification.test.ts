@@ -1,4 +1,4 @@
-import { AccessError } from "./access-error";
+import { AccessError } from "../../matrix/access-error";
 import { bearerMatches, verifyUser, verifyUserInRoom } from "./user-verification";
 import { fakeGateway, fakeOpenId, ROOM, type FakeRoom } from "./test-support/fakes";
 

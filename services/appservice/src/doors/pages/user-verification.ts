@@ -5,7 +5,7 @@
  * is read through the bot (no admin token), never cached, so a member who left is out at once.
  */
 import { timingSafeEqual, createHash } from "node:crypto";
-import { AccessError, badRequest } from "./access-error";
+import { AccessError, badRequest } from "../../matrix/access-error";
 import { roomAccess, type StateReader } from "../../matrix/membership";
 import type { OpenIdCredentials, OpenIdVerifier } from "./openid";
 

@@ -3,7 +3,7 @@
  * itself (same origin, JSON), so no other site can sign a browser in, out, or open a pad in it.
  */
 import type express from "express";
-import { AccessError } from "../access-error";
+import { AccessError } from "../../../matrix/access-error";
 
 /**
  * Refuses a request another site made: an `Origin` other than ours, a `Sec-Fetch-Site` other

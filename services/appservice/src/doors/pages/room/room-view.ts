@@ -7,7 +7,7 @@
 import type { WorkspaceRoomView } from "@atrium/widgets";
 import type { AtriumConfig } from "../../../config/schema";
 import type { Store } from "../../../store/store";
-import { AccessError } from "../access-error";
+import { AccessError } from "../../../matrix/access-error";
 import { roomAccess, type RoomAccess, type StateReader } from "../../../matrix/membership";
 
 /** The page's view of a room (the JSON of `GET /atrium/workspace/rooms/:roomId`). */

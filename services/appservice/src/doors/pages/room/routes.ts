@@ -10,7 +10,7 @@ import express from "express";
 import type { Logger } from "pino";
 import { uiDistDir } from "../../ui-dist";
 import { openPadSession, padMember, type PadAccessDeps } from "../pad-access";
-import { AccessError } from "../access-error";
+import { AccessError } from "../../../matrix/access-error";
 import { sessionCookie } from "../session-cookie";
 import { appCsp } from "../../../util/http";
 import { requirePageRequest } from "./guards";

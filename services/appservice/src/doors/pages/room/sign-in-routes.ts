@@ -15,7 +15,7 @@
 import type express from "express";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { Logger } from "pino";
-import { AccessError, badRequest } from "../access-error";
+import { AccessError, badRequest } from "../../../matrix/access-error";
 import type { DirectMessages } from "./direct-messages";
 import { bodyOf, parseUserId, requirePageRequest } from "./guards";
 import type { SignInLimiter } from "./rate-limits";

@@ -5,7 +5,7 @@ import type { StateEvent } from "../../../matrix/gateway";
 import type { WidgetRow } from "../../../store/store";
 import type { PadSessionTable } from "../../../store/schema";
 import { configInput } from "../../../test-support/config";
-import { AccessError } from "../access-error";
+import { AccessError } from "../../../matrix/access-error";
 import type { WebDeps } from "../server";
 
 export const ROOM = "!room:example.org";

@@ -1,6 +1,7 @@
 /**
- * A refusal on the public listener: an HTTP status, a Matrix-style errcode and a message written
- * for the person in front of the widget (the pages show it as it is). Never carries a token.
+ * A refusal any door answers with (the pages, the IM, calls), and the membership check raises:
+ * an HTTP status, a Matrix-style errcode and a message written for the person in front of the
+ * widget (the pages show it as it is). Never carries a token.
  */
 export class AccessError extends Error {
   constructor(
