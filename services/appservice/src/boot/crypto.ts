@@ -10,7 +10,6 @@ import type { Store } from "../store/store";
 import type { BotSdkGateway } from "../matrix/gateway";
 import { openBotCrypto, type BotCrypto } from "../matrix/crypto";
 import { logger } from "../util/log";
-import { deferred } from "./deferred";
 
 export interface LateCrypto {
   /** Resolves once the crypto is open (rejects if it cannot open). */
@@ -25,7 +24,9 @@ export function lateCrypto(
   registration: RegistrationLike,
   deps: { homeserver: BotSdkGateway; store: Store; registry: Registry; resetCrypto: boolean },
 ): LateCrypto {
-  const ready = deferred<BotCrypto>();
+  const ready = Promise.withResolvers<BotCrypto>();
+  // Nobody may be waiting when it fails (encryption off, or a start that fails first).
+  ready.promise.catch(() => undefined);
   if (config.encryption.enabled) {
     deps.homeserver.useEncryption({
       encryptFor: async (roomId, type, content) =>
@@ -39,7 +40,7 @@ export function lateCrypto(
         const crypto = await openBotCrypto({
           storePath: config.encryption.storePath,
           passphrase: config.encryption.storePassphrase ?? "",
-          botUserId: `@${config.bot.localpart}:${config.homeserver.domain}`,
+          botUserId: deps.homeserver.botUserId,
           displayName: config.bot.displayName,
           homeserverUrl: config.homeserver.url,
           asToken: registration.as_token,

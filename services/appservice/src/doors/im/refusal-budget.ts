@@ -4,8 +4,8 @@
  * {@link REFUSALS_PER_MINUTE} refusals in a minute, a token's room requests are answered 429
  * without asking anyone until the minute is over. Kept by SHA-256 of the token, in memory.
  */
-import { createHash } from "node:crypto";
 import { AccessError } from "../../matrix/access-error";
+import { secretDigest } from "../../util/secrets";
 
 /** Refusals a token may collect per minute; a person in a client needs a handful at most. */
 export const REFUSALS_PER_MINUTE = 10;
@@ -22,7 +22,7 @@ export class RefusalBudget {
   ) {}
 
   private key(token: string): string {
-    return createHash("sha256").update(token, "utf8").digest("base64url");
+    return secretDigest(token);
   }
 
   private window(token: string): { start: number; count: number } | undefined {

@@ -8,7 +8,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseCookie, stringifySetCookie } from "cookie";
-import { digestOf, type WorkspacePageStore } from "./store";
+import { secretDigest } from "../../../util/secrets";
+import type { WorkspacePageStore } from "./store";
 
 export const WORKSPACE_COOKIE = "atrium_workspace";
 /** How often a session's person is confirmed to still share a room with the bot. */
@@ -44,7 +45,7 @@ export class WorkspaceSessions {
     const id = randomBytes(32).toString("base64url");
     const now = this.now();
     await this.opts.store.addSession({
-      id_hash: digestOf(id),
+      id_hash: secretDigest(id),
       user_id: userId,
       created_at: now,
       expires_at: now + this.opts.maxAgeSeconds * 1000,
@@ -57,7 +58,7 @@ export class WorkspaceSessions {
   async resolve(cookieHeader: string | undefined): Promise<SignedIn | null> {
     const id = cookieHeader ? parseCookie(cookieHeader)[WORKSPACE_COOKIE] : undefined;
     if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
-    const idHash = digestOf(id);
+    const idHash = secretDigest(id);
     const row = await this.opts.store.session(idHash);
     if (!row) return null;
     const now = this.now();

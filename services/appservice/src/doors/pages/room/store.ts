@@ -5,7 +5,6 @@
  * sessions of people who signed in with Matrix — only a SHA-256 of each session id is stored,
  * so the table hands out nothing that opens a session.
  */
-import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import { tablesMigration } from "../../../store/migration-tables";
@@ -73,11 +72,6 @@ export const workspacePinsMigration: Migration = tablesMigration({
     indexes: { workspace_sessions_user: "user_id" },
   },
 });
-
-/** SHA-256, base64url: how secrets are kept (never the secret itself). */
-export function digestOf(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("base64url");
-}
 
 /** The workspace page's tables. */
 export class WorkspacePageStore {

@@ -13,6 +13,7 @@
 import {
   chmodSync,
   closeSync,
+  existsSync,
   mkdirSync,
   openSync,
   realpathSync,
@@ -48,7 +49,8 @@ export interface DurableIndexedDb {
   close(): Promise<void>;
   /**
    * Replaces `target` with a consistent copy of the journal (written beside it as
-   * `<target>.partial`, then renamed): what backups archive instead of the live file.
+   * `<target>.partial`, then renamed): what backups archive instead of the live file. Skipped
+   * when nothing was committed since this process's last copy to `target`.
    */
   snapshot(target: string): void;
   /** stats for metrics/bench: records replayed, open time ms, file path */
@@ -98,6 +100,7 @@ export async function openDurableIndexedDb(options: {
   logger?.info({ file, replayedRecords, openMs }, "crypto store opened");
 
   let closing: Promise<void> | undefined;
+  let copied: { target: string; commits: number } | undefined;
   return {
     indexedDB: factory,
     globals: {
@@ -108,11 +111,16 @@ export async function openDurableIndexedDb(options: {
     },
     stats: { replayedRecords, openMs, file },
     snapshot(target) {
+      // Unchanged since the last copy to this file: nothing to write.
+      if (copied?.target === target && copied.commits === mirror.commits && existsSync(target))
+        return;
+      const commits = mirror.commits;
       const partial = `${target}.partial`;
       rmSync(partial, { force: true });
       mirror.copyTo(partial);
       chmodSync(partial, 0o600);
       renameSync(partial, target);
+      copied = { target, commits };
     },
     close() {
       closing ??= (async () => {

@@ -73,6 +73,8 @@ export interface StoredRecord {
 /** The SQLite file and its prepared statements. */
 export class Mirror {
   private readonly sql: DatabaseSync;
+  /** Transactions committed since the file was opened (a copy made at the same count is current). */
+  commits = 0;
   private readonly statements: Record<
     "putRecord" | "deleteRecord" | "clearStore" | "setKeyGenerator",
     StatementSync
@@ -231,6 +233,7 @@ export class Mirror {
     try {
       work();
       this.sql.exec("COMMIT");
+      this.commits++;
     } catch (error) {
       if (this.sql.isTransaction) this.sql.exec("ROLLBACK");
       throw error;
